@@ -1,0 +1,98 @@
+//! Expectations that fail with an explanation and a diff.
+//!
+//! A failed expectation stores what the learner needs (why, and a diff of
+//! expected against actual) before it panics, so the runner can report it
+//! as a failure of the test rather than as a crash of the code under test.
+
+use std::cell::RefCell;
+use std::fmt::Debug;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::path::PathBuf;
+
+/// A failed expectation, as the runner reports it.
+#[derive(Clone, Debug)]
+pub(crate) struct Failure {
+    pub why: String,
+    pub diff: Option<String>,
+    pub expected_events: Option<String>,
+}
+
+thread_local! {
+    static FAILURE: RefCell<Option<Failure>> = const { RefCell::new(None) };
+}
+
+pub(crate) fn take_failure() -> Option<Failure> {
+    FAILURE.with(|f| f.borrow_mut().take())
+}
+
+fn record(failure: Failure) -> ! {
+    let why = failure.why.clone();
+    FAILURE.with(|f| *f.borrow_mut() = Some(failure));
+    panic!("{why}");
+}
+
+/// Fails the test with an explanation and no diff.
+#[track_caller]
+pub fn fail(why: impl Into<String>) -> ! {
+    record(Failure {
+        why: why.into(),
+        diff: None,
+        expected_events: None,
+    })
+}
+
+/// The body of [`expect_eq!`](crate::expect_eq).
+#[track_caller]
+pub fn expect_eq_impl<T: PartialEq + Debug>(
+    actual: &T,
+    expected: &T,
+    why: impl FnOnce() -> String,
+) {
+    if actual != expected {
+        let diff = pretty_assertions::Comparison::new(expected, actual).to_string();
+        record(Failure {
+            why: why(),
+            diff: Some(format!("expected (<) vs your code (>):\n{diff}")),
+            expected_events: None,
+        });
+    }
+}
+
+/// Compares `actual` with the recorded snapshot `name` of this exercise.
+///
+/// insta is the authority; the checker runs it with updates off, so a
+/// mismatch never writes a file. On a mismatch the test fails with `why`
+/// and a diff of the recorded snapshot against `actual`.
+#[track_caller]
+pub fn snapshot(name: &str, actual: &str, why: &str) {
+    let dir = PathBuf::from(
+        std::env::var_os("CHECKER_SNAPSHOT_DIR").expect("the checker sets CHECKER_SNAPSHOT_DIR"),
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(&dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name, actual));
+    }));
+    if let Err(payload) = outcome {
+        let Some(expected) = recorded(&dir.join(format!("{name}.snap"))) else {
+            // Nothing recorded yet: an authoring problem, not the learner's.
+            resume_unwind(payload);
+        };
+        let diff = pretty_assertions::StrComparison::new(&expected, actual).to_string();
+        record(Failure {
+            why: why.to_string(),
+            diff: Some(format!("expected (<) vs your code (>):\n{diff}")),
+            expected_events: Some(expected),
+        });
+    }
+}
+
+/// The body of an insta `.snap` file: everything after its header.
+fn recorded(path: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let body = text.strip_prefix("---\n")?;
+    let (_, body) = body.split_once("\n---\n")?;
+    Some(body.trim_end().to_string() + "\n")
+}

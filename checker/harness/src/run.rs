@@ -1,0 +1,156 @@
+//! The test process: argument handling, the paused runtime, panic capture.
+
+use crate::Test;
+use crate::expect::take_failure;
+use crate::outcome::{Outcome, PanicRecord, Status};
+use std::cell::RefCell;
+use std::io::{BufRead, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
+
+/// How much virtual time a test may take. Virtual time is free under the
+/// paused clock, so this is generous: reaching it means that nothing could
+/// ever wake the test up again.
+const VIRTUAL_DEADLINE: Duration = Duration::from_secs(600);
+
+thread_local! {
+    static PANICS: RefCell<Vec<PanicRecord>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Entry point of a hidden-test binary.
+///
+/// * `--list` prints `task<TAB>name` per test;
+/// * `--run NAME --result FILE` runs one test, after reading the nonce from
+///   the first line of stdin, and writes the outcome to FILE.
+pub fn main(tests: &[Test]) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["--list"] => {
+            let mut out = std::io::stdout().lock();
+            for t in tests {
+                let _ = writeln!(out, "{}\t{}", t.task, t.name);
+            }
+        }
+        ["--run", name, "--result", path] => {
+            let Some(test) = tests.iter().find(|t| t.name == *name) else {
+                eprintln!("no hidden test named {name}");
+                std::process::exit(2);
+            };
+            // The nonce is read before any code under test runs, so that
+            // code cannot learn it and forge a result.
+            let mut nonce = String::new();
+            let _ = std::io::stdin().lock().read_line(&mut nonce);
+            let outcome = run_one(test);
+            let body = outcome.to_json(nonce.trim());
+            if std::fs::write(path, body).is_err() {
+                std::process::exit(3);
+            }
+            // Leave without running destructors: a task the learner left
+            // running must not keep the process alive at shutdown.
+            std::process::exit(0);
+        }
+        _ => {
+            eprintln!("usage: --list | --run NAME --result FILE");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            s.to_string()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "(a panic with a non-string payload)".to_string()
+        };
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+        // On the current-thread runtime spawned tasks run on this thread
+        // too; a task id tells them apart from the test's own future.
+        let thread = match tokio::task::try_id() {
+            Some(id) => format!("spawned task {id}"),
+            None => std::thread::current()
+                .name()
+                .unwrap_or("unnamed")
+                .to_string(),
+        };
+        PANICS.with(|p| {
+            p.borrow_mut().push(PanicRecord {
+                message,
+                location,
+                thread,
+            })
+        });
+    }));
+}
+
+fn is_todo(message: &str) -> bool {
+    message.starts_with("not yet implemented") || message.starts_with("not implemented")
+}
+
+fn run_one(test: &Test) -> Outcome {
+    install_panic_hook();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("building a current-thread runtime cannot fail");
+    let start = {
+        let _enter = rt.enter();
+        tokio::time::Instant::now()
+    };
+    let wall = std::time::Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // The timer must be created inside the runtime.
+        rt.block_on(async { tokio::time::timeout(VIRTUAL_DEADLINE, (test.run)()).await })
+    }));
+    let wall_ms = wall.elapsed().as_secs_f64() * 1000.0;
+    let virtual_ms = {
+        let _enter = rt.enter();
+        start.elapsed().as_millis()
+    };
+    let busy_ms = rt.metrics().worker_total_busy_duration(0).as_secs_f64() * 1000.0;
+    let _ = std::panic::take_hook();
+
+    let panics = PANICS.with(|p| p.borrow().clone());
+    let failure = take_failure();
+    let first_spawned_panic = panics.iter().find(|p| p.thread.starts_with("spawned"));
+    let (status, message, location) = if let Some(p) = panics.iter().find(|p| is_todo(&p.message)) {
+        (Status::Todo, p.message.clone(), p.location.clone())
+    } else if let Some(f) = &failure {
+        let loc = panics.last().and_then(|p| p.location.clone());
+        (Status::Fail, f.why.clone(), loc)
+    } else if let Err(_) | Ok(Err(_)) = &result
+        && let Some(p) = first_spawned_panic.or(panics.first())
+    {
+        (Status::Panic, p.message.clone(), p.location.clone())
+    } else if let Ok(Err(_)) = &result {
+        let mut why = crate::stall::explanations();
+        if why.is_empty() {
+            why.push("every task was waiting and nothing could wake them up".to_string());
+        }
+        (Status::Deadlock, why.join("\n"), None)
+    } else {
+        (Status::Pass, String::new(), None)
+    };
+    Outcome {
+        status,
+        message,
+        diff: failure.as_ref().and_then(|f| f.diff.clone()),
+        expected_events: failure.and_then(|f| f.expected_events),
+        location,
+        panics,
+        events: crate::log::all_events(),
+        virtual_ms,
+        wall_ms,
+        busy_ms,
+    }
+}

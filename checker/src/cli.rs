@@ -1,0 +1,296 @@
+//! Command-line front end: parses arguments and calls the engine and a
+//! reporter. Exit status: 0 when everything checked passes, 1 when a task
+//! fails, 2 on a usage or environment error.
+
+use crate::course::{self, Exercise, Paths};
+use crate::engine::{self, Options};
+use crate::report;
+use crate::shadow::Target;
+use crate::style::Style;
+use crate::verify;
+use lexopt::prelude::*;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const USAGE: &str = "\
+Checks your solutions to the tokio channels course.
+
+Usage: cargo run -p checker [-- COMMAND]
+
+Commands:
+  check [EXERCISE]        check every exercise, or one (01, 1 or 01-bounded-send)
+                          (this is the default)
+  hint EXERCISE [TASK]    show the hints for a task, gentle first
+  verify [--runs N]       prove the course: every hidden test fails on its stub,
+                          passes on its solution, and repeats exactly
+  bless EXERCISE          authors: record the snapshots from the solution
+
+Options for check:
+  --format human|json     output format (json: see checker/README.md)
+  --source DIR            check the code in DIR/src/lib.rs instead of
+                          exercises/EXERCISE (needs one EXERCISE)
+  --timeout SECS          real time one test may take (default 4)
+  --jobs N                tests run at once (default: number of cores)
+";
+
+enum Command {
+    Check {
+        exercise: Option<String>,
+        json: bool,
+        source: Option<PathBuf>,
+    },
+    Hint {
+        exercise: String,
+        task: Option<u32>,
+    },
+    Verify {
+        runs: usize,
+    },
+    Bless {
+        exercise: String,
+    },
+    Help,
+}
+
+fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
+    let mut parser = lexopt::Parser::from_env();
+    let mut command: Option<String> = None;
+    let mut positional: Vec<String> = Vec::new();
+    let mut json = false;
+    let mut source = None;
+    let mut runs = 3;
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("format") => {
+                let f: String = parser.value()?.string()?;
+                json = match f.as_str() {
+                    "json" => true,
+                    "human" => false,
+                    _ => return Err(format!("unknown format `{f}` (human or json)").into()),
+                };
+            }
+            Long("source") => source = Some(PathBuf::from(parser.value()?)),
+            Long("timeout") => opts.deadline = Duration::from_secs_f64(parser.value()?.parse()?),
+            Long("jobs") => opts.jobs = parser.value()?.parse()?,
+            Long("runs") => runs = parser.value()?.parse()?,
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Value(v) if command.is_none() => command = Some(v.string()?),
+            Value(v) => positional.push(v.string()?),
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    let mut positional = positional.into_iter();
+    let need = |what: &str, v: Option<String>| {
+        v.ok_or_else(|| lexopt::Error::from(format!("missing {what}")))
+    };
+    Ok(match command.as_deref() {
+        None => Command::Check {
+            exercise: None,
+            json,
+            source,
+        },
+        Some("check") => Command::Check {
+            exercise: positional.next(),
+            json,
+            source,
+        },
+        Some("hint") => Command::Hint {
+            exercise: need("EXERCISE", positional.next())?,
+            task: positional
+                .next()
+                .map(|t| {
+                    t.parse()
+                        .map_err(|_| format!("TASK must be a number, not `{t}`"))
+                })
+                .transpose()?,
+        },
+        Some("verify") => Command::Verify { runs },
+        Some("bless") => Command::Bless {
+            exercise: need("EXERCISE", positional.next())?,
+        },
+        Some("help") => Command::Help,
+        // `cargo run -p checker -- 01` reads naturally too.
+        Some(other) if course::find(other).is_some() => Command::Check {
+            exercise: Some(other.to_string()),
+            json,
+            source,
+        },
+        Some(other) => return Err(format!("unknown command `{other}`").into()),
+    })
+}
+
+pub fn main() -> i32 {
+    let mut opts = Options::default();
+    let command = match parse(&mut opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return 2;
+        }
+    };
+    let paths = Paths::discover();
+    let style = Style::detect();
+    let result = match command {
+        Command::Help => {
+            print!("{USAGE}");
+            Ok(0)
+        }
+        Command::Check {
+            exercise,
+            json,
+            source,
+        } => check(&paths, exercise, json, source, &opts, style),
+        Command::Hint { exercise, task } => hint(&exercise, task, style),
+        Command::Verify { runs } => verify_cmd(&paths, runs, &opts, style),
+        Command::Bless { exercise } => bless(&paths, &exercise, &opts),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        2
+    })
+}
+
+type CliResult = Result<i32, Box<dyn std::error::Error>>;
+
+fn exercise_arg(name: &str) -> Result<&'static Exercise, String> {
+    course::find(name).ok_or_else(|| {
+        let known: Vec<&str> = course::EXERCISES.iter().map(|e| e.dir).collect();
+        format!(
+            "no exercise `{name}`; the exercises are: {}",
+            known.join(", ")
+        )
+    })
+}
+
+fn check(
+    paths: &Paths,
+    exercise: Option<String>,
+    json: bool,
+    source: Option<PathBuf>,
+    opts: &Options,
+    style: Style,
+) -> CliResult {
+    let exercises: Vec<&'static Exercise> = match &exercise {
+        Some(name) => vec![exercise_arg(name)?],
+        None => course::EXERCISES.to_vec(),
+    };
+    let targets: Vec<Target> = match source {
+        Some(dir) => {
+            let [e] = exercises.as_slice() else {
+                return Err("--source needs exactly one EXERCISE".into());
+            };
+            let dir = std::path::absolute(&dir)?;
+            if !dir.join("src/lib.rs").is_file() {
+                return Err(format!("{} has no src/lib.rs", dir.display()).into());
+            }
+            vec![Target {
+                exercise: e,
+                slot: source_slot(&dir),
+                source: dir,
+            }]
+        }
+        None => exercises
+            .iter()
+            .map(|e| Target {
+                exercise: e,
+                slot: "learner".to_string(),
+                source: paths.exercise(e),
+            })
+            .collect(),
+    };
+    let results = engine::run(paths, &targets, opts)?;
+    if json {
+        print!("{}", report::json::render(&results));
+    } else {
+        print!("{}", report::terminal::render(paths, &results, style));
+    }
+    Ok(if results.iter().all(|r| r.passed()) {
+        0
+    } else {
+        1
+    })
+}
+
+/// A slot name for an arbitrary folder: readable, and distinct for
+/// distinct folders so that two sources never share build artefacts.
+fn source_slot(dir: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    dir.hash(&mut h);
+    let name: String = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(24)
+        .collect();
+    format!("x-{name}-{:08x}", h.finish() as u32)
+}
+
+fn hint(exercise: &str, task: Option<u32>, style: Style) -> CliResult {
+    let e = exercise_arg(exercise)?;
+    let tasks: Vec<_> = match task {
+        Some(n) => vec![
+            e.task(n)
+                .ok_or_else(|| format!("exercise {} has no task {n}", e.dir))?,
+        ],
+        None => e.tasks.iter().collect(),
+    };
+    for t in tasks {
+        println!(
+            "{}",
+            style.bold(&format!(
+                "Exercise {} task {}: {} ({})",
+                e.number(),
+                t.number,
+                t.item,
+                t.title
+            ))
+        );
+        for (i, h) in t.hints.iter().enumerate() {
+            println!("  {}. {h}", i + 1);
+        }
+        println!();
+    }
+    Ok(0)
+}
+
+fn verify_cmd(paths: &Paths, runs: usize, opts: &Options, style: Style) -> CliResult {
+    let findings = verify::verify(paths, course::EXERCISES, runs, opts, style)?;
+    print!("{}", findings.report);
+    if findings.problems.is_empty() {
+        println!("{}", style.green("verify: the course is sound."));
+        Ok(0)
+    } else {
+        println!("\n{} problem(s):", findings.problems.len());
+        for p in &findings.problems {
+            println!("  {} {p}", style.red("✗"));
+        }
+        Ok(1)
+    }
+}
+
+fn bless(paths: &Paths, exercise: &str, opts: &Options) -> CliResult {
+    let e = exercise_arg(exercise)?;
+    let target = Target {
+        exercise: e,
+        slot: "solution".to_string(),
+        source: paths.solution(e),
+    };
+    let opts = Options {
+        bless: true,
+        ..opts.clone()
+    };
+    let results = engine::run(paths, &[target], &opts)?;
+    print!(
+        "{}",
+        report::terminal::render(paths, &results, Style::plain())
+    );
+    println!(
+        "snapshots of {} recorded from the solution in {}",
+        e.dir,
+        paths.display(&paths.hidden(e).join("snapshots"))
+    );
+    Ok(0)
+}

@@ -1,0 +1,122 @@
+//! The course definition: exercises, their tasks, points and hints.
+//!
+//! This is the one place that knows what the course contains. Each
+//! exercise's metadata lives next to its hidden tests, in
+//! `checker/hidden/<exercise>/meta.rs`, and is registered here.
+
+use std::path::{Path, PathBuf};
+
+#[path = "../hidden/01-bounded-send/meta.rs"]
+mod ex01;
+
+/// Every exercise, in course order.
+pub static EXERCISES: &[&Exercise] = &[&ex01::EXERCISE];
+
+/// One exercise crate.
+#[derive(Debug)]
+pub struct Exercise {
+    /// The folder name under `exercises/`, `solutions/` and
+    /// `checker/hidden/`, for example `01-bounded-send`.
+    pub dir: &'static str,
+    /// The Rust library name hidden tests `use`, for example `bounded_send`.
+    pub lib: &'static str,
+    /// A short title for reports.
+    pub title: &'static str,
+    pub tasks: &'static [Task],
+}
+
+/// One graded task of an exercise.
+#[derive(Debug)]
+pub struct Task {
+    pub number: u32,
+    /// The function (or type) the learner writes.
+    pub item: &'static str,
+    /// What the task teaches, in a few words.
+    pub title: &'static str,
+    pub points: u32,
+    /// From gentle to explicit.
+    pub hints: &'static [&'static str],
+}
+
+impl Exercise {
+    /// The two-digit number that prefixes the folder name.
+    pub fn number(&self) -> &'static str {
+        &self.dir[..2]
+    }
+
+    pub fn max_points(&self) -> u32 {
+        self.tasks.iter().map(|t| t.points).sum()
+    }
+
+    pub fn task(&self, number: u32) -> Option<&'static Task> {
+        self.tasks.iter().find(|t| t.number == number)
+    }
+
+    /// The learner's copy, relative to the course root.
+    pub fn learner_file(&self) -> String {
+        format!("exercises/{}/src/lib.rs", self.dir)
+    }
+}
+
+/// Finds an exercise by folder name, number (`1`, `01`) or library name.
+pub fn find(name: &str) -> Option<&'static Exercise> {
+    let name = name.trim_end_matches('/');
+    let name = name.rsplit('/').next().unwrap_or(name);
+    EXERCISES.iter().copied().find(|e| {
+        e.dir == name
+            || e.lib == name
+            || e.number() == name
+            || name.parse::<u32>().ok() == e.number().parse::<u32>().ok()
+    })
+}
+
+/// Where everything lives. The checker finds the course from its own
+/// source location, so it works from any current directory.
+#[derive(Clone, Debug)]
+pub struct Paths {
+    pub root: PathBuf,
+}
+
+impl Paths {
+    pub fn discover() -> Paths {
+        let checker = Path::new(env!("CARGO_MANIFEST_DIR"));
+        Paths {
+            root: checker.parent().unwrap_or(checker).to_path_buf(),
+        }
+    }
+
+    pub fn checker(&self) -> PathBuf {
+        self.root.join("checker")
+    }
+
+    pub fn hidden(&self, e: &Exercise) -> PathBuf {
+        self.checker().join("hidden").join(e.dir)
+    }
+
+    pub fn stub(&self, e: &Exercise) -> PathBuf {
+        self.checker().join("stubs").join(e.dir)
+    }
+
+    pub fn solution(&self, e: &Exercise) -> PathBuf {
+        self.root.join("solutions").join(e.dir)
+    }
+
+    pub fn exercise(&self, e: &Exercise) -> PathBuf {
+        self.root.join("exercises").join(e.dir)
+    }
+
+    /// The checker's private build area, apart from `target/debug` so that
+    /// an editor's `cargo check` never waits on, or invalidates, its builds.
+    pub fn work(&self) -> PathBuf {
+        self.root.join("target").join("checker")
+    }
+
+    /// `path` relative to the course root when it lies inside it, for
+    /// messages an editor can click.
+    pub fn display(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}

@@ -1,0 +1,195 @@
+//! The engine: run the hidden tests of exercises against implementations.
+//!
+//! `run` is the one function every front end calls (`check`, `verify`,
+//! `grade`...). It builds the shadow workspace, runs each test in its own
+//! process and returns structured results; reporters only render them.
+
+use crate::compile::{self, Progress};
+use crate::course::Paths;
+use crate::model::{CompileError, ExerciseResult, Status, TaskResult, TestResult, task_status};
+use crate::protocol;
+use crate::runner::{self, Job};
+use crate::shadow::{self, Target};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Wall-clock time one test may take before it is killed.
+    pub deadline: Duration,
+    /// How many test processes run at once.
+    pub jobs: usize,
+    /// Authors only: let insta record snapshots (`checker bless`).
+    pub bless: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            deadline: Duration::from_secs(4),
+            jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            bless: false,
+        }
+    }
+}
+
+/// Builds and runs the hidden tests of every target. Results come back in
+/// the order of `targets`.
+pub fn run(
+    paths: &Paths,
+    targets: &[Target],
+    opts: &Options,
+) -> std::io::Result<Vec<ExerciseResult>> {
+    std::fs::create_dir_all(paths.work())?;
+    // Two checkers at once (a `watch` and a manual check) would rewrite the
+    // shadow workspace under each other's feet.
+    let lock = std::fs::File::create(paths.work().join("lock"))?;
+    lock.lock()?;
+
+    let manifest = shadow::write(paths, targets)?;
+    let mut progress = Progress::on_stderr();
+    let built = compile::build(paths, &manifest, targets, |name| progress.crate_done(name))?;
+    progress.finish();
+
+    let results_dir = paths.work().join("results");
+    std::fs::create_dir_all(&results_dir)?;
+    let nonce = protocol::nonce(&results_dir);
+
+    // Every test of every target that built, as one queue.
+    let mut jobs: Vec<(usize, u32, Job)> = Vec::new();
+    let mut early: Vec<Option<CompileError>> = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        let key = t.harness_package();
+        let Some(binary) = built.binaries.get(&key) else {
+            early.push(Some(built.errors.get(&key).cloned().unwrap_or_else(|| {
+                CompileError {
+                    first: built
+                        .cargo_error
+                        .clone()
+                        .unwrap_or_else(|| "cargo produced no test binary".to_string()),
+                    location: None,
+                    error_count: 1,
+                }
+            })));
+            continue;
+        };
+        early.push(None);
+        for (task, name) in runner::list(binary)? {
+            jobs.push((
+                i,
+                task,
+                Job {
+                    binary: binary.clone(),
+                    result_file: results_dir.join(format!("{key}-{name}.json")),
+                    test: name,
+                    snapshot_dir: paths.hidden(t.exercise).join("snapshots"),
+                    insta_root: paths.checker(),
+                    nonce: nonce.clone(),
+                    deadline: opts.deadline,
+                    bless: opts.bless,
+                },
+            ));
+        }
+    }
+
+    let done: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..opts.jobs.max(1) {
+            s.spawn(|| {
+                while let Some((i, task, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = match runner::run(job) {
+                        Ok(f) => protocol::interpret(paths, *task, &job.test, &nonce, f),
+                        Err(e) => spawn_failure(*task, &job.test, e),
+                    };
+                    done.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((*i, result));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Stable order: by test name within an exercise, whatever finished first.
+    done.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+
+    Ok(targets
+        .iter()
+        .zip(early)
+        .enumerate()
+        .map(|(i, (t, compile_error))| {
+            let tests: Vec<TestResult> = done
+                .iter()
+                .filter(|(j, _)| *j == i)
+                .map(|(_, r)| r.clone())
+                .collect();
+            assemble(paths, t, compile_error, tests)
+        })
+        .collect())
+}
+
+fn spawn_failure(task: u32, name: &str, e: std::io::Error) -> TestResult {
+    TestResult {
+        name: name.to_string(),
+        task,
+        status: Status::Crashed,
+        message: format!("the test process could not be started: {e}"),
+        diff: None,
+        location: None,
+        panics: Vec::new(),
+        events: Vec::new(),
+        expected_events: None,
+        wall_ms: 0.0,
+        virtual_ms: 0.0,
+        busy_ms: 0.0,
+        stdout: Default::default(),
+        stderr: Default::default(),
+    }
+}
+
+/// Groups test results into the exercise's tasks and awards points.
+fn assemble(
+    paths: &Paths,
+    t: &Target,
+    compile_error: Option<CompileError>,
+    tests: Vec<TestResult>,
+) -> ExerciseResult {
+    let tasks = t
+        .exercise
+        .tasks
+        .iter()
+        .map(|task| {
+            let tests: Vec<TestResult> = tests
+                .iter()
+                .filter(|r| r.task == task.number)
+                .cloned()
+                .collect();
+            let status = if compile_error.is_some() {
+                Status::CompileError
+            } else {
+                task_status(&tests)
+            };
+            TaskResult {
+                number: task.number,
+                item: task.item,
+                title: task.title,
+                points: task.points,
+                earned: if status == Status::Pass {
+                    task.points
+                } else {
+                    0
+                },
+                status,
+                tests,
+            }
+        })
+        .collect();
+    ExerciseResult {
+        dir: t.exercise.dir,
+        title: t.exercise.title,
+        source: paths.display(&t.source),
+        compile_error,
+        tasks,
+    }
+}

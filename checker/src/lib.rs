@@ -1,0 +1,21 @@
+//! The course checker: runs hidden tests against a learner's code and
+//! reports per-task verdicts, points and what to do next.
+//!
+//! Layers, from the bottom: `course` (what exists), `shadow` and `compile`
+//! (building code under test beside pristine hidden tests), `runner` and
+//! `protocol` (one test per process, verdicts from result files only),
+//! `engine` (the one function the front ends call), `report` (rendering),
+//! `verify` (the course's proof of its own integrity). `cli` parses
+//! arguments and wires a command to these.
+
+pub mod cli;
+pub mod compile;
+pub mod course;
+pub mod engine;
+pub mod model;
+pub mod protocol;
+pub mod report;
+pub mod runner;
+pub mod shadow;
+pub mod style;
+pub mod verify;

@@ -1,0 +1,166 @@
+//! Structured results: what the engine returns and every reporter renders.
+//!
+//! Nothing here is parsed from human-readable test output. A test's result
+//! comes from the result file its harness wrote (see `protocol`), or from
+//! what the runner saw happen to the process (killed, exited, crashed).
+
+/// The verdict of one hidden test, or of a task (the worst of its tests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Pass,
+    /// The code reached `todo!()`: not started yet.
+    NotStarted,
+    /// An expectation of the test did not hold.
+    Fail,
+    /// The code under test panicked.
+    Panic,
+    /// Every task was waiting and nothing could wake them.
+    Deadlock,
+    /// Ran past the wall-clock deadline: a busy loop or a blocking call.
+    Timeout,
+    /// The process ended without a result: `exit`, abort, signal.
+    Crashed,
+    /// The exercise does not compile.
+    CompileError,
+}
+
+impl Status {
+    /// The stable name used in JSON reports.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::NotStarted => "not_started",
+            Status::Fail => "fail",
+            Status::Panic => "panic",
+            Status::Deadlock => "deadlock",
+            Status::Timeout => "timeout",
+            Status::Crashed => "crashed",
+            Status::CompileError => "compile_error",
+        }
+    }
+
+    /// A few words for the terminal.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "passed",
+            Status::NotStarted => "not started",
+            Status::Fail => "failed",
+            Status::Panic => "panicked",
+            Status::Deadlock => "deadlock",
+            Status::Timeout => "timed out",
+            Status::Crashed => "crashed",
+            Status::CompileError => "build error",
+        }
+    }
+}
+
+/// One event of a test's log, on the virtual clock.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub at_ms: u64,
+    pub actor: String,
+    pub what: String,
+}
+
+/// A panic seen in the test process.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PanicInfo {
+    pub message: String,
+    /// Relative to the course root when inside it.
+    pub location: Option<String>,
+    pub thread: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Captured {
+    /// At most the runner's cap; the rest is counted in `dropped_bytes`.
+    pub text: String,
+    pub dropped_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestResult {
+    pub name: String,
+    pub task: u32,
+    pub status: Status,
+    /// What went wrong, in the pattern's terms. Empty on a pass.
+    pub message: String,
+    /// Expected against actual, ANSI-coloured (reporters strip colour).
+    pub diff: Option<String>,
+    /// Where it went wrong, `path:line:col`, relative when possible.
+    pub location: Option<String>,
+    pub panics: Vec<PanicInfo>,
+    pub events: Vec<Event>,
+    pub expected_events: Option<String>,
+    pub wall_ms: f64,
+    pub virtual_ms: f64,
+    pub busy_ms: f64,
+    pub stdout: Captured,
+    pub stderr: Captured,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskResult {
+    pub number: u32,
+    pub item: &'static str,
+    pub title: &'static str,
+    pub points: u32,
+    pub earned: u32,
+    pub status: Status,
+    pub tests: Vec<TestResult>,
+}
+
+/// The compiler's verdict on an exercise that does not build.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompileError {
+    /// The first error, as rustc rendered it (ANSI-coloured).
+    pub first: String,
+    /// `path:line:col` of the first error, relative when possible.
+    pub location: Option<String>,
+    pub error_count: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExerciseResult {
+    pub dir: &'static str,
+    pub title: &'static str,
+    /// What was checked: "exercises/01-bounded-send", a fixture, a submission.
+    pub source: String,
+    pub compile_error: Option<CompileError>,
+    pub tasks: Vec<TaskResult>,
+}
+
+impl ExerciseResult {
+    pub fn earned(&self) -> u32 {
+        self.tasks.iter().map(|t| t.earned).sum()
+    }
+
+    pub fn max(&self) -> u32 {
+        self.tasks.iter().map(|t| t.points).sum()
+    }
+
+    pub fn passed(&self) -> bool {
+        self.tasks.iter().all(|t| t.status == Status::Pass)
+    }
+}
+
+/// The verdict of a task from its tests: full points only when every test
+/// passes. A task whose failing tests all hit `todo!()` is not started.
+pub fn task_status(tests: &[TestResult]) -> Status {
+    let failing: Vec<Status> = tests
+        .iter()
+        .map(|t| t.status)
+        .filter(|s| *s != Status::Pass)
+        .collect();
+    if tests.is_empty() {
+        return Status::Fail;
+    }
+    if failing.is_empty() {
+        return Status::Pass;
+    }
+    failing
+        .iter()
+        .copied()
+        .find(|s| *s != Status::NotStarted)
+        .unwrap_or(Status::NotStarted)
+}

@@ -1,0 +1,247 @@
+//! The human report: a table of tasks with points, then what to do next.
+
+use crate::course::{self, Paths};
+use crate::model::{ExerciseResult, Status, TaskResult, TestResult};
+use crate::style::Style;
+use std::fmt::Write;
+
+/// Widest line the report aims for, so it reads in an 80-column terminal.
+const WIDTH: usize = 78;
+
+/// The whole report for a `check` run.
+pub fn render(paths: &Paths, results: &[ExerciseResult], style: Style) -> String {
+    let mut out = String::new();
+    for r in results {
+        exercise_table(&mut out, r, style);
+    }
+    let earned: u32 = results.iter().map(|r| r.earned()).sum();
+    let max: u32 = results.iter().map(|r| r.max()).sum();
+    let tasks: Vec<&TaskResult> = results.iter().flat_map(|r| &r.tasks).collect();
+    let done = tasks.iter().filter(|t| t.status == Status::Pass).count();
+    let _ = writeln!(
+        out,
+        "{} {earned}/{max} points, {done} of {} tasks done",
+        style.bold("Total:"),
+        tasks.len()
+    );
+    out.push('\n');
+    next_step(&mut out, paths, results, style);
+    out
+}
+
+fn symbol(status: Status, style: Style) -> String {
+    match status {
+        Status::Pass => style.green("✓"),
+        Status::NotStarted => style.dim("·"),
+        _ => style.red("✗"),
+    }
+}
+
+fn exercise_table(out: &mut String, r: &ExerciseResult, style: Style) {
+    let head = format!("Exercise {} · {}", &r.dir[..2], r.title);
+    let score = format!("{}/{}", r.earned(), r.max());
+    let pad = WIDTH.saturating_sub(head.chars().count() + score.len());
+    let _ = writeln!(out, "{}{}{}", style.bold(&head), " ".repeat(pad), score);
+    if let Some(e) = &r.compile_error {
+        let at = e.location.as_deref().unwrap_or(&r.source);
+        let _ = writeln!(out, "  {} does not compile: {at}", style.red("✗"));
+    }
+    for t in &r.tasks {
+        let status = if t.status == Status::Pass {
+            ""
+        } else {
+            t.status.label()
+        };
+        let _ = writeln!(
+            out,
+            "  {} {} {:<16} {:<36} {:>2}/{:<2} {}",
+            symbol(t.status, style),
+            t.number,
+            t.item,
+            clip(t.title, 36),
+            t.earned,
+            t.points,
+            style.dim(status),
+        );
+    }
+    out.push('\n');
+}
+
+/// Where the learner should look next: the first task that does not pass.
+fn next_step(out: &mut String, paths: &Paths, results: &[ExerciseResult], style: Style) {
+    let first = results.iter().find_map(|r| {
+        r.tasks
+            .iter()
+            .find(|t| t.status != Status::Pass)
+            .map(|t| (r, t))
+    });
+    let Some((r, t)) = first else {
+        let _ = writeln!(out, "{}", style.green("Every task passes. Well done!"));
+        return;
+    };
+    let file = format!("{}/src/lib.rs", r.source);
+    let at = item_line(paths, &file, t.item)
+        .map(|l| format!("{file}:{l}"))
+        .unwrap_or(file.clone());
+    let nothing_done = results.iter().all(|r| r.earned() == 0)
+        && results.iter().all(|r| r.compile_error.is_none());
+    if nothing_done && t.status == Status::NotStarted {
+        let _ = writeln!(
+            out,
+            "{} read {}/README.md, then start with exercise {}, task {} ({}) in {at}",
+            style.bold("Start here:"),
+            r.source,
+            &r.dir[..2],
+            t.number,
+            t.item
+        );
+        hint_line(out, r, t, style);
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{} exercise {}, task {} ({}): {}",
+        style.bold("Next:"),
+        &r.dir[..2],
+        t.number,
+        t.item,
+        t.title
+    );
+    if let Some(e) = &r.compile_error {
+        let _ = writeln!(
+            out,
+            "  The exercise does not compile, so none of its tasks can run. \
+             First error{}:\n",
+            if e.error_count > 1 {
+                format!(" (of {})", e.error_count)
+            } else {
+                String::new()
+            }
+        );
+        out.push_str(&indent(&style.ansi(e.first.trim_end()), 4));
+        out.push('\n');
+        return;
+    }
+    let _ = writeln!(out, "  edit {at}");
+    if let Some(test) = t.tests.iter().find(|x| x.status != Status::Pass) {
+        test_details(out, test, style);
+    }
+    hint_line(out, r, t, style);
+}
+
+fn hint_line(out: &mut String, r: &ExerciseResult, t: &TaskResult, style: Style) {
+    let has_hint = course::find(r.dir)
+        .and_then(|e| e.task(t.number))
+        .is_some_and(|task| !task.hints.is_empty());
+    if has_hint {
+        let _ = writeln!(
+            out,
+            "  {} cargo run -p checker -- hint {} {}",
+            style.dim("stuck?"),
+            &r.dir[..2],
+            t.number
+        );
+    }
+}
+
+/// The details of one failing test: what went wrong, the diff, where.
+pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
+    let _ = writeln!(
+        out,
+        "  test {} {}",
+        style.bold(&test.name),
+        style.red(test.status.label())
+    );
+    let message = match test.status {
+        Status::NotStarted => {
+            "not started: the code still reaches `todo!()`. Replace it with your solution."
+                .to_string()
+        }
+        _ => test.message.clone(),
+    };
+    if !message.is_empty() {
+        out.push_str(&indent(message.trim_end(), 4));
+        out.push('\n');
+    }
+    if let Some(diff) = &test.diff {
+        out.push('\n');
+        out.push_str(&indent(style.ansi(diff).trim_end(), 4));
+        out.push('\n');
+    }
+    if let Some(loc) = &test.location {
+        let _ = writeln!(out, "    at {loc}");
+    }
+    let spawned: Vec<_> = test
+        .panics
+        .iter()
+        .filter(|p| p.thread.starts_with("spawned"))
+        .collect();
+    if test.status != Status::NotStarted && !spawned.is_empty() {
+        let p = spawned[0];
+        let _ = writeln!(
+            out,
+            "    a task spawned by your code panicked: {} ({})",
+            p.message.lines().next().unwrap_or(""),
+            p.location.as_deref().unwrap_or("unknown location")
+        );
+    }
+    for (name, c) in [("stdout", &test.stdout), ("stderr", &test.stderr)] {
+        if name == "stderr" && test.status != Status::Crashed {
+            // The harness keeps panics out of stderr; what is left there
+            // matters only when the process died.
+            continue;
+        }
+        if c.text.trim().is_empty() {
+            continue;
+        }
+        let lines: Vec<&str> = c.text.lines().collect();
+        let shown = &lines[..lines.len().min(12)];
+        let _ = writeln!(out, "    your code printed ({name}):");
+        for l in shown {
+            let l: String = l.chars().take(WIDTH - 6).collect();
+            let _ = writeln!(out, "      {}", style.dim(&l));
+        }
+        let more = lines.len() - shown.len();
+        if more > 0 || c.dropped_bytes > 0 {
+            let _ = writeln!(
+                out,
+                "      {}",
+                style.dim(&format!(
+                    "... {more} more lines, {} more bytes not kept",
+                    c.dropped_bytes
+                ))
+            );
+        }
+    }
+}
+
+/// The 1-based line where `fn item` (or `struct item`...) is defined.
+fn item_line(paths: &Paths, file: &str, item: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(paths.root.join(file)).ok()?;
+    let needles = [format!("fn {item}("), format!("fn {item}<")];
+    text.lines()
+        .position(|l| needles.iter().any(|n| l.contains(n.as_str())))
+        .map(|i| i + 1)
+}
+
+/// `s` cut to `n` characters, with an ellipsis when cut.
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    s.chars().take(n - 1).chain(['…']).collect()
+}
+
+fn indent(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

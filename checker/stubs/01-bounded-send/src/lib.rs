@@ -1,0 +1,85 @@
+//! Exercise 01 — bounded send and backpressure.
+//!
+//! A kitchen: the chef puts numbered dishes on a belt (a bounded
+//! `tokio::sync::mpsc` channel), the waiter takes them off. The belt holds
+//! only a few dishes, so a fast chef must wait for a slow waiter: that
+//! waiting is backpressure. Read `README.md` in this folder first.
+//!
+//! Replace each `todo!()` with your code, then run `cargo run -p checker`.
+
+use tokio::sync::mpsc;
+
+/// Task 1 — the waiter.
+///
+/// Takes dishes off the belt until the belt is closed (every `Sender` is
+/// gone and nothing is left on it) and returns them in the order taken.
+pub async fn waiter(mut belt: mpsc::Receiver<u32>) -> Vec<u32> {
+    todo!()
+}
+
+/// Task 2 — the chef.
+///
+/// Puts dishes `1..=dishes` on the belt, in order, waiting for a free slot
+/// whenever the belt is full. Returns when every dish is on the belt.
+/// If the belt is closed (the waiter left), stops early.
+pub async fn chef(belt: mpsc::Sender<u32>, dishes: u32) {
+    todo!()
+}
+
+/// Task 3 — the kitchen.
+///
+/// Creates a belt that holds `belt_size` dishes, runs a chef cooking
+/// `dishes` dishes and a waiter at the same time, and returns what the
+/// waiter served.
+pub async fn run_kitchen(dishes: u32, belt_size: usize) -> Vec<u32> {
+    todo!()
+}
+
+/// What a chef could not deliver because the waiter left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unserved {
+    /// The dishes that never made it onto the belt, in order: the one whose
+    /// `send` failed first, then every dish not yet attempted.
+    pub dishes: Vec<u32>,
+}
+
+/// Task 4 — a chef who notices that the waiter left.
+///
+/// Like [`chef`], but returns `Err(Unserved)` listing every dish that was
+/// not put on the belt if the belt closes before all `dishes` are sent.
+/// Returns `Ok(())` when every dish made it onto the belt.
+pub async fn chef_reporting(belt: mpsc::Sender<u32>, dishes: u32) -> Result<(), Unserved> {
+    todo!()
+}
+
+/// The answer of the belt to a dish offered without waiting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offer {
+    /// The dish is on the belt.
+    Accepted,
+    /// The belt is full: the dish is handed back and turned away.
+    Full(u32),
+    /// The waiter is gone: the dish is handed back and nobody will serve it.
+    Closed(u32),
+}
+
+/// Task 5 — rush hour: offer a dish without waiting.
+///
+/// Tries to put `dish` on the belt right now. Never waits.
+pub fn offer(belt: &mpsc::Sender<u32>, dish: u32) -> Offer {
+    todo!()
+}
+
+/// Task 6 — cook only when there is room.
+///
+/// Cooking is expensive, so the chef first claims a free slot on the belt
+/// and only then cooks dish `n` with `cook(n)` and puts the result in the
+/// claimed slot, for `n` in `1..=dishes`. No dish is cooked while the belt
+/// is full. Stops early (without cooking more) if the belt closes.
+pub async fn cook_when_space(
+    belt: mpsc::Sender<String>,
+    dishes: u32,
+    mut cook: impl FnMut(u32) -> String,
+) {
+    todo!()
+}
