@@ -21,7 +21,8 @@ Commands:
   check [EXERCISE]        check every exercise, or one (01, 1 or 01-bounded-send)
                           (this is the default)
   hint EXERCISE [TASK]    show the hints for a task, gentle first
-  verify [--runs N]       prove the course: every hidden test fails on its stub,
+  verify [EXERCISE...] [--runs N]
+                          prove the course: every hidden test fails on its stub,
                           passes on its solution, and repeats exactly
   bless EXERCISE          authors: record the snapshots from the solution
 
@@ -29,21 +30,36 @@ Options for check:
   --format human|json     output format (json: see checker/README.md)
   --source DIR            check the code in DIR/src/lib.rs instead of
                           exercises/EXERCISE (needs one EXERCISE)
+  --stubs, --solutions    check the pristine stubs or the reference solutions
   --timeout SECS          real time one test may take (default 4)
   --jobs N                tests run at once (default: number of cores)
 ";
+
+/// Which implementation `check` looks at.
+#[derive(Clone, Debug)]
+enum Source {
+    /// `exercises/`: the learner's work (the default).
+    Learner,
+    /// `checker/stubs/`: what a learner starts from.
+    Stubs,
+    /// `solutions/`: the reference solutions.
+    Solutions,
+    /// One folder holding `src/lib.rs`.
+    Dir(PathBuf),
+}
 
 enum Command {
     Check {
         exercise: Option<String>,
         json: bool,
-        source: Option<PathBuf>,
+        source: Source,
     },
     Hint {
         exercise: String,
         task: Option<u32>,
     },
     Verify {
+        exercises: Vec<String>,
         runs: usize,
     },
     Bless {
@@ -57,7 +73,7 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
     let mut command: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut json = false;
-    let mut source = None;
+    let mut source = Source::Learner;
     let mut runs = 3;
     while let Some(arg) = parser.next()? {
         match arg {
@@ -69,7 +85,9 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
                     _ => return Err(format!("unknown format `{f}` (human or json)").into()),
                 };
             }
-            Long("source") => source = Some(PathBuf::from(parser.value()?)),
+            Long("source") => source = Source::Dir(PathBuf::from(parser.value()?)),
+            Long("stubs") => source = Source::Stubs,
+            Long("solutions") => source = Source::Solutions,
             Long("timeout") => opts.deadline = Duration::from_secs_f64(parser.value()?.parse()?),
             Long("jobs") => opts.jobs = parser.value()?.parse()?,
             Long("runs") => runs = parser.value()?.parse()?,
@@ -104,7 +122,10 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
                 })
                 .transpose()?,
         },
-        Some("verify") => Command::Verify { runs },
+        Some("verify") => Command::Verify {
+            exercises: positional.collect(),
+            runs,
+        },
         Some("bless") => Command::Bless {
             exercise: need("EXERCISE", positional.next())?,
         },
@@ -141,7 +162,7 @@ pub fn main() -> i32 {
             source,
         } => check(&paths, exercise, json, source, &opts, style),
         Command::Hint { exercise, task } => hint(&exercise, task, style),
-        Command::Verify { runs } => verify_cmd(&paths, runs, &opts, style),
+        Command::Verify { exercises, runs } => verify_cmd(&paths, &exercises, runs, &opts, style),
         Command::Bless { exercise } => bless(&paths, &exercise, &opts),
     };
     result.unwrap_or_else(|e| {
@@ -166,7 +187,7 @@ fn check(
     paths: &Paths,
     exercise: Option<String>,
     json: bool,
-    source: Option<PathBuf>,
+    source: Source,
     opts: &Options,
     style: Style,
 ) -> CliResult {
@@ -174,8 +195,18 @@ fn check(
         Some(name) => vec![exercise_arg(name)?],
         None => course::EXERCISES.to_vec(),
     };
+    let each = |slot: &str, dir: fn(&Paths, &Exercise) -> PathBuf| -> Vec<Target> {
+        exercises
+            .iter()
+            .map(|e| Target {
+                exercise: e,
+                slot: slot.to_string(),
+                source: dir(paths, e),
+            })
+            .collect()
+    };
     let targets: Vec<Target> = match source {
-        Some(dir) => {
+        Source::Dir(dir) => {
             let [e] = exercises.as_slice() else {
                 return Err("--source needs exactly one EXERCISE".into());
             };
@@ -189,14 +220,9 @@ fn check(
                 source: dir,
             }]
         }
-        None => exercises
-            .iter()
-            .map(|e| Target {
-                exercise: e,
-                slot: "learner".to_string(),
-                source: paths.exercise(e),
-            })
-            .collect(),
+        Source::Learner => each("learner", Paths::exercise),
+        Source::Stubs => each("stub", Paths::stub),
+        Source::Solutions => each("solution", Paths::solution),
     };
     let results = engine::run(paths, &targets, opts)?;
     if json {
@@ -256,8 +282,22 @@ fn hint(exercise: &str, task: Option<u32>, style: Style) -> CliResult {
     Ok(0)
 }
 
-fn verify_cmd(paths: &Paths, runs: usize, opts: &Options, style: Style) -> CliResult {
-    let findings = verify::verify(paths, course::EXERCISES, runs, opts, style)?;
+fn verify_cmd(
+    paths: &Paths,
+    names: &[String],
+    runs: usize,
+    opts: &Options,
+    style: Style,
+) -> CliResult {
+    let exercises: Vec<&'static Exercise> = if names.is_empty() {
+        course::EXERCISES.to_vec()
+    } else {
+        names
+            .iter()
+            .map(|n| exercise_arg(n))
+            .collect::<Result<_, _>>()?
+    };
+    let findings = verify::verify(paths, &exercises, runs, opts, style)?;
     print!("{}", findings.report);
     if findings.problems.is_empty() {
         println!("{}", style.green("verify: the course is sound."));

@@ -1,0 +1,111 @@
+//! The checker's front end as a learner and an author use it: the real
+//! binary, its exit status and its report.
+
+use std::process::Command;
+
+fn checker(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(args)
+        // Whatever the caller's environment says, verdicts must not move.
+        .env("INSTA_FORCE_PASS", "1")
+        .env("INSTA_UPDATE", "always")
+        .env("RUST_BACKTRACE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the checker runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn untouched_stubs_score_zero_and_point_to_the_first_task() {
+    let (code, report) = checker(&["check", "--stubs"]);
+    assert_eq!(code, 1, "stubs must not pass:\n{report}");
+    assert!(report.contains("Total: 0/"), "{report}");
+    assert!(report.contains("Start here:"), "{report}");
+    assert!(
+        !report.contains("panicked"),
+        "stubs read as not started, not as crashes:\n{report}"
+    );
+    insta::assert_snapshot!("report_stubs", report);
+}
+
+#[test]
+fn reference_solutions_score_full_marks() {
+    let (code, report) = checker(&["check", "--solutions"]);
+    assert_eq!(code, 0, "solutions must pass:\n{report}");
+    assert!(report.contains("Every task passes"), "{report}");
+    insta::assert_snapshot!("report_solutions", report);
+}
+
+#[test]
+fn json_report_follows_the_documented_schema() {
+    let (code, text) = checker(&["check", "01", "--solutions", "--format", "json"]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(doc["schema"], "tokio-channels-course/check/v1");
+    assert_eq!(doc["earned"], doc["max"]);
+    let ex = &doc["exercises"][0];
+    assert_eq!(ex["exercise"], "01-bounded-send");
+    for task in ex["tasks"].as_array().unwrap() {
+        assert_eq!(task["status"], "pass");
+        for field in ["task", "item", "title", "points", "earned", "tests"] {
+            assert!(!task[field].is_null(), "task lacks {field}: {task}");
+        }
+        for test in task["tests"].as_array().unwrap() {
+            for field in [
+                "name",
+                "status",
+                "message",
+                "wall_ms",
+                "virtual_ms",
+                "stdout",
+                "stderr",
+                "events",
+            ] {
+                assert!(!test[field].is_null(), "test lacks {field}: {test}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_compile_error_names_the_file_and_line() {
+    let (code, report) = checker(&[
+        "check",
+        "01",
+        "--source",
+        "tests/fixtures/01-bounded-send/syntax-error",
+    ]);
+    assert_eq!(code, 1);
+    assert!(report.contains("does not compile"), "{report}");
+    assert!(
+        report.contains("error: expected"),
+        "the compiler's first error, in full:\n{report}"
+    );
+    assert!(
+        report.contains("syntax-error/src/lib.rs:20"),
+        "file and line:\n{report}"
+    );
+}
+
+#[test]
+fn hints_are_listed_gentle_first() {
+    let (code, text) = checker(&["hint", "01", "2"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("task 2: chef"), "{text}");
+    assert!(text.contains("  1. ") && text.contains("  2. "), "{text}");
+}
+
+#[test]
+fn unknown_exercise_is_a_usage_error() {
+    let (code, _) = checker(&["check", "99"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn verify_proves_every_hidden_test() {
+    let (code, report) = checker(&["verify", "--runs", "2"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(report.contains("the course is sound"), "{report}");
+}

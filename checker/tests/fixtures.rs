@@ -1,0 +1,123 @@
+//! Every fixture under `checker/tests/fixtures/<exercise>/<name>/` gets
+//! exactly the verdicts its `expect.json` states: alternative solutions get
+//! full marks, each mistake loses exactly the tasks it breaks with a
+//! message naming the cause, and hostile code gains nothing.
+//!
+//! All fixtures go through one engine run, as a batch of submissions would,
+//! so they share one build.
+
+use checker::course::{self, Paths};
+use checker::engine::{self, Options};
+use checker::shadow::Target;
+use serde_json::Value;
+
+struct Fixture {
+    target: Target,
+    expect: Value,
+}
+
+fn fixtures(paths: &Paths) -> Vec<Fixture> {
+    let mut out = Vec::new();
+    for e in course::EXERCISES {
+        let dir = paths.checker().join("tests/fixtures").join(e.dir);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut names: Vec<_> = entries.flatten().map(|d| d.path()).collect();
+        names.sort();
+        for path in names {
+            let Ok(text) = std::fs::read_to_string(path.join("expect.json")) else {
+                continue;
+            };
+            let expect: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|err| panic!("{}: bad expect.json: {err}", path.display()));
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            out.push(Fixture {
+                target: Target {
+                    exercise: e,
+                    slot: format!("fx-{name}"),
+                    source: path,
+                },
+                expect,
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fixture_gets_the_verdicts_it_expects() {
+    let paths = Paths::discover();
+    let fixtures = fixtures(&paths);
+    assert!(
+        fixtures.len() >= 10,
+        "expected the course's fixtures, found {}",
+        fixtures.len()
+    );
+    let targets: Vec<Target> = fixtures.iter().map(|f| f.target.clone()).collect();
+    let results = engine::run(&paths, &targets, &Options::default()).expect("the engine runs");
+
+    let mut problems = Vec::new();
+    for (f, r) in fixtures.iter().zip(&results) {
+        let name = format!(
+            "{}/{}",
+            f.target.exercise.dir,
+            f.target.source.file_name().unwrap().to_string_lossy()
+        );
+        let expected_tasks = f.expect["tasks"]
+            .as_object()
+            .expect("expect.json lists tasks");
+        assert_eq!(
+            expected_tasks.len(),
+            r.tasks.len(),
+            "{name}: expect.json must list every task of the exercise"
+        );
+        for task in &r.tasks {
+            let key = task.number.to_string();
+            let want = expected_tasks[&key].as_str().unwrap_or("?");
+            if task.status.key() != want {
+                let why: Vec<String> = task
+                    .tests
+                    .iter()
+                    .filter(|t| t.status.key() != "pass")
+                    .map(|t| format!("{} {}: {}", t.name, t.status.key(), t.message))
+                    .collect();
+                problems.push(format!(
+                    "{name} task {key}: expected {want}, got {} {why:?} {:?}",
+                    task.status.key(),
+                    r.compile_error.as_ref().map(|e| &e.first)
+                ));
+            }
+            for needle in f.expect["messages"][&key].as_array().into_iter().flatten() {
+                let needle = needle.as_str().unwrap_or_default();
+                let found = task
+                    .tests
+                    .iter()
+                    .filter(|t| t.status.key() != "pass")
+                    .any(|t| t.message.contains(needle));
+                if !found {
+                    problems.push(format!(
+                        "{name} task {key}: no failing test's message mentions {needle:?}"
+                    ));
+                }
+            }
+        }
+        if r.earned() > 0
+            && f.expect["tasks"]
+                .as_object()
+                .unwrap()
+                .values()
+                .all(|v| v != "pass")
+        {
+            problems.push(format!(
+                "{name}: earned {} points but should earn none",
+                r.earned()
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "fixture verdicts differ:\n{}",
+        problems.join("\n")
+    );
+}
