@@ -8,6 +8,7 @@
 //! `verify` (the course's proof of its own integrity). `cli` parses
 //! arguments and wires a command to these.
 
+pub mod advice;
 pub mod cli;
 pub mod compile;
 pub mod course;

@@ -16,10 +16,14 @@ pub enum Status {
     Panic,
     /// Every task was waiting and nothing could wake them.
     Deadlock,
+    /// The code blocked the runtime's thread (measured, not guessed).
+    Blocked,
     /// Ran past the wall-clock deadline: a busy loop or a blocking call.
     Timeout,
     /// The process ended without a result: `exit`, abort, signal.
     Crashed,
+    /// The process hit the memory limit.
+    OutOfMemory,
     /// The exercise does not compile.
     CompileError,
 }
@@ -33,8 +37,10 @@ impl Status {
             Status::Fail => "fail",
             Status::Panic => "panic",
             Status::Deadlock => "deadlock",
+            Status::Blocked => "blocked",
             Status::Timeout => "timeout",
             Status::Crashed => "crashed",
+            Status::OutOfMemory => "out_of_memory",
             Status::CompileError => "compile_error",
         }
     }
@@ -47,8 +53,10 @@ impl Status {
             Status::Fail => "failed",
             Status::Panic => "panicked",
             Status::Deadlock => "deadlock",
+            Status::Blocked => "blocked runtime",
             Status::Timeout => "timed out",
             Status::Crashed => "crashed",
+            Status::OutOfMemory => "out of memory",
             Status::CompileError => "build error",
         }
     }

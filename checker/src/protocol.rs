@@ -33,24 +33,52 @@ pub fn interpret(paths: &Paths, task: u32, name: &str, nonce: &str, f: Finished)
         .and_then(|text| serde_json::from_str::<Value>(text).ok())
         .filter(|v| v["nonce"] == nonce);
 
+    let cpu_at_kill = f.cpu_at_kill;
     match (f.exit, result) {
         (None, _) => {
             r.status = Status::Timeout;
-            r.message = format!(
-                "still running after {:.1} s of real time. Under the checker's paused clock, \
-                 sleeping and waiting cost no time at all, so something kept the thread busy: \
-                 a loop that never awaits, or a blocking call such as `std::thread::sleep` or \
-                 `blocking_recv` inside async code (use `tokio::time::sleep` / `.recv().await`).",
-                f.wall.as_secs_f64()
-            );
+            r.message = timeout_message(f.wall, cpu_at_kill);
         }
         (Some(exit), Some(v)) if exit.success() => read_result(paths, &mut r, &v),
         (Some(exit), _) => {
-            r.status = Status::Crashed;
+            r.status = if out_of_memory(&r.stderr.text) {
+                Status::OutOfMemory
+            } else {
+                Status::Crashed
+            };
             r.message = crash_message(exit, &r.stderr.text);
         }
     }
     r
+}
+
+/// Real time the runtime thread may spend inside the code under test
+/// before the test counts as blocking it. Correct solutions spend well
+/// under a millisecond: with the clock paused, waiting costs nothing.
+const BLOCKED_MS: f64 = 75.0;
+
+fn timeout_message(wall: std::time::Duration, cpu: Option<std::time::Duration>) -> String {
+    let secs = wall.as_secs_f64();
+    let busy = cpu.map(|c| c.as_secs_f64() / secs.max(0.001));
+    let cause = match busy {
+        Some(share) if share > 0.5 => format!(
+            "The thread was busy computing the whole time ({:.1} s of CPU): a loop that never \
+             reaches an `.await` that waits, such as spinning on `try_recv`. Await instead \
+             (`recv().await`), or `tokio::task::yield_now().await` inside long loops.",
+            cpu.unwrap_or_default().as_secs_f64()
+        ),
+        Some(_) => "The thread sat in a blocking call the whole time: `std::thread::sleep`, \
+                    a `std::sync` lock or channel `recv`, or `blocking_recv`. Inside async code \
+                    use `tokio::time::sleep(..).await` and tokio's channels with `.await`."
+            .to_string(),
+        None => "A loop that never awaits, or a blocking call such as `std::thread::sleep` or \
+                 `blocking_recv` inside async code (use `tokio::time::sleep` / `.recv().await`)."
+            .to_string(),
+    };
+    format!(
+        "still running after {secs:.1} s of real time, and killed. Under the checker's paused \
+         clock, sleeping and waiting cost no real time, so this is not slow code waiting. {cause}"
+    )
 }
 
 fn read_result(paths: &Paths, r: &mut TestResult, v: &Value) {
@@ -79,6 +107,7 @@ fn read_result(paths: &Paths, r: &mut TestResult, v: &Value) {
             thread: p["thread"].as_str().unwrap_or_default().to_string(),
         })
         .collect();
+    diagnose(r);
     r.events = v["events"]
         .as_array()
         .into_iter()
@@ -91,9 +120,50 @@ fn read_result(paths: &Paths, r: &mut TestResult, v: &Value) {
         .collect();
 }
 
+/// Refines the harness's verdict with what only the checker knows about:
+/// a blocked runtime thread, and advice for well-known panics.
+fn diagnose(r: &mut TestResult) {
+    let blockable = matches!(r.status, Status::Pass | Status::Fail | Status::Deadlock);
+    if blockable && r.busy_ms >= BLOCKED_MS {
+        let before = if r.status == Status::Pass {
+            String::new()
+        } else {
+            format!(
+                " (The test also reported: {})",
+                r.message.lines().next().unwrap_or("")
+            )
+        };
+        r.status = Status::Blocked;
+        r.message = format!(
+            "the code blocked the runtime's only thread for {:.0} ms of real time, while the \
+             paused clock advanced {:.0} ms. A blocked thread stops every other task: nothing \
+             else can run until it returns. Replace `std::thread::sleep` with \
+             `tokio::time::sleep(..).await`, a `std::sync::mpsc` channel or `blocking_recv` with \
+             tokio's `recv().await`, and break long computations with \
+             `tokio::task::yield_now().await` (or move them to `spawn_blocking`).{before}",
+            r.busy_ms, r.virtual_ms
+        );
+    }
+    if r.status == Status::Panic {
+        let advice = r
+            .panics
+            .iter()
+            .map(|p| p.message.as_str())
+            .chain([r.message.as_str()])
+            .find_map(crate::advice::for_panic);
+        if let Some(advice) = advice {
+            r.message = format!("{}\nLikely cause: {advice}", r.message);
+        }
+    }
+}
+
 fn relative(paths: &Paths, location: &str) -> String {
     let root = format!("{}/", paths.root.display());
     location.strip_prefix(&root).unwrap_or(location).to_string()
+}
+
+fn out_of_memory(stderr: &str) -> bool {
+    stderr.contains("memory allocation of") && stderr.contains("failed")
 }
 
 /// Why a process ended without a result, in words a learner can act on.
@@ -103,9 +173,11 @@ fn crash_message(exit: std::process::ExitStatus, stderr: &str) -> String {
                 (an `async fn` that awaits itself needs `Box::pin`)"
             .to_string();
     }
-    if stderr.contains("memory allocation of") {
-        return "the test process ran out of memory: something grows without bound \
-                (an unbounded channel filled in a loop?)"
+    if out_of_memory(stderr) {
+        return "the test process hit its memory limit (1 GiB) and was stopped: something \
+                grows without bound, such as an unbounded channel filled in a loop that no \
+                consumer drains, or a buffer that is never emptied. Bounded channels make \
+                the producer wait instead."
             .to_string();
     }
     if let Some(code) = exit.code() {

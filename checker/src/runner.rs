@@ -36,6 +36,10 @@ pub struct Finished {
     pub stderr: Captured,
     /// The result file's content, if the harness wrote one.
     pub result: Option<String>,
+    /// CPU time the process had used when it was killed at the deadline,
+    /// where the system tells (Linux): it separates a busy loop from a
+    /// thread stuck in a blocking call.
+    pub cpu_at_kill: Option<Duration>,
 }
 
 /// Runs one test and waits for it, at most until `job.deadline`.
@@ -68,11 +72,13 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
     let out = capture(child.stdout.take().expect("piped"));
     let err = capture(child.stderr.take().expect("piped"));
 
+    let mut cpu_at_kill = None;
     let exit = loop {
         if let Some(status) = child.try_wait()? {
             break Some(status);
         }
         if start.elapsed() >= job.deadline {
+            cpu_at_kill = cpu_time(child.id());
             let _ = child.kill();
             let _ = child.wait();
             break None;
@@ -86,7 +92,20 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         stdout: out.join().unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
         result: std::fs::read_to_string(&job.result_file).ok(),
+        cpu_at_kill,
     })
+}
+
+/// User plus system CPU time of a process, from `/proc/PID/stat`.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may
+    // contain spaces: utime and stime are the 12th and 13th of those.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // Linux reports in USER_HZ, which is 100 on every mainstream platform.
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// Checks often at first (most tests take a few milliseconds), then less.

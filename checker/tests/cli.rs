@@ -109,3 +109,25 @@ fn verify_proves_every_hidden_test() {
     assert_eq!(code, 0, "{report}");
     assert!(report.contains("the course is sound"), "{report}");
 }
+
+#[test]
+fn megabytes_of_output_are_truncated_in_reports() {
+    let source = "tests/fixtures/01-bounded-send/noisy-output";
+    let (_, text) = checker(&["check", "01", "--source", source, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let chef = &doc["exercises"][0]["tasks"][1];
+    let noisy = chef["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["stdout"]["dropped_bytes"].as_u64().unwrap_or(0) > 1_000_000)
+        .expect("a chef test that printed megabytes");
+    assert!(noisy["stdout"]["text"].as_str().unwrap().len() <= 16 * 1024);
+
+    let (_, report) = checker(&["check", "01", "--source", source]);
+    assert!(report.contains("more bytes not kept"), "{report}");
+    assert!(
+        report.lines().count() < 80,
+        "the report stays readable:\n{report}"
+    );
+}

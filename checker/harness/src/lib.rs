@@ -13,6 +13,7 @@
 
 mod expect;
 mod json;
+mod limits;
 mod log;
 mod outcome;
 mod run;

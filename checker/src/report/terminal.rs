@@ -88,7 +88,7 @@ fn next_step(out: &mut String, paths: &Paths, results: &[ExerciseResult], style:
     if nothing_done && t.status == Status::NotStarted {
         let _ = writeln!(
             out,
-            "{} read {}/README.md, then start with exercise {}, task {} ({}) in {at}",
+            "{} read {}/README.md, then start with\n  exercise {}, task {} ({}) in {at}",
             style.bold("Start here:"),
             r.source,
             &r.dir[..2],
@@ -160,7 +160,7 @@ pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
         _ => test.message.clone(),
     };
     if !message.is_empty() {
-        out.push_str(&indent(message.trim_end(), 4));
+        out.push_str(&wrap(message.trim_end(), 4));
         out.push('\n');
     }
     if let Some(diff) = &test.diff {
@@ -222,6 +222,32 @@ fn item_line(paths: &Paths, file: &str, item: &str) -> Option<usize> {
     text.lines()
         .position(|l| needles.iter().any(|n| l.contains(n.as_str())))
         .map(|i| i + 1)
+}
+
+/// Word-wraps prose to the report width, indented by `n` spaces; lines
+/// that hold code-like text without spaces are left whole.
+fn wrap(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            if !line.is_empty() && n + line.chars().count() + 1 + word.chars().count() > WIDTH {
+                lines.push(format!("{pad}{line}"));
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(if line.is_empty() {
+            String::new()
+        } else {
+            format!("{pad}{line}")
+        });
+    }
+    lines.join("\n")
 }
 
 /// `s` cut to `n` characters, with an ellipsis when cut.
