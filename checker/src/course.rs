@@ -8,9 +8,23 @@ use std::path::{Path, PathBuf};
 
 #[path = "../hidden/01-bounded-send/meta.rs"]
 mod ex01;
+#[path = "../hidden/02-clone-senders/meta.rs"]
+mod ex02;
+#[path = "../hidden/03-oneshot-reply/meta.rs"]
+mod ex03;
+#[path = "../hidden/04-broadcast-fanout/meta.rs"]
+mod ex04;
+#[path = "../hidden/05-watch-config/meta.rs"]
+mod ex05;
 
 /// Every exercise, in course order.
-pub static EXERCISES: &[&Exercise] = &[&ex01::EXERCISE];
+pub static EXERCISES: &[&Exercise] = &[
+    &ex01::EXERCISE,
+    &ex02::EXERCISE,
+    &ex03::EXERCISE,
+    &ex04::EXERCISE,
+    &ex05::EXERCISE,
+];
 
 /// One exercise crate.
 #[derive(Debug)]

@@ -1,0 +1,544 @@
+//! Hidden tests of exercise 04: broadcast fan-out.
+//!
+//! The test usually plays the head chef: it owns the `Sender` of the pass,
+//! calls out orders on a schedule and closes the pass by dropping it. Every
+//! capacity used where a lag matters is a power of two, so the expected
+//! numbers of missed calls do not depend on tokio rounding capacities up.
+
+use broadcast_fanout::*;
+use harness::prelude::*;
+use std::any::Any;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::task::Poll;
+
+harness::tests! {
+    1 => station_hears_every_order_in_order,
+    1 => station_waits_until_every_chef_has_left,
+    1 => station_hears_calls_left_on_a_closed_pass,
+    2 => call_out_reaches_every_station,
+    2 => call_out_with_nobody_listening,
+    2 => call_out_timeline,
+    3 => kitchen_every_station_hears_every_order,
+    3 => kitchen_with_a_long_service,
+    3 => kitchen_with_no_stations,
+    3 => kitchen_with_no_orders,
+    4 => slow_station_counts_the_calls_it_missed,
+    4 => slow_station_keeps_listening_after_a_lag,
+    4 => slow_station_keeps_up_when_it_can,
+    4 => slow_station_rush_timeline,
+}
+
+const DISHES: [&str; 5] = ["soup", "steak", "fries", "salad", "tart"];
+
+fn order(number: u32) -> Order {
+    Order {
+        number,
+        dish: DISHES[number as usize % DISHES.len()],
+    }
+}
+
+fn orders(numbers: impl IntoIterator<Item = u32>) -> Vec<Order> {
+    numbers.into_iter().map(order).collect()
+}
+
+fn numbers(orders: &[Order]) -> Vec<u32> {
+    orders.iter().map(|o| o.number).collect()
+}
+
+fn panic_text(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic with a non-string payload)".to_string()
+    }
+}
+
+/// Awaits `fut`, turning a panic of the code under test into a failure
+/// that explains it (`why` is followed by the panic message). A `todo!()`
+/// still counts as "not started": the runner sees that panic first.
+async fn without_panic<T>(fut: impl Future<Output = T>, why: &str) -> T {
+    let mut fut = std::pin::pin!(fut);
+    std::future::poll_fn(
+        |cx| match catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx))) {
+            Ok(poll) => poll,
+            Err(payload) => fail(format!("{why} The panic: {}", panic_text(&*payload))),
+        },
+    )
+    .await
+}
+
+/// Explains a stall in terms of the chefs (Senders) the test still holds.
+fn explain_open_pass(pass: &broadcast::Sender<Order>, who: &'static str) {
+    let weak = pass.downgrade();
+    on_stall(move || {
+        let alive = weak.strong_count();
+        Some(if alive > 0 {
+            format!(
+                "{who} is still waiting for the next call: {alive} `Sender` of the pass is \
+                 still alive, so `recv()` cannot return `Err(RecvError::Closed)` yet."
+            )
+        } else {
+            format!(
+                "{who} never returned although every `Sender` is gone: once the last calls \
+                 are heard, `recv()` returns `Err(RecvError::Closed)`, and that ends the shift."
+            )
+        })
+    });
+}
+
+// ---- task 1: a station -------------------------------------------------
+
+async fn station_hears_every_order_in_order() {
+    let (pass, calls) = broadcast::channel(16);
+    explain_open_pass(&pass, "the station");
+    // A test chef who calls slowly at first, then quickly, so that the
+    // station sometimes waits for a call and sometimes has several queued.
+    tokio::spawn(async move {
+        for n in 1..=6 {
+            if n < 4 {
+                sleep(Duration::from_millis(20)).await;
+            }
+            let _ = pass.send(order(n));
+        }
+    });
+    let heard = station(calls).await;
+    expect_eq!(
+        heard,
+        orders(1..=6),
+        "the station must return every order called after it subscribed, in the order called"
+    );
+}
+
+async fn station_waits_until_every_chef_has_left() {
+    let (chef, calls) = broadcast::channel(8);
+    let sous_chef = chef.clone();
+    explain_open_pass(&chef, "the station");
+    let mut task = mock_task(station(calls));
+    let _ = chef.send(order(1));
+    if let Poll::Ready(heard) = task.poll() {
+        fail(format!(
+            "the station returned {:?} while two chefs could still call: keep listening until \
+             `recv()` returns `Err(RecvError::Closed)`.",
+            numbers(&heard)
+        ));
+    }
+    drop(chef);
+    if let Poll::Ready(heard) = task.poll() {
+        fail(format!(
+            "the station returned {:?} when the first chef left, but the sous-chef can still \
+             call: the pass closes only when every `Sender` is gone.",
+            numbers(&heard)
+        ));
+    }
+    let _ = sous_chef.send(order(2));
+    if !task.is_woken() {
+        fail("a new call did not wake the station: is it waiting in `calls.recv().await`?");
+    }
+    let _ = sous_chef.send(order(3));
+    drop(sous_chef);
+    match task.poll() {
+        Poll::Ready(heard) => expect_eq!(
+            heard,
+            orders(1..=3),
+            "both chefs are gone: the station returns every order it heard, in order"
+        ),
+        Poll::Pending => fail(
+            "every `Sender` is gone and the station heard every call, but it is still \
+             waiting: stop when `recv()` returns `Err(RecvError::Closed)`.",
+        ),
+    }
+}
+
+async fn station_hears_calls_left_on_a_closed_pass() {
+    let (chef, calls) = broadcast::channel(4);
+    for n in 1..=4 {
+        let _ = chef.send(order(n));
+    }
+    // The chef leaves before the station listens: the calls stay on the pass.
+    drop(chef);
+    let heard = station(calls).await;
+    expect_eq!(
+        heard,
+        orders(1..=4),
+        "the chef called orders 1..=4 and then left: a closed pass still delivers the calls \
+         waiting on it, and `recv()` says `Closed` only after the last one"
+    );
+}
+
+// ---- task 2: call_out ----------------------------------------------------
+
+/// Calls `call_out`, explaining a panic (the usual one: `unwrap()` on the
+/// `Err` that `send` returns when nobody listens).
+fn guarded_call_out(pass: &broadcast::Sender<Order>, order: Order) -> usize {
+    let nobody = pass.receiver_count() == 0;
+    match catch_unwind(AssertUnwindSafe(|| call_out(pass, order))) {
+        Ok(n) => n,
+        Err(payload) if nobody => fail(format!(
+            "`call_out` panicked when no station was listening. With no receiver, \
+             `send` returns `Err(SendError(order))`: that is an unheard call, not a bug. \
+             Handle it and return 0 instead of `unwrap()`ing. The panic: {}",
+            panic_text(&*payload)
+        )),
+        Err(payload) => fail(format!(
+            "`call_out` panicked with {} station(s) listening. The panic: {}",
+            pass.receiver_count(),
+            panic_text(&*payload)
+        )),
+    }
+}
+
+async fn call_out_reaches_every_station() {
+    let (pass, mut grill) = broadcast::channel(4);
+    let mut fryer = pass.subscribe();
+    let pastry = pass.subscribe();
+    expect_eq!(
+        guarded_call_out(&pass, order(1)),
+        3,
+        "three stations listen at the pass: `send` returns `Ok(3)`"
+    );
+    expect_eq!(
+        grill.try_recv().ok(),
+        Some(order(1)),
+        "the grill must hear order 1"
+    );
+    expect_eq!(
+        fryer.try_recv().ok(),
+        Some(order(1)),
+        "the fryer must hear order 1"
+    );
+    drop(pastry);
+    expect_eq!(
+        guarded_call_out(&pass, order(2)),
+        2,
+        "the pastry station left (its receiver was dropped): two stations are listening"
+    );
+    expect_eq!(
+        grill.try_recv().ok(),
+        Some(order(2)),
+        "the grill must hear order 2"
+    );
+    expect_eq!(
+        fryer.try_recv().ok(),
+        Some(order(2)),
+        "the fryer must hear order 2"
+    );
+}
+
+async fn call_out_with_nobody_listening() {
+    let (pass, first) = broadcast::channel(4);
+    drop(first);
+    let heard_by = guarded_call_out(&pass, order(1));
+    expect_eq!(
+        heard_by,
+        0,
+        "no station is listening, so nobody heard the call"
+    );
+    let mut late = pass.subscribe();
+    expect_eq!(
+        guarded_call_out(&pass, order(2)),
+        1,
+        "a station has joined since: it is the one listener"
+    );
+    expect_eq!(
+        late.try_recv().ok(),
+        Some(order(2)),
+        "the station that joined late hears the next call (and never the unheard one)"
+    );
+}
+
+async fn call_out_timeline() {
+    let log = Log::new();
+    let (pass, first) = broadcast::channel(8);
+    drop(first);
+    let step = Duration::from_millis(100);
+    let call = |n: u32| {
+        let heard_by = match guarded_call_out(&pass, order(n)) {
+            0 => "nobody listening, the call goes unheard".to_string(),
+            1 => "1 station listening".to_string(),
+            n => format!("{n} stations listening"),
+        };
+        log.event("chef", format!("calls order {n}: {heard_by}"));
+    };
+    let hear_all = |name: &str, calls: &mut broadcast::Receiver<Order>| loop {
+        match calls.try_recv() {
+            Ok(o) => log.event(name, format!("hears order {}: {}", o.number, o.dish)),
+            Err(broadcast::error::TryRecvError::Empty) => {
+                log.event(name, "nothing more to hear for now");
+                break;
+            }
+            Err(broadcast::error::TryRecvError::Closed) => {
+                log.event(name, "the pass is closed");
+                break;
+            }
+            Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                log.event(name, format!("missed {n} call(s)"));
+            }
+        }
+    };
+
+    call(1);
+    sleep(step).await;
+    let mut grill = pass.subscribe();
+    log.event("grill", "joins the pass");
+    call(2);
+    sleep(step).await;
+    let mut pastry = pass.subscribe();
+    log.event("pastry", "joins the pass");
+    call(3);
+    sleep(step).await;
+    hear_all("grill", &mut grill);
+    drop(grill);
+    log.event("grill", "leaves the pass");
+    call(4);
+    sleep(step).await;
+    drop(pass);
+    log.event("chef", "leaves: the pass is closed");
+    hear_all("pastry", &mut pastry);
+    snapshot(
+        "call_out_timeline",
+        &log.render(),
+        "`call_out` returns how many stations listened when the call went out (0 when \
+         nobody listened, without panicking); a station hears only the calls made after it \
+         joined",
+    );
+}
+
+// ---- task 3: open_kitchen ----------------------------------------------
+
+fn explain_kitchen_stall() {
+    on_stall(|| {
+        Some(
+            "the service never ended: every task was waiting and nothing could wake them. \
+             A station returns only when the pass is closed, so either a `Sender` is still \
+             alive (kept in `open_kitchen` while awaiting the stations, or cloned into a \
+             station's task to subscribe there), or a station was awaited before the chef \
+             called out the orders and dropped the pass."
+                .to_string(),
+        )
+    });
+}
+
+/// Explains why a station did not hear exactly `called`.
+fn diagnose_station(i: usize, heard: &[Order], called: &[Order]) -> String {
+    let heard_n = numbers(heard);
+    let called_n = numbers(called);
+    let prefix = format!("station {i} heard orders {heard_n:?} but the chef called {called_n:?}: ");
+    if heard_n.is_empty() && !called_n.is_empty() {
+        prefix
+            + "it missed the first calls, all of them. A receiver only hears what is sent \
+               after it subscribed: call `pass.subscribe()` for every station before the \
+               first `call_out`, not inside the spawned station task (which first runs after \
+               the chef has called)."
+    } else if heard_n.len() < called_n.len() && called_n.ends_with(&heard_n) {
+        prefix
+            + "it missed the first calls. Either it subscribed after the chef had started \
+               calling (call `pass.subscribe()` for every station before the first \
+               `call_out`), or the pass was too small and the station fell behind: the chef \
+               never waits, so a pass must hold every order, \
+               `broadcast::channel(orders.len().max(1))`."
+    } else if heard_n.len() < called_n.len() {
+        prefix
+            + "calls are missing in the middle or at the end, so the station fell behind \
+               (lagged) or stopped early. Open the pass with room for every order, \
+               `broadcast::channel(orders.len().max(1))`, and listen until `Closed`."
+    } else {
+        prefix + "each station must hear each call exactly once, in the order called."
+    }
+}
+
+async fn check_kitchen(stations: usize, called: Vec<Order>, why_panic: &str) {
+    explain_kitchen_stall();
+    let heard = without_panic(open_kitchen(stations, called.clone()), why_panic).await;
+    expect_eq!(
+        heard.len(),
+        stations,
+        "`open_kitchen({stations}, ..)` must return one list of orders per station"
+    );
+    for (i, station_heard) in heard.iter().enumerate() {
+        expect_eq!(
+            station_heard,
+            &called,
+            "{}",
+            diagnose_station(i, station_heard, &called)
+        );
+    }
+}
+
+async fn kitchen_every_station_hears_every_order() {
+    check_kitchen(3, orders(1..=5), "`open_kitchen(3, five orders)` panicked.").await;
+}
+
+async fn kitchen_with_a_long_service() {
+    check_kitchen(
+        2,
+        orders(1..=20),
+        "`open_kitchen(2, twenty orders)` panicked.",
+    )
+    .await;
+}
+
+async fn kitchen_with_no_stations() {
+    check_kitchen(
+        0,
+        orders(1..=3),
+        "`open_kitchen(0, three orders)` panicked. With no station listening, every call \
+         goes unheard and `send` returns `Err`: `call_out` must handle it (return 0), \
+         not `unwrap()` it.",
+    )
+    .await;
+}
+
+async fn kitchen_with_no_orders() {
+    check_kitchen(
+        2,
+        Vec::new(),
+        "`open_kitchen(2, no orders)` panicked. `broadcast::channel(0)` panics: open the \
+         pass with a capacity of at least 1 (`orders.len().max(1)`).",
+    )
+    .await;
+}
+
+// ---- task 4: slow_station ----------------------------------------------
+
+/// Compares a shift with the expected one and explains the difference.
+fn expect_shift(actual: &Shift, heard: &[u32], missed: u64, situation: &str) {
+    let got = (numbers(&actual.heard), actual.missed);
+    let want = (heard.to_vec(), missed);
+    if got == want {
+        return;
+    }
+    let why = if actual.heard.len() < heard.len() && actual.missed == 0 {
+        "the station stopped listening at its first lag. `Err(RecvError::Lagged(n))` is not \
+         the end of the pass: the station is still subscribed and its next `recv()` \
+         returns the oldest call left. Only `Err(RecvError::Closed)` ends the shift \
+         (`while let Ok(order) = calls.recv().await` stops at a lag)."
+    } else if actual.heard.len() < heard.len() {
+        "the station gave up after missing calls. A lag is not fatal: add `n` to `missed` \
+         and keep listening; only `Err(RecvError::Closed)` ends the shift."
+    } else if numbers(&actual.heard) == heard && actual.missed != missed {
+        "the station heard the right calls but did not count what it missed: \
+         add the `n` of every `Err(RecvError::Lagged(n))` to `missed`."
+    } else {
+        "(heard order numbers, missed) differ from what a station that spends `prep` on \
+         each order it hears, and listens again right after, would report."
+    };
+    expect_eq!(got, want, "{situation}: {why}");
+}
+
+async fn slow_station_counts_the_calls_it_missed() {
+    // A pass of 2: the chef calls 5 orders before the station listens, so
+    // orders 1, 2 and 3 are gone for it.
+    let (chef, calls) = broadcast::channel(2);
+    for n in 1..=5 {
+        let _ = chef.send(order(n));
+    }
+    drop(chef);
+    let shift = slow_station(calls, Duration::ZERO).await;
+    expect_shift(
+        &shift,
+        &[4, 5],
+        3,
+        "on a pass holding 2 calls, orders 1..=5 were called before the station listened \
+         (it should report heard [4, 5], missed 3)",
+    );
+}
+
+async fn slow_station_keeps_listening_after_a_lag() {
+    let (chef, calls) = broadcast::channel(4);
+    explain_open_pass(&chef, "the slow station");
+    let station = tokio::spawn(slow_station(calls, Duration::from_millis(5)));
+    // Rush one: 7 calls at once on a pass of 4 (orders 1..=3 are lost).
+    for n in 1..=7 {
+        let _ = chef.send(order(n));
+    }
+    sleep(Duration::from_millis(100)).await;
+    // Rush two: 6 calls at once (orders 8 and 9 are lost).
+    for n in 8..=13 {
+        let _ = chef.send(order(n));
+    }
+    sleep(Duration::from_millis(100)).await;
+    let _ = chef.send(order(14));
+    drop(chef);
+    let shift = match station.await {
+        Ok(shift) => shift,
+        Err(err) => fail(format!("the slow station's task failed: {err}")),
+    };
+    expect_shift(
+        &shift,
+        &[4, 5, 6, 7, 10, 11, 12, 13, 14],
+        5,
+        "two rushes on a pass of 4: 7 calls, then 6 calls, then order 14 \
+         (it should report heard [4, 5, 6, 7, 10, 11, 12, 13, 14], missed 3 + 2)",
+    );
+}
+
+async fn slow_station_keeps_up_when_it_can() {
+    let (chef, calls) = broadcast::channel(2);
+    explain_open_pass(&chef, "the slow station");
+    let station = tokio::spawn(slow_station(calls, Duration::from_millis(20)));
+    for n in 1..=5 {
+        let _ = chef.send(order(n));
+        sleep(Duration::from_millis(30)).await;
+    }
+    drop(chef);
+    let shift = match station.await {
+        Ok(shift) => shift,
+        Err(err) => fail(format!("the slow station's task failed: {err}")),
+    };
+    expect_shift(
+        &shift,
+        &[1, 2, 3, 4, 5],
+        0,
+        "a call every 30 ms, 20 ms of prep per order: the station keeps up and misses nothing",
+    );
+}
+
+async fn slow_station_rush_timeline() {
+    let log = Log::new();
+    let (chef, calls) = broadcast::channel(4);
+    explain_open_pass(&chef, "the slow station");
+    // Prep takes 27 ms and a call comes every 10 ms, so the station's wake-ups
+    // (multiples of 27 ms) never coincide with a call (multiples of 10 ms).
+    let station = tokio::spawn(slow_station(calls, Duration::from_millis(27)));
+    for n in 1..=12 {
+        let heard_by = chef.send(order(n)).unwrap_or(0);
+        log.event(
+            "chef",
+            format!(
+                "calls order {n} ({heard_by} listening, {} unheard on the pass of 4)",
+                chef.len()
+            ),
+        );
+        sleep(Duration::from_millis(10)).await;
+    }
+    drop(chef);
+    log.event("chef", "leaves: the pass is closed");
+    let shift = match station.await {
+        Ok(shift) => shift,
+        Err(err) => fail(format!("the slow station's task failed: {err}")),
+    };
+    log.event(
+        "station",
+        format!(
+            "shift over: heard {:?}, missed {}",
+            numbers(&shift.heard),
+            shift.missed
+        ),
+    );
+    expect_shift(
+        &shift,
+        &[1, 2, 3, 6, 8, 9, 10, 11, 12],
+        3,
+        "a call every 10 ms, 27 ms of prep per order, a pass of 4",
+    );
+    snapshot(
+        "slow_station_rush_timeline",
+        &log.render(),
+        "the chef never waits for the slow station: the pass fills up to 4 unheard calls \
+         and older calls are lost for the station, which skips them and carries on until \
+         the pass is closed and empty",
+    );
+}

@@ -1,0 +1,123 @@
+//! Exercise 04 — broadcast fan-out (reference solution).
+//!
+//! A kitchen: the head chef calls out each order at the pass, and every
+//! station (grill, fryer, pastry...) hears every call. The pass is a
+//! `tokio::sync::broadcast` channel: one value sent, one copy per
+//! subscribed receiver. Nobody waits for a slow station; a station that
+//! falls too far behind misses calls.
+
+use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+
+/// One order, as the chef calls it out: "order 12: soup".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// The order number.
+    pub number: u32,
+    /// The dish to prepare.
+    pub dish: &'static str,
+}
+
+/// Task 1 — a station.
+///
+/// Listens at the pass and returns every order it heard, in the order they
+/// were called. Returns only when the pass is closed: every `Sender` is
+/// gone and the station has heard every call still waiting for it.
+///
+/// The pass given to this function is big enough that the station never
+/// falls behind (task 4 handles a station that does).
+pub async fn station(mut calls: broadcast::Receiver<Order>) -> Vec<Order> {
+    let mut heard = Vec::new();
+    loop {
+        match calls.recv().await {
+            Ok(order) => heard.push(order),
+            // `Closed` comes only after the last sender is gone *and* every
+            // retained call was received: nothing is left to hear.
+            Err(RecvError::Closed) => return heard,
+            // Cannot happen with a pass this big, but a lag is never the
+            // end of the stream: keep listening.
+            Err(RecvError::Lagged(_)) => continue,
+        }
+    }
+}
+
+/// Task 2 — the chef calls out one order.
+///
+/// Sends `order` to every station listening at the pass and returns how
+/// many stations were listening when it was called. If no station is
+/// listening, the call goes unheard: return 0. Never panics.
+pub fn call_out(pass: &broadcast::Sender<Order>, order: Order) -> usize {
+    // `send` fails only when no receiver exists; the order is handed back
+    // in the error and simply dropped: nobody was there to hear it.
+    pass.send(order).unwrap_or(0)
+}
+
+/// Task 3 — a service with `stations` stations.
+///
+/// Opens a pass with room for every order: capacity `orders.len()`, or 1
+/// when there are no orders (a capacity of 0 panics). Subscribes
+/// `stations` stations, each running [`station`], **before** the first
+/// call; calls out every order in `orders`, in order, with [`call_out`];
+/// closes the pass (no `Sender` may stay alive); and returns what each
+/// station heard: one `Vec<Order>` per station, `stations` of them.
+///
+/// With `stations == 0` nobody hears anything and the result is empty.
+pub async fn open_kitchen(stations: usize, orders: Vec<Order>) -> Vec<Vec<Order>> {
+    let (pass, first) = broadcast::channel(orders.len().max(1));
+    // The receiver that came with the channel would count as a listener;
+    // stations get their own subscriptions below.
+    drop(first);
+    // Subscribe here, before any call: a receiver created inside the
+    // spawned task would only exist once the task runs, too late.
+    let handles: Vec<_> = (0..stations)
+        .map(|_| tokio::spawn(station(pass.subscribe())))
+        .collect();
+    for order in orders {
+        call_out(&pass, order);
+    }
+    // The last sender goes: each station hears what is left, then `Closed`.
+    drop(pass);
+    let mut heard = Vec::with_capacity(stations);
+    for handle in handles {
+        heard.push(handle.await.expect("a station panicked"));
+    }
+    heard
+}
+
+/// What a station did during its shift.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shift {
+    /// Every order the station heard, in the order heard.
+    pub heard: Vec<Order>,
+    /// How many calls the station missed because it fell behind.
+    pub missed: u64,
+}
+
+/// Task 4 — a slow station.
+///
+/// After hearing an order, the station spends `prep` preparing it
+/// (`tokio::time::sleep(prep).await`) and only then listens for the next
+/// call. Meanwhile the chef keeps calling, and when the station falls more
+/// than the pass's capacity behind, the oldest calls are lost for it.
+///
+/// The station does not give up when it has missed calls: it adds the
+/// number of calls it missed to `missed` and at once carries on with the
+/// oldest call still on the pass (a missed call costs no prep time). Its
+/// shift ends only when the pass is closed (every `Sender` gone and every
+/// remaining call heard).
+pub async fn slow_station(mut calls: broadcast::Receiver<Order>, prep: Duration) -> Shift {
+    let mut shift = Shift::default();
+    loop {
+        match calls.recv().await {
+            Ok(order) => {
+                shift.heard.push(order);
+                tokio::time::sleep(prep).await;
+            }
+            // The receiver is still subscribed; its next `recv` returns the
+            // oldest call still on the pass.
+            Err(RecvError::Lagged(skipped)) => shift.missed += skipped,
+            Err(RecvError::Closed) => return shift,
+        }
+    }
+}
