@@ -25,6 +25,9 @@ Commands:
                           prove the course: every hidden test fails on its stub,
                           passes on its solution, and repeats exactly
   bless EXERCISE          authors: record the snapshots from the solution
+  grade SUBMISSION...     instructors: grade learners' copies of the course
+                          (see checker/README.md, \"Grading\")
+  export --student DIR    instructors: a copy of the course without solutions
 
 Options for check:
   --format human|json     output format (json: see checker/README.md)
@@ -33,6 +36,12 @@ Options for check:
   --stubs, --solutions    check the pristine stubs or the reference solutions
   --timeout SECS          real time one test may take (default 4)
   --jobs N                tests run at once (default: number of cores)
+
+Options for grade:
+  --format human|json|junit|gradescope|csv|classroom
+  --output FILE           write the report to FILE (classroom: appends, for
+                          $GITHUB_OUTPUT)
+  --exercise EXERCISE     grade only this exercise (repeat for several)
 ";
 
 /// Which implementation `check` looks at.
@@ -65,6 +74,15 @@ enum Command {
     Bless {
         exercise: String,
     },
+    Grade {
+        submissions: Vec<PathBuf>,
+        exercises: Vec<String>,
+        format: String,
+        output: Option<PathBuf>,
+    },
+    Export {
+        to: PathBuf,
+    },
     Help,
 }
 
@@ -72,21 +90,22 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
     let mut parser = lexopt::Parser::from_env();
     let mut command: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
-    let mut json = false;
+    let mut format = String::from("human");
+    let mut output: Option<PathBuf> = None;
+    let mut student: Option<PathBuf> = None;
+    let mut only: Vec<String> = Vec::new();
     let mut source = Source::Learner;
     let mut runs = 3;
     while let Some(arg) = parser.next()? {
         match arg {
             Long("format") => {
-                let f: String = parser.value()?.string()?;
-                json = match f.as_str() {
-                    "json" => true,
-                    "human" => false,
-                    _ => return Err(format!("unknown format `{f}` (human or json)").into()),
-                };
+                format = parser.value()?.string()?;
             }
             Long("source") => source = Source::Dir(PathBuf::from(parser.value()?)),
             Long("stubs") => source = Source::Stubs,
+            Long("output") => output = Some(PathBuf::from(parser.value()?)),
+            Long("student") => student = Some(PathBuf::from(parser.value()?)),
+            Long("exercise") => only.push(parser.value()?.string()?),
             Long("solutions") => source = Source::Solutions,
             Long("timeout") => opts.deadline = Duration::from_secs_f64(parser.value()?.parse()?),
             Long("jobs") => opts.jobs = parser.value()?.parse()?,
@@ -97,6 +116,18 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
             _ => return Err(arg.unexpected()),
         }
     }
+    let json = match (command.as_deref(), format.as_str()) {
+        (_, "human") => false,
+        (_, "json") => true,
+        (Some("grade"), "junit" | "gradescope" | "csv" | "classroom") => false,
+        (Some("grade"), _) => {
+            return Err(format!(
+                "unknown format `{format}` (human, json, junit, gradescope, csv or classroom)"
+            )
+            .into());
+        }
+        _ => return Err(format!("unknown format `{format}` (human or json)").into()),
+    };
     let mut positional = positional.into_iter();
     let need = |what: &str, v: Option<String>| {
         v.ok_or_else(|| lexopt::Error::from(format!("missing {what}")))
@@ -130,6 +161,21 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
             exercise: need("EXERCISE", positional.next())?,
         },
         Some("help") => Command::Help,
+        Some("grade") => {
+            let submissions: Vec<PathBuf> = positional.map(PathBuf::from).collect();
+            if submissions.is_empty() {
+                return Err("grade needs at least one SUBMISSION folder".into());
+            }
+            Command::Grade {
+                submissions,
+                exercises: only,
+                format,
+                output,
+            }
+        }
+        Some("export") => Command::Export {
+            to: student.ok_or_else(|| lexopt::Error::from("export needs --student DIR"))?,
+        },
         // `cargo run -p checker -- 01` reads naturally too.
         Some(other) if course::find(other).is_some() => Command::Check {
             exercise: Some(other.to_string()),
@@ -164,6 +210,13 @@ pub fn main() -> i32 {
         Command::Hint { exercise, task } => hint(&exercise, task, style),
         Command::Verify { exercises, runs } => verify_cmd(&paths, &exercises, runs, &opts, style),
         Command::Bless { exercise } => bless(&paths, &exercise, &opts),
+        Command::Grade {
+            submissions,
+            exercises,
+            format,
+            output,
+        } => grade_cmd(&paths, &submissions, &exercises, &format, output, &opts),
+        Command::Export { to } => export(&paths, &to),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -331,6 +384,88 @@ fn bless(paths: &Paths, exercise: &str, opts: &Options) -> CliResult {
         "snapshots of {} recorded from the solution in {}",
         e.dir,
         paths.display(&paths.hidden(e).join("snapshots"))
+    );
+    Ok(0)
+}
+
+fn grade_cmd(
+    paths: &Paths,
+    submissions: &[PathBuf],
+    only: &[String],
+    format: &str,
+    output: Option<PathBuf>,
+    opts: &Options,
+) -> CliResult {
+    use crate::grade::{self, Submission};
+    let subs: Vec<Submission> = submissions
+        .iter()
+        .map(|p| {
+            if p.join("exercises").is_dir() {
+                Submission::from_path(p)
+            } else {
+                Err(std::io::Error::other(format!(
+                    "{} is not a copy of the course (it has no exercises/ folder)",
+                    p.display()
+                )))
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let one = || -> Result<(), String> {
+        if subs.len() == 1 {
+            Ok(())
+        } else {
+            Err(format!(
+                "--format {format} describes one submission; grade them one at a time"
+            ))
+        }
+    };
+    if matches!(format, "gradescope" | "classroom") {
+        one()?;
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("grading {} submission(s)...", subs.len());
+    }
+    let exercises: Vec<&'static Exercise> = only
+        .iter()
+        .map(|n| exercise_arg(n))
+        .collect::<Result<_, _>>()?;
+    let batch = grade::grade(paths, &subs, &exercises, opts)?;
+    let text = match format {
+        "json" => report::gradebook::json(&batch),
+        "junit" => report::junit::render(&batch),
+        "gradescope" => report::gradescope::render(&batch.graded[0], batch.seconds),
+        "csv" => report::csv::render(&batch),
+        "classroom" => report::classroom::render(&batch.graded[0]),
+        _ => report::gradebook::human(
+            &batch,
+            if output.is_some() {
+                Style::plain()
+            } else {
+                Style::detect()
+            },
+        ),
+    };
+    match output {
+        Some(path) if format == "classroom" => {
+            use std::io::Write;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?
+                .write_all(text.as_bytes())?;
+        }
+        Some(path) => std::fs::write(path, text)?,
+        None => print!("{text}"),
+    }
+    // Grading succeeded whatever the scores are: a low score is not an error.
+    Ok(0)
+}
+
+fn export(paths: &Paths, to: &std::path::Path) -> CliResult {
+    let copied = crate::export::student_copy(paths, to)?;
+    println!(
+        "wrote a student copy of the course to {} ({copied} files; no solutions, no fixtures)",
+        to.display()
     );
     Ok(0)
 }

@@ -41,12 +41,27 @@ pub fn run(
     targets: &[Target],
     opts: &Options,
 ) -> std::io::Result<Vec<ExerciseResult>> {
+    let _lock = lock(paths)?;
+    run_locked(paths, targets, opts)
+}
+
+/// Holds the checker's work area for one process. Two checkers at once (a
+/// `watch` and a manual check, or two test threads) would otherwise rewrite
+/// the shadow workspace and the grading copies under each other's feet.
+/// The lock is released when the returned file is dropped.
+pub fn lock(paths: &Paths) -> std::io::Result<std::fs::File> {
     std::fs::create_dir_all(paths.work())?;
-    // Two checkers at once (a `watch` and a manual check) would rewrite the
-    // shadow workspace under each other's feet.
     let lock = std::fs::File::create(paths.work().join("lock"))?;
     lock.lock()?;
+    Ok(lock)
+}
 
+/// [`run`] for a caller that already holds [`lock`].
+pub fn run_locked(
+    paths: &Paths,
+    targets: &[Target],
+    opts: &Options,
+) -> std::io::Result<Vec<ExerciseResult>> {
     let manifest = shadow::write(paths, targets)?;
     let mut progress = Progress::on_stderr();
     let built = compile::build(paths, &manifest, targets, |name| progress.crate_done(name))?;
@@ -146,6 +161,16 @@ fn spawn_failure(task: u32, name: &str, e: std::io::Error) -> TestResult {
         stdout: Default::default(),
         stderr: Default::default(),
     }
+}
+
+/// The result for code that was refused before building (graded code that
+/// reaches outside its exercise): every task rejected, no points.
+pub fn rejected(paths: &Paths, t: &Target, reason: CompileError) -> ExerciseResult {
+    let mut r = assemble(paths, t, Some(reason), Vec::new());
+    for task in &mut r.tasks {
+        task.status = Status::Rejected;
+    }
+    r
 }
 
 /// Groups test results into the exercise's tasks and awards points.

@@ -26,6 +26,8 @@ pub enum Status {
     OutOfMemory,
     /// The exercise does not compile.
     CompileError,
+    /// Graded code that reaches outside its exercise; not built.
+    Rejected,
 }
 
 impl Status {
@@ -42,6 +44,7 @@ impl Status {
             Status::Crashed => "crashed",
             Status::OutOfMemory => "out_of_memory",
             Status::CompileError => "compile_error",
+            Status::Rejected => "rejected",
         }
     }
 
@@ -58,6 +61,7 @@ impl Status {
             Status::Crashed => "crashed",
             Status::OutOfMemory => "out of memory",
             Status::CompileError => "build error",
+            Status::Rejected => "rejected",
         }
     }
 }

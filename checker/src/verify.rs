@@ -7,6 +7,7 @@
 
 use crate::course::{Exercise, Paths};
 use crate::engine::{self, Options};
+use crate::files::differs;
 use crate::model::{ExerciseResult, Status, TestResult};
 use crate::shadow::Target;
 use crate::style::Style;
@@ -166,39 +167,4 @@ pub fn verify(
         }
     }
     Ok(f)
-}
-
-/// Whether two source folders differ in any `.rs` file.
-pub fn differs(a: &std::path::Path, b: &std::path::Path) -> bool {
-    let list = |d: &std::path::Path| -> BTreeMap<String, Vec<u8>> {
-        walk(d)
-            .into_iter()
-            .filter_map(|p| {
-                let rel = p.strip_prefix(d).ok()?.display().to_string();
-                Some((rel, std::fs::read(&p).ok()?))
-            })
-            .collect()
-    };
-    list(a) != list(b)
-}
-
-/// Every `.rs` file below `dir`, sorted.
-pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }

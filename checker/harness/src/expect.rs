@@ -25,6 +25,7 @@ pub(crate) fn take_failure() -> Option<Failure> {
     FAILURE.with(|f| f.borrow_mut().take())
 }
 
+#[track_caller]
 fn record(failure: Failure) -> ! {
     let why = failure.why.clone();
     FAILURE.with(|f| *f.borrow_mut() = Some(failure));

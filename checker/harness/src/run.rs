@@ -93,6 +93,26 @@ fn install_panic_hook() {
     }));
 }
 
+/// Runs the test until it finishes or the paused clock reaches the
+/// deadline. On a stall the test's explanations are gathered while its
+/// future is still alive, so they can see the handles it holds (a
+/// `WeakSender` counting strong senders must not find them already
+/// dropped).
+async fn until_deadline(mut test: crate::TestFuture) -> Result<(), Vec<String>> {
+    let deadline = tokio::time::sleep(VIRTUAL_DEADLINE);
+    let mut deadline = std::pin::pin!(deadline);
+    std::future::poll_fn(|cx| {
+        if test.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(Ok(()));
+        }
+        if deadline.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(Err(crate::stall::explanations()));
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
 fn is_todo(message: &str) -> bool {
     message.starts_with("not yet implemented") || message.starts_with("not implemented")
 }
@@ -111,7 +131,7 @@ fn run_one(test: &Test) -> Outcome {
     let wall = std::time::Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| {
         // The timer must be created inside the runtime.
-        rt.block_on(async { tokio::time::timeout(VIRTUAL_DEADLINE, (test.run)()).await })
+        rt.block_on(until_deadline((test.run)()))
     }));
     let wall_ms = wall.elapsed().as_secs_f64() * 1000.0;
     let virtual_ms = {
@@ -133,8 +153,8 @@ fn run_one(test: &Test) -> Outcome {
         && let Some(p) = first_spawned_panic.or(panics.first())
     {
         (Status::Panic, p.message.clone(), p.location.clone())
-    } else if let Ok(Err(_)) = &result {
-        let mut why = crate::stall::explanations();
+    } else if let Ok(Err(explained)) = &result {
+        let mut why = explained.clone();
         if why.is_empty() {
             why.push("every task was waiting and nothing could wake them up".to_string());
         }

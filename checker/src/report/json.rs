@@ -21,7 +21,7 @@ pub fn render(results: &[ExerciseResult]) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-fn exercise(r: &ExerciseResult) -> Value {
+pub fn exercise(r: &ExerciseResult) -> Value {
     json!({
         "exercise": r.dir,
         "title": r.title,

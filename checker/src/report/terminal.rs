@@ -52,8 +52,7 @@ fn exercise_table(out: &mut String, r: &ExerciseResult, style: Style) {
         } else {
             t.status.label()
         };
-        let _ = writeln!(
-            out,
+        let line = format!(
             "  {} {} {:<16} {:<36} {:>2}/{:<2} {}",
             symbol(t.status, style),
             t.number,
@@ -63,6 +62,7 @@ fn exercise_table(out: &mut String, r: &ExerciseResult, style: Style) {
             t.points,
             style.dim(status),
         );
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     out.push('\n');
 }
@@ -88,9 +88,9 @@ fn next_step(out: &mut String, paths: &Paths, results: &[ExerciseResult], style:
     if nothing_done && t.status == Status::NotStarted {
         let _ = writeln!(
             out,
-            "{} read {}/README.md, then start with\n  exercise {}, task {} ({}) in {at}",
+            "{} read exercises/{}/README.md, then start with\n  exercise {}, task {} ({}) in {at}",
             style.bold("Start here:"),
-            r.source,
+            r.dir,
             &r.dir[..2],
             t.number,
             t.item

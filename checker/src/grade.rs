@@ -1,0 +1,198 @@
+//! Grading submissions: a learner's copy of the course in, trusted scores
+//! out.
+//!
+//! Only the learner's source files (`exercises/*/src/**/*.rs`) are taken,
+//! copied into the checker's own grading area; hidden tests, snapshots,
+//! manifests and build settings always come from the checker. Code that
+//! reads files outside its exercise (`include_str!("../../solutions/..")`,
+//! absolute paths, a `#[path]` elsewhere) is rejected before it is built.
+//! Every submission of a batch goes through one engine run, so compiled
+//! dependencies are shared and one hostile submission cannot touch another.
+
+use crate::course::{self, Paths};
+use crate::engine::{self, Options};
+use crate::files::{find_symlink, walk};
+use crate::model::{CompileError, ExerciseResult};
+use crate::review::{self, Finding};
+use crate::shadow::{Target, write_if_changed};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// One learner's copy of the course.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// How reports name it: the folder's name.
+    pub name: String,
+    pub path: PathBuf,
+}
+
+impl Submission {
+    pub fn from_path(path: &Path) -> std::io::Result<Submission> {
+        let path = std::path::absolute(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        Ok(Submission { name, path })
+    }
+}
+
+/// The grade of one submission.
+#[derive(Clone, Debug)]
+pub struct Graded {
+    pub submission: Submission,
+    pub exercises: Vec<ExerciseResult>,
+    /// Constructs for the instructor to look at; never scored.
+    pub review: Vec<Finding>,
+    /// Notes about what was graded (a missing exercise, say).
+    pub notes: Vec<String>,
+}
+
+impl Graded {
+    pub fn earned(&self) -> u32 {
+        self.exercises.iter().map(|e| e.earned()).sum()
+    }
+
+    pub fn max(&self) -> u32 {
+        self.exercises.iter().map(|e| e.max()).sum()
+    }
+}
+
+/// A batch's grades and how long it took.
+pub struct Batch {
+    pub graded: Vec<Graded>,
+    pub seconds: f64,
+}
+
+/// Grades `submissions` on `exercises` (the whole course when empty).
+pub fn grade(
+    paths: &Paths,
+    submissions: &[Submission],
+    exercises: &[&'static course::Exercise],
+    opts: &Options,
+) -> std::io::Result<Batch> {
+    let exercises: Vec<&'static course::Exercise> = if exercises.is_empty() {
+        course::EXERCISES.to_vec()
+    } else {
+        exercises.to_vec()
+    };
+    let start = Instant::now();
+    let _lock = engine::lock(paths)?;
+    let mut graded: Vec<Graded> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
+    // (submission index, exercise index) -> index in `targets`, or the
+    // reason it was rejected.
+    let mut plan: Vec<Vec<Result<usize, CompileError>>> = Vec::new();
+
+    for (i, sub) in submissions.iter().enumerate() {
+        let mut g = Graded {
+            submission: sub.clone(),
+            exercises: Vec::new(),
+            review: Vec::new(),
+            notes: Vec::new(),
+        };
+        let mut row = Vec::new();
+        for e in exercises.iter().copied() {
+            let from = sub.path.join("exercises").join(e.dir).join("src");
+            let slot = format!("g{i}");
+            let to = paths.work().join("grading").join(&slot).join(e.dir);
+            let from = if from.join("lib.rs").is_file() {
+                from
+            } else {
+                g.notes.push(format!(
+                    "exercises/{}/src/lib.rs is missing: graded as the untouched stub",
+                    e.dir
+                ));
+                paths.stub(e).join("src")
+            };
+            let screened = copy_sources(&from, &to.join("src"))?;
+            for (rel, text) in &screened {
+                let shown = format!("exercises/{}/src/{}", e.dir, rel.display());
+                g.review.extend(review::review_source(&shown, text));
+            }
+            let link = find_symlink(&from).map(|l| CompileError {
+                first: "rejected: a symbolic link; graded code must be plain files inside its \
+                        exercise's src/ folder."
+                    .to_string(),
+                location: Some(format!(
+                    "exercises/{}/src/{}",
+                    e.dir,
+                    l.strip_prefix(&from).unwrap_or(&l).display()
+                )),
+                error_count: 1,
+            });
+            let refused = link.or_else(|| {
+                screened.iter().find_map(|(rel, text)| {
+                    let dir = rel.parent().unwrap_or(Path::new(""));
+                    review::reaches_outside(dir, text).map(|(line, why)| CompileError {
+                        first: format!(
+                            "rejected: {why}. Graded code may only use files inside its own \
+                         exercise's src/ folder."
+                        ),
+                        location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
+                        error_count: 1,
+                    })
+                })
+            });
+            let target = Target {
+                exercise: e,
+                slot,
+                source: to,
+            };
+            match refused {
+                Some(reason) => row.push(Err(reason)),
+                None => {
+                    row.push(Ok(targets.len()));
+                    targets.push(target);
+                }
+            }
+        }
+        plan.push(row);
+        graded.push(g);
+    }
+
+    let results = engine::run_locked(paths, &targets, opts)?;
+    for (g, row) in graded.iter_mut().zip(plan) {
+        for (e, entry) in exercises.iter().copied().zip(row) {
+            let mut r = match entry {
+                Ok(index) => results[index].clone(),
+                Err(reason) => {
+                    let t = Target {
+                        exercise: e,
+                        slot: String::new(),
+                        source: g.submission.path.join("exercises").join(e.dir),
+                    };
+                    engine::rejected(paths, &t, reason)
+                }
+            };
+            // Name the learner's folder, not the grading copy.
+            r.source = format!("exercises/{}", e.dir);
+            g.exercises.push(r);
+        }
+    }
+    Ok(Batch {
+        graded,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Copies every `.rs` file below `from` into `to` (and nothing else),
+/// removing `.rs` files left there by an earlier submission. Returns each
+/// file's path relative to `to` with its text, for screening and review.
+fn copy_sources(from: &Path, to: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
+    let mut copied = Vec::new();
+    for file in walk(from) {
+        let rel = file.strip_prefix(from).unwrap_or(&file).to_path_buf();
+        // Source that is not UTF-8 cannot compile; keep it visible as such.
+        let text = String::from_utf8_lossy(&std::fs::read(&file)?).into_owned();
+        write_if_changed(&to.join(&rel), &text)?;
+        copied.push((rel, text));
+    }
+    for stale in walk(to) {
+        let rel = stale.strip_prefix(to).unwrap_or(&stale);
+        if !copied.iter().any(|(r, _)| r == rel) {
+            std::fs::remove_file(&stale)?;
+        }
+    }
+    Ok(copied)
+}

@@ -1,0 +1,48 @@
+//! A CSV gradebook: one row per submission, a column per task, the total.
+//! Quoting follows RFC 4180, so spreadsheets and LMS importers read it.
+
+use crate::course;
+use crate::grade::Batch;
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn render(batch: &Batch) -> String {
+    let mut header = vec!["submission".to_string()];
+    for e in course::EXERCISES {
+        for t in e.tasks {
+            header.push(format!(
+                "{}.{} {} (/{})",
+                e.number(),
+                t.number,
+                t.item,
+                t.points
+            ));
+        }
+    }
+    let max: u32 = course::EXERCISES.iter().map(|e| e.max_points()).sum();
+    header.push(format!("total (/{max})"));
+    let mut out = header
+        .iter()
+        .map(|h| field(h))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\r\n";
+    for g in &batch.graded {
+        let mut row = vec![field(&g.submission.name)];
+        for e in &g.exercises {
+            for t in &e.tasks {
+                row.push(t.earned.to_string());
+            }
+        }
+        row.push(g.earned().to_string());
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}

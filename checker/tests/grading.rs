@@ -1,0 +1,304 @@
+//! Grading as an instructor uses it: a batch of submissions, honest and
+//! hostile, graded by the real binary into every output format.
+//!
+//! Each hostile submission starts from the untouched stub (0 points) and
+//! adds one trick; none may gain a point.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn course() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("course-grading-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+/// A submission whose exercise 01 holds `src` (a folder with src/lib.rs).
+fn submission(root: &Path, name: &str, src: &Path) -> PathBuf {
+    let sub = root.join(name);
+    copy_dir(&src.join("src"), &sub.join("exercises/01-bounded-send/src"));
+    std::fs::copy(
+        course().join("exercises/01-bounded-send/Cargo.toml"),
+        sub.join("exercises/01-bounded-send/Cargo.toml"),
+    )
+    .unwrap();
+    sub
+}
+
+fn grade(args: &[&str], subs: &[PathBuf]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .arg("grade")
+        .args(args)
+        .args(subs)
+        // A hostile environment: none of it may change a verdict.
+        .env("INSTA_FORCE_PASS", "1")
+        .env("INSTA_UPDATE", "always")
+        .env("RUSTFLAGS", "-D warnings")
+        .env("RUST_BACKTRACE", "full")
+        .output()
+        .expect("the checker runs");
+    assert!(
+        out.status.success(),
+        "grade failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Splits the CSV gradebook into (submission, total) pairs.
+fn totals(csv: &str) -> Vec<(String, u32)> {
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[0].to_string(), cells.last().unwrap().parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn hostile_submissions_gain_nothing_and_honest_ones_get_their_points() {
+    let root = fresh_dir("batch");
+    let stub = course().join("checker/stubs/01-bounded-send");
+    let fixtures = course().join("checker/tests/fixtures/01-bounded-send");
+    let marker = root.join("build-script-ran");
+
+    let mut subs = vec![
+        submission(&root, "honest", &course().join("solutions/01-bounded-send")),
+        submission(&root, "untouched", &stub),
+        submission(&root, "partial", &fixtures.join("mistake-kept-sender")),
+        submission(&root, "fake-output", &fixtures.join("fake-output")),
+        submission(&root, "exit-early", &fixtures.join("exit-early")),
+        submission(&root, "broken", &fixtures.join("syntax-error")),
+    ];
+
+    // Edits the hidden tests and snapshots in its own copy of the course.
+    let s = submission(&root, "edited-tests", &stub);
+    let hidden = s.join("checker/hidden/01-bounded-send");
+    std::fs::create_dir_all(hidden.join("snapshots")).unwrap();
+    std::fs::write(hidden.join("tests.rs"), "harness::tests! {}\n").unwrap();
+    std::fs::write(
+        hidden.join("snapshots/chef_backpressure_timeline.snap"),
+        "---\n---\n",
+    )
+    .unwrap();
+    subs.push(s);
+
+    // A build script that would run on the grader's machine.
+    let s = submission(&root, "build-script", &stub);
+    std::fs::write(
+        s.join("exercises/01-bounded-send/build.rs"),
+        format!(
+            "fn main() {{ std::fs::write({:?}, \"ran\").unwrap(); }}\n",
+            marker
+        ),
+    )
+    .unwrap();
+    subs.push(s);
+
+    // A manifest that points the library at the reference solution.
+    let s = submission(&root, "cargo-toml", &stub);
+    let manifest = s.join("exercises/01-bounded-send/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace(
+        "name = \"bounded_send\"",
+        &format!(
+            "name = \"bounded_send\"\npath = {:?}",
+            course().join("solutions/01-bounded-send/src/lib.rs")
+        ),
+    );
+    std::fs::write(&manifest, text).unwrap();
+    subs.push(s);
+
+    // Compiles the reference solution in through include!.
+    let s = submission(&root, "include-solution", &stub);
+    std::fs::write(
+        s.join("exercises/01-bounded-send/src/lib.rs"),
+        format!(
+            "include!({:?});\n",
+            course().join("solutions/01-bounded-send/src/lib.rs")
+        ),
+    )
+    .unwrap();
+    subs.push(s);
+
+    let snapshot_before = std::fs::read_to_string(
+        course().join("checker/hidden/01-bounded-send/snapshots/chef_backpressure_timeline.snap"),
+    )
+    .unwrap();
+
+    let csv = grade(&["--exercise", "01", "--format", "csv"], &subs);
+    let expected: Vec<(String, u32)> = [
+        ("honest", 10),
+        ("untouched", 0),
+        ("partial", 8),
+        ("fake-output", 0),
+        ("exit-early", 0),
+        ("broken", 0),
+        ("edited-tests", 0),
+        ("build-script", 0),
+        ("cargo-toml", 0),
+        ("include-solution", 0),
+    ]
+    .iter()
+    .map(|(n, p)| (n.to_string(), *p))
+    .collect();
+    assert_eq!(totals(&csv), expected, "gradebook:\n{csv}");
+    assert!(csv.starts_with("submission,01.1 waiter (/1),"), "{csv}");
+    assert!(
+        !marker.exists(),
+        "a submission's build.rs ran on the grader's machine"
+    );
+    let snapshot_after = std::fs::read_to_string(
+        course().join("checker/hidden/01-bounded-send/snapshots/chef_backpressure_timeline.snap"),
+    )
+    .unwrap();
+    assert_eq!(
+        snapshot_before, snapshot_after,
+        "grading must never write snapshots"
+    );
+
+    // The same batch as JSON: the include! trick is named, and listed for review.
+    let json = grade(&["--exercise", "01", "--format", "json"], &subs);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["schema"], "tokio-channels-course/grade/v1");
+    let inc = &doc["submissions"][9];
+    assert_eq!(inc["name"], "include-solution");
+    assert_eq!(inc["exercises"][0]["tasks"][0]["status"], "rejected");
+    assert!(
+        inc["review"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["construct"].as_str().unwrap().starts_with("include!"))
+    );
+    let exit = &doc["submissions"][4];
+    assert!(
+        exit["review"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["construct"].as_str().unwrap().contains("process::exit"))
+    );
+
+    // JUnit: well-formed XML, a test case per task, failures where tasks fail.
+    let xml = grade(&["--exercise", "01", "--format", "junit"], &subs[..3]);
+    let tree = roxmltree::Document::parse(&xml).expect("JUnit report is well-formed XML");
+    let cases: Vec<_> = tree
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 18, "3 submissions x 6 tasks");
+    let failed = cases
+        .iter()
+        .filter(|c| c.children().any(|x| x.has_tag_name("failure")))
+        .count();
+    assert_eq!(
+        failed,
+        6 + 1,
+        "untouched fails all six tasks, partial fails one"
+    );
+    let suites = tree.root_element();
+    assert_eq!(suites.tag_name().name(), "testsuites");
+    assert_eq!(suites.attribute("tests"), Some("18"));
+
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn gradescope_and_classroom_reports_carry_points_per_task() {
+    let root = fresh_dir("single");
+    let fixtures = course().join("checker/tests/fixtures/01-bounded-send");
+    let sub = submission(&root, "partial", &fixtures.join("mistake-kept-sender"));
+
+    let text = grade(
+        &["--exercise", "01", "--format", "gradescope"],
+        std::slice::from_ref(&sub),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["score"], 8);
+    assert_eq!(doc["max_score"], 10);
+    assert!(doc["execution_time"].is_u64());
+    assert!(doc["output"].is_string());
+    let tests = doc["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 6);
+    for t in tests {
+        for field in [
+            "name",
+            "number",
+            "score",
+            "max_score",
+            "status",
+            "output",
+            "visibility",
+        ] {
+            assert!(!t[field].is_null(), "gradescope test lacks {field}: {t}");
+        }
+    }
+    let kitchen = tests.iter().find(|t| t["number"] == "01.3").unwrap();
+    assert_eq!(kitchen["status"], "failed");
+    assert!(
+        kitchen["output"].as_str().unwrap().contains("deadlock"),
+        "{kitchen}"
+    );
+
+    let text = grade(
+        &["--exercise", "01", "--format", "classroom"],
+        std::slice::from_ref(&sub),
+    );
+    let line = text.trim();
+    assert!(line.starts_with("result="), "{line}");
+    assert!(line.len() > 100);
+
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn student_copy_has_no_solutions_and_still_checks() {
+    let root = fresh_dir("export");
+    let copy = root.join("student");
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["export", "--student"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(copy.join("exercises/01-bounded-send/src/lib.rs").is_file());
+    assert!(
+        copy.join("checker/hidden/01-bounded-send/tests.rs")
+            .is_file()
+    );
+    assert!(
+        !copy.join("solutions/01-bounded-send").exists(),
+        "solutions leaked"
+    );
+    assert!(
+        !copy.join("checker/tests").exists(),
+        "fixtures hold solutions"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
