@@ -4,6 +4,7 @@
 //! `grade`...). It builds the shadow workspace, runs each test in its own
 //! process and returns structured results; reporters only render them.
 
+use crate::cache;
 use crate::compile::{self, Progress};
 use crate::course::Paths;
 use crate::model::{CompileError, ExerciseResult, Status, TaskResult, TestResult, task_status};
@@ -22,6 +23,9 @@ pub struct Options {
     pub jobs: usize,
     /// Authors only: let insta record snapshots (`checker bless`).
     pub bless: bool,
+    /// Reuse verdicts whose inputs have not changed (see `cache`). Off for
+    /// `verify` and `grade`, which must run everything.
+    pub cache: bool,
 }
 
 impl Default for Options {
@@ -30,6 +34,7 @@ impl Default for Options {
             deadline: Duration::from_secs(4),
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             bless: false,
+            cache: true,
         }
     }
 }
@@ -42,7 +47,26 @@ pub fn run(
     opts: &Options,
 ) -> std::io::Result<Vec<ExerciseResult>> {
     let _lock = lock(paths)?;
-    run_locked(paths, targets, opts)
+    if !opts.cache || opts.bless {
+        return run_locked(paths, targets, opts);
+    }
+    let keys: Vec<u64> = targets.iter().map(|t| cache::key(paths, t, opts)).collect();
+    let mut results: Vec<Option<ExerciseResult>> = targets
+        .iter()
+        .zip(&keys)
+        .map(|(t, k)| cache::load(paths, t, *k))
+        .collect();
+    let stale: Vec<usize> = (0..targets.len())
+        .filter(|i| results[*i].is_none())
+        .collect();
+    if !stale.is_empty() {
+        let todo: Vec<Target> = stale.iter().map(|i| targets[*i].clone()).collect();
+        for (i, r) in stale.into_iter().zip(run_locked(paths, &todo, opts)?) {
+            cache::store(paths, &targets[i], keys[i], &r);
+            results[i] = Some(r);
+        }
+    }
+    Ok(results.into_iter().flatten().collect())
 }
 
 /// Holds the checker's work area for one process. Two checkers at once (a
