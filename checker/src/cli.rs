@@ -20,7 +20,13 @@ Usage: cargo run -p checker [-- COMMAND]
 Commands:
   check [EXERCISE]        check every exercise, or one (01, 1 or 01-bounded-send)
                           (this is the default)
+  list                    progress over every exercise and task
+  watch [--poll]          re-check an exercise whenever you save it (q quits)
   hint EXERCISE [TASK]    show the hints for a task, gentle first
+  timeline EXERCISE TASK  draw what the channels did in a task's tests
+  reset EXERCISE [--yes]  put an exercise back to its stub (keeps a backup)
+  solution EXERCISE [--force]
+                          show the reference solution once the exercise passes
   verify [EXERCISE...] [--runs N]
                           prove the course: every hidden test fails on its stub,
                           passes on its solution, and repeats exactly
@@ -28,6 +34,10 @@ Commands:
   grade SUBMISSION...     instructors: grade learners' copies of the course
                           (see checker/README.md, \"Grading\")
   export --student DIR    instructors: a copy of the course without solutions
+
+Options for every command:
+  --course DIR            check the learner's copy of the course in DIR
+                          (default: this course)
 
 Options for check:
   --format human|json     output format (json: see checker/README.md)
@@ -83,11 +93,33 @@ enum Command {
     Export {
         to: PathBuf,
     },
+    List,
+    Watch {
+        poll: bool,
+    },
+    Timeline {
+        exercise: String,
+        task: u32,
+    },
+    Reset {
+        exercise: String,
+        yes: bool,
+    },
+    Solution {
+        exercise: String,
+        force: bool,
+    },
     Help,
 }
 
-fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
+/// Settings that apply to every command.
+struct Global {
+    course: Option<PathBuf>,
+}
+
+fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Error> {
     let mut parser = lexopt::Parser::from_env();
+    let (mut yes, mut force, mut poll) = (false, false, false);
     let mut command: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut format = String::from("human");
@@ -110,6 +142,10 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
             Long("timeout") => opts.deadline = Duration::from_secs_f64(parser.value()?.parse()?),
             Long("jobs") => opts.jobs = parser.value()?.parse()?,
             Long("runs") => runs = parser.value()?.parse()?,
+            Long("course") => global.course = Some(PathBuf::from(parser.value()?)),
+            Long("yes") | Short('y') => yes = true,
+            Long("force") => force = true,
+            Long("poll") => poll = true,
             Short('h') | Long("help") => return Ok(Command::Help),
             Value(v) if command.is_none() => command = Some(v.string()?),
             Value(v) => positional.push(v.string()?),
@@ -173,6 +209,22 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
                 output,
             }
         }
+        Some("list") => Command::List,
+        Some("watch") => Command::Watch { poll },
+        Some("timeline") => Command::Timeline {
+            exercise: need("EXERCISE", positional.next())?,
+            task: need("TASK", positional.next())?
+                .parse()
+                .map_err(|_| "TASK must be a number")?,
+        },
+        Some("reset") => Command::Reset {
+            exercise: need("EXERCISE", positional.next())?,
+            yes,
+        },
+        Some("solution") => Command::Solution {
+            exercise: need("EXERCISE", positional.next())?,
+            force,
+        },
         Some("export") => Command::Export {
             to: student.ok_or_else(|| lexopt::Error::from("export needs --student DIR"))?,
         },
@@ -188,14 +240,27 @@ fn parse(opts: &mut Options) -> Result<Command, lexopt::Error> {
 
 pub fn main() -> i32 {
     let mut opts = Options::default();
-    let command = match parse(&mut opts) {
+    let mut global = Global { course: None };
+    let command = match parse(&mut opts, &mut global) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}\n\n{USAGE}");
             return 2;
         }
     };
-    let paths = Paths::discover();
+    let mut paths = Paths::discover();
+    if let Some(dir) = global.course {
+        match std::path::absolute(&dir) {
+            Ok(dir) if dir.join("exercises").is_dir() => paths.learner = dir,
+            _ => {
+                eprintln!(
+                    "error: {} is not a copy of the course (no exercises/ folder)",
+                    dir.display()
+                );
+                return 2;
+            }
+        }
+    }
     let style = Style::detect();
     let result = match command {
         Command::Help => {
@@ -217,6 +282,17 @@ pub fn main() -> i32 {
             output,
         } => grade_cmd(&paths, &submissions, &exercises, &format, output, &opts),
         Command::Export { to } => export(&paths, &to),
+        Command::List => crate::learn::list(&paths, &opts, style),
+        Command::Watch { poll } => crate::watch::watch(&paths, &opts, poll, style),
+        Command::Timeline { exercise, task } => exercise_arg(&exercise)
+            .map_err(Into::into)
+            .and_then(|e| crate::learn::timeline(&paths, e, task, &opts, style)),
+        Command::Reset { exercise, yes } => exercise_arg(&exercise)
+            .map_err(Into::into)
+            .and_then(|e| crate::learn::reset(&paths, e, yes, style)),
+        Command::Solution { exercise, force } => exercise_arg(&exercise)
+            .map_err(Into::into)
+            .and_then(|e| crate::learn::solution(&paths, e, force, &opts, style)),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e}");
@@ -224,9 +300,9 @@ pub fn main() -> i32 {
     })
 }
 
-type CliResult = Result<i32, Box<dyn std::error::Error>>;
+pub type CliResult = Result<i32, Box<dyn std::error::Error>>;
 
-fn exercise_arg(name: &str) -> Result<&'static Exercise, String> {
+pub fn exercise_arg(name: &str) -> Result<&'static Exercise, String> {
     course::find(name).ok_or_else(|| {
         let known: Vec<&str> = course::EXERCISES.iter().map(|e| e.dir).collect();
         format!(
@@ -248,6 +324,7 @@ fn check(
         Some(name) => vec![exercise_arg(name)?],
         None => course::EXERCISES.to_vec(),
     };
+    let learner_slot = paths.learner_slot();
     let each = |slot: &str, dir: fn(&Paths, &Exercise) -> PathBuf| -> Vec<Target> {
         exercises
             .iter()
@@ -273,7 +350,7 @@ fn check(
                 source: dir,
             }]
         }
-        Source::Learner => each("learner", Paths::exercise),
+        Source::Learner => each(&learner_slot, Paths::exercise),
         Source::Stubs => each("stub", Paths::stub),
         Source::Solutions => each("solution", Paths::solution),
     };

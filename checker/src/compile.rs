@@ -172,18 +172,12 @@ fn record_error(
         });
         let rendered = message["rendered"].as_str().unwrap_or(text);
         CompileError {
-            first: relativize(paths, rendered),
+            first: paths.relativize(rendered),
             location,
             error_count: 0,
         }
     });
     entry.error_count += 1;
-}
-
-/// Rewrites absolute paths under the course root in compiler output.
-fn relativize(paths: &Paths, text: &str) -> String {
-    let root = format!("{}/", paths.root.display());
-    text.replace(&root, "")
 }
 
 /// Shows cargo's progress on a terminal while the first build runs: the

@@ -37,6 +37,9 @@ pub struct Exercise {
     /// A short title for reports.
     pub title: &'static str,
     pub tasks: &'static [Task],
+    /// What to look at when comparing your code with the reference
+    /// solution (`checker solution`).
+    pub compare: &'static str,
 }
 
 /// One graded task of an exercise.
@@ -88,15 +91,33 @@ pub fn find(name: &str) -> Option<&'static Exercise> {
 /// source location, so it works from any current directory.
 #[derive(Clone, Debug)]
 pub struct Paths {
+    /// The course: hidden tests, stubs, solutions, the build area.
     pub root: PathBuf,
+    /// The learner's copy whose `exercises/` are checked: the course
+    /// itself unless `--course DIR` names another copy.
+    pub learner: PathBuf,
 }
 
 impl Paths {
     pub fn discover() -> Paths {
         let checker = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = checker.parent().unwrap_or(checker).to_path_buf();
         Paths {
-            root: checker.parent().unwrap_or(checker).to_path_buf(),
+            learner: root.clone(),
+            root,
         }
+    }
+
+    /// The build slot of the learner's code: distinct for distinct copies,
+    /// so that checking two copies never mixes their artefacts.
+    pub fn learner_slot(&self) -> String {
+        if self.learner == self.root {
+            return "learner".to_string();
+        }
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.learner.hash(&mut h);
+        format!("c-{:08x}", h.finish() as u32)
     }
 
     pub fn checker(&self) -> PathBuf {
@@ -116,7 +137,7 @@ impl Paths {
     }
 
     pub fn exercise(&self, e: &Exercise) -> PathBuf {
-        self.root.join("exercises").join(e.dir)
+        self.learner.join("exercises").join(e.dir)
     }
 
     /// The checker's private build area, apart from `target/debug` so that
@@ -125,10 +146,19 @@ impl Paths {
         self.root.join("target").join("checker")
     }
 
+    /// `text` (compiler output, a panic location) with absolute paths
+    /// into the learner's copy or the course made relative.
+    pub fn relativize(&self, text: &str) -> String {
+        let learner = format!("{}/", self.learner.display());
+        let root = format!("{}/", self.root.display());
+        text.replace(&learner, "").replace(&root, "")
+    }
+
     /// `path` relative to the course root when it lies inside it, for
     /// messages an editor can click.
     pub fn display(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root)
+        path.strip_prefix(&self.learner)
+            .or_else(|_| path.strip_prefix(&self.root))
             .unwrap_or(path)
             .display()
             .to_string()

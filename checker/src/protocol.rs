@@ -158,8 +158,7 @@ fn diagnose(r: &mut TestResult) {
 }
 
 fn relative(paths: &Paths, location: &str) -> String {
-    let root = format!("{}/", paths.root.display());
-    location.strip_prefix(&root).unwrap_or(location).to_string()
+    paths.relativize(location)
 }
 
 fn out_of_memory(stderr: &str) -> bool {

@@ -30,6 +30,15 @@ pub struct Target {
 }
 
 impl Target {
+    /// The learner's own code for `e`, in their copy of the course.
+    pub fn learner(paths: &Paths, e: &'static Exercise) -> Target {
+        Target {
+            exercise: e,
+            slot: paths.learner_slot(),
+            source: paths.exercise(e),
+        }
+    }
+
     /// The package name of the harness binary (also the binary's name).
     pub fn harness_package(&self) -> String {
         format!("h-{}-{}", self.slot, self.exercise.number())

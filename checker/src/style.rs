@@ -43,7 +43,11 @@ impl Style {
     }
 
     fn paint(&self, s: &str, f: impl Fn(&str) -> String) -> String {
-        if self.color { f(s) } else { s.to_string() }
+        if self.color && !s.is_empty() {
+            f(s)
+        } else {
+            s.to_string()
+        }
     }
 
     /// Text that arrived with ANSI colour (compiler output, diffs), with the

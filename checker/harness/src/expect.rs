@@ -53,7 +53,7 @@ pub fn expect_eq_impl<T: PartialEq + Debug>(
         let diff = pretty_assertions::Comparison::new(expected, actual).to_string();
         record(Failure {
             why: why(),
-            diff: Some(format!("expected (<) vs your code (>):\n{diff}")),
+            diff: Some(label_sides(&diff)),
             expected_events: None,
         });
     }
@@ -84,10 +84,20 @@ pub fn snapshot(name: &str, actual: &str, why: &str) {
         let diff = pretty_assertions::StrComparison::new(&expected, actual).to_string();
         record(Failure {
             why: why.to_string(),
-            diff: Some(format!("expected (<) vs your code (>):\n{diff}")),
+            diff: Some(label_sides(&diff)),
             expected_events: Some(expected),
         });
     }
+}
+
+/// Names the two sides of a pretty_assertions diff for a learner: the
+/// left side is always the expected value.
+fn label_sides(diff: &str) -> String {
+    diff.replacen(
+        "Diff < left / right > :",
+        "Diff < expected / > your code:",
+        1,
+    )
 }
 
 /// The body of an insta `.snap` file: everything after its header.

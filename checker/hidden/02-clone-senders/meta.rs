@@ -6,6 +6,7 @@ pub static EXERCISE: Exercise = Exercise {
     dir: "02-clone-senders",
     lib: "clone_senders",
     title: "cloned senders (many producers)",
+    compare: "Look at where the original `Sender` goes: each station gets its own clone and the original is dropped before the window starts receiving. Plates are grouped by their station tag, never by arrival order. `careful_station` races its cooking against `closed()` in a biased `select!`, and the bread runner keeps only a `WeakSender`, upgrading it for one send at a time.",
     tasks: &[
         Task {
             number: 1,

@@ -144,6 +144,65 @@ fn hint_line(out: &mut String, r: &ExerciseResult, t: &TaskResult, style: Style)
     }
 }
 
+/// A test's timelines: the expected one above the learner's when the
+/// test compared them, otherwise the learner's alone.
+pub fn timelines(test: &TestResult, style: Style) -> String {
+    let mut out = String::new();
+    let yours = crate::timeline::render(&test.events, WIDTH);
+    match &test.expected_events {
+        Some(expected) => {
+            let _ = writeln!(out, "  {}", style.green("expected timeline:"));
+            out.push_str(&crate::timeline::render(
+                &crate::timeline::parse(expected),
+                WIDTH,
+            ));
+            let _ = writeln!(out, "  {}", style.red("your timeline:"));
+            out.push_str(&yours);
+        }
+        None => {
+            let _ = writeln!(out, "  {}", style.dim("timeline:"));
+            out.push_str(&yours);
+        }
+    }
+    out
+}
+
+/// Progress over the whole course, one line per exercise.
+pub fn render_list(paths: &Paths, results: &[ExerciseResult], style: Style) -> String {
+    let mut out = String::new();
+    let earned: u32 = results.iter().map(|r| r.earned()).sum();
+    let max: u32 = results.iter().map(|r| r.max()).sum();
+    let tasks: Vec<&TaskResult> = results.iter().flat_map(|r| &r.tasks).collect();
+    let done = tasks.iter().filter(|t| t.status == Status::Pass).count();
+    let _ = writeln!(
+        out,
+        "{} {earned}/{max} points, {done} of {} tasks\n",
+        style.bold("Progress:"),
+        tasks.len()
+    );
+    for r in results {
+        let marks: String = r.tasks.iter().map(|t| symbol(t.status, style)).collect();
+        let status = if r.passed() {
+            style.green("✓")
+        } else if r.earned() > 0 || r.compile_error.is_some() {
+            style.yellow("▸")
+        } else {
+            style.dim("·")
+        };
+        let name = format!("{} {}", &r.dir[..2], r.title);
+        let _ = writeln!(
+            out,
+            "  {status} {:<48} {:>2}/{:<2}  {marks}",
+            clip(&name, 48),
+            r.earned(),
+            r.max()
+        );
+    }
+    out.push('\n');
+    next_step(&mut out, paths, results, style);
+    out
+}
+
 /// The details of one failing test: what went wrong, the diff, where.
 pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
     let _ = writeln!(
@@ -163,10 +222,17 @@ pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
         out.push_str(&wrap(message.trim_end(), 4));
         out.push('\n');
     }
-    if let Some(diff) = &test.diff {
+    // A test that reached `todo!()` may also have failed on the way; the
+    // diff of a function that was never written only distracts.
+    let started = test.status != Status::NotStarted;
+    if let Some(diff) = test.diff.as_ref().filter(|_| started) {
         out.push('\n');
         out.push_str(&indent(style.ansi(diff).trim_end(), 4));
         out.push('\n');
+    }
+    if started && test.expected_events.is_some() {
+        out.push('\n');
+        out.push_str(&timelines(test, style));
     }
     if let Some(loc) = &test.location {
         let _ = writeln!(out, "    at {loc}");
@@ -217,7 +283,9 @@ pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
 
 /// The 1-based line where `fn item` (or `struct item`...) is defined.
 fn item_line(paths: &Paths, file: &str, item: &str) -> Option<usize> {
-    let text = std::fs::read_to_string(paths.root.join(file)).ok()?;
+    let text = std::fs::read_to_string(paths.learner.join(file))
+        .or_else(|_| std::fs::read_to_string(paths.root.join(file)))
+        .ok()?;
     let needles = [format!("fn {item}("), format!("fn {item}<")];
     text.lines()
         .position(|l| needles.iter().any(|n| l.contains(n.as_str())))

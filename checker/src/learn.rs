@@ -1,0 +1,194 @@
+//! The learner's loop beyond `check`: progress (`list`), timelines,
+//! `reset` with a backup, and the reference `solution` once earned.
+
+use crate::cli::CliResult;
+use crate::course::{self, Exercise, Paths};
+use crate::engine::{self, Options};
+use crate::model::{ExerciseResult, Status};
+use crate::report::terminal;
+use crate::reset::{self, Outcome};
+use crate::shadow::Target;
+use crate::style::Style;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Checks the learner's code for `exercises` (cached when unchanged).
+pub fn check_learner(
+    paths: &Paths,
+    exercises: &[&'static Exercise],
+    opts: &Options,
+) -> std::io::Result<Vec<ExerciseResult>> {
+    let targets: Vec<Target> = exercises
+        .iter()
+        .map(|e| Target::learner(paths, e))
+        .collect();
+    engine::run(paths, &targets, opts)
+}
+
+pub fn list(paths: &Paths, opts: &Options, style: Style) -> CliResult {
+    let results = check_learner(paths, course::EXERCISES, opts)?;
+    print!("{}", terminal::render_list(paths, &results, style));
+    Ok(if results.iter().all(|r| r.passed()) {
+        0
+    } else {
+        1
+    })
+}
+
+pub fn timeline(
+    paths: &Paths,
+    e: &'static Exercise,
+    task: u32,
+    opts: &Options,
+    style: Style,
+) -> CliResult {
+    let t = e
+        .task(task)
+        .ok_or_else(|| format!("exercise {} has no task {task}", e.dir))?;
+    let results = check_learner(paths, &[e], opts)?;
+    let r = &results[0];
+    let with_events = |n: u32| {
+        r.tasks.iter().find(|x| x.number == n).is_some_and(|x| {
+            x.tests
+                .iter()
+                .any(|test| !test.events.is_empty() || test.expected_events.is_some())
+        })
+    };
+    if r.compile_error.is_some() {
+        println!(
+            "exercise {} does not compile yet: run `cargo run -p checker -- check {}`",
+            e.number(),
+            e.number()
+        );
+        return Ok(1);
+    }
+    if !with_events(task) {
+        let others: Vec<String> = e
+            .tasks
+            .iter()
+            .filter(|x| with_events(x.number))
+            .map(|x| format!("task {} ({})", x.number, x.item))
+            .collect();
+        println!(
+            "The tests of task {task} ({}) record no timeline{}.",
+            t.item,
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!("; these do: {}", others.join(", "))
+            }
+        );
+        return Ok(0);
+    }
+    let result = r
+        .tasks
+        .iter()
+        .find(|x| x.number == task)
+        .expect("checked above");
+    println!(
+        "{}",
+        style.bold(&format!(
+            "Exercise {} task {}: {} ({})",
+            e.number(),
+            task,
+            t.item,
+            t.title
+        ))
+    );
+    for test in &result.tests {
+        if test.events.is_empty() && test.expected_events.is_none() {
+            continue;
+        }
+        println!(
+            "\ntest {} — {}",
+            style.bold(&test.name),
+            test.status.label()
+        );
+        print!("{}", terminal::timelines(test, style));
+    }
+    Ok(if result.status == Status::Pass { 0 } else { 1 })
+}
+
+/// Asks a yes/no question on the terminal; `false` unless answered yes.
+fn confirm(question: &str) -> bool {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+pub fn reset(paths: &Paths, e: &'static Exercise, yes: bool, style: Style) -> CliResult {
+    let src = paths.display(&paths.exercise(e).join("src"));
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            eprintln!(
+                "reset asks before it replaces {src}; without a terminal to ask on, \
+                 confirm with `--yes` (your version is kept as a backup either way)."
+            );
+            return Ok(2);
+        }
+        if !confirm(&format!(
+            "Replace {src} with the stub? Your version is kept as a backup."
+        )) {
+            println!("Nothing changed.");
+            return Ok(1);
+        }
+    }
+    match reset::reset(paths, e)? {
+        Outcome::Unchanged => println!("{src} already holds the stub: nothing to reset."),
+        Outcome::Reset { backup } => {
+            println!("{} {src} is the stub again.", style.green("Reset:"));
+            println!("Your version is kept in {}/", paths.display(&backup));
+            println!(
+                "To get it back: cp -r {}/src/. {src}/",
+                paths.display(&backup)
+            );
+        }
+    }
+    Ok(0)
+}
+
+pub fn solution(
+    paths: &Paths,
+    e: &'static Exercise,
+    force: bool,
+    opts: &Options,
+    style: Style,
+) -> CliResult {
+    let file = paths.solution(e).join("src/lib.rs");
+    if !file.is_file() {
+        println!(
+            "This copy of the course has no reference solutions (it is a student copy). \
+             Your instructor has them."
+        );
+        return Ok(2);
+    }
+    if !force {
+        let r = &check_learner(paths, &[e], opts)?[0];
+        if !r.passed() {
+            println!(
+                "Exercise {} is at {}/{} points. The reference solution is shown once every \
+                 task passes, so that it does not spoil the puzzle; `solution {} --force` \
+                 shows it now.",
+                e.number(),
+                r.earned(),
+                r.max(),
+                e.number()
+            );
+            return Ok(1);
+        }
+    }
+    let text = std::fs::read_to_string(&file)?;
+    println!(
+        "{}",
+        style.bold(&format!(
+            "Reference solution of exercise {} ({})",
+            e.number(),
+            paths.display(&file)
+        ))
+    );
+    println!("\n{}\n", e.compare);
+    println!("{}", style.dim(&"─".repeat(78)));
+    print!("{text}");
+    Ok(0)
+}

@@ -1,0 +1,97 @@
+//! `reset`: put an exercise back to its stub without losing work.
+//!
+//! The learner's `src/` is copied to a dated backup folder inside the
+//! exercise before anything is overwritten, and the backup is named in the
+//! output. Nothing is deleted that has not been copied first.
+
+use crate::course::{Exercise, Paths};
+use crate::files::{differs, walk};
+use std::path::{Path, PathBuf};
+
+pub enum Outcome {
+    /// The exercise already is the stub.
+    Unchanged,
+    /// Reset; the learner's version is in this folder.
+    Reset { backup: PathBuf },
+}
+
+/// Resets `e` to its stub, keeping a backup of the learner's `src/`.
+pub fn reset(paths: &Paths, e: &Exercise) -> std::io::Result<Outcome> {
+    let src = paths.exercise(e).join("src");
+    let stub = paths.stub(e).join("src");
+    if !differs(&src, &stub) {
+        return Ok(Outcome::Unchanged);
+    }
+    let backup = free_backup_dir(&paths.exercise(e).join("backups"));
+    copy_rs(&src, &backup.join("src"))?;
+    // Only after the copy is complete does anything change in src/.
+    for file in walk(&src) {
+        std::fs::remove_file(file)?;
+    }
+    copy_rs(&stub, &src)?;
+    Ok(Outcome::Reset { backup })
+}
+
+fn copy_rs(from: &Path, to: &Path) -> std::io::Result<()> {
+    for file in walk(from) {
+        let dest = to.join(file.strip_prefix(from).unwrap_or(&file));
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(&file, &dest)?;
+    }
+    Ok(())
+}
+
+/// `backups/2026-11-25T19-40-03`, or with a suffix if that exists.
+fn free_backup_dir(base: &Path) -> PathBuf {
+    let stamp = timestamp();
+    let mut dir = base.join(&stamp);
+    let mut n = 2;
+    while dir.exists() {
+        dir = base.join(format!("{stamp}-{n}"));
+        n += 1;
+    }
+    dir
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH-MM-SS`, safe in file names.
+fn timestamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}-{:02}-{:02}",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// Days since 1970-01-01 to a (year, month, day) in the Gregorian
+/// calendar (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates_are_right_around_leap_days() {
+        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(super::civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(super::civil_from_days(20_417), (2025, 11, 25));
+    }
+}

@@ -1,0 +1,235 @@
+//! The learner's loop, driven as a learner would: list, hint, timeline,
+//! reset, solution and watch, each on a scratch copy of the course made
+//! from the pristine stubs (never on the real `exercises/`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn course() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A learner's copy whose exercises are the untouched stubs.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("course-loop-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for entry in std::fs::read_dir(course().join("checker/stubs")).unwrap() {
+        let ex = entry.unwrap().path();
+        let to = dir
+            .join("exercises")
+            .join(ex.file_name().unwrap())
+            .join("src");
+        std::fs::create_dir_all(&to).unwrap();
+        std::fs::copy(ex.join("src/lib.rs"), to.join("lib.rs")).unwrap();
+    }
+    dir
+}
+
+fn put(copy: &Path, exercise: &str, from: &Path) {
+    std::fs::copy(
+        from,
+        copy.join("exercises").join(exercise).join("src/lib.rs"),
+    )
+    .unwrap();
+}
+
+fn checker(copy: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .arg("--course")
+        .arg(copy)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the checker runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn list_shows_progress_over_the_course() {
+    let copy = scratch("list");
+    put(
+        &copy,
+        "01-bounded-send",
+        &course().join("solutions/01-bounded-send/src/lib.rs"),
+    );
+    let (code, text) = checker(&copy, &["list"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("list_after_exercise_01", text);
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+#[test]
+fn hints_go_from_gentle_to_explicit() {
+    let copy = scratch("hint");
+    let (code, text) = checker(&copy, &["hint", "01"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("hint_01", text);
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+#[test]
+fn timeline_shows_backpressure_and_the_expected_picture_on_failure() {
+    let copy = scratch("timeline");
+    put(
+        &copy,
+        "01-bounded-send",
+        &course().join("solutions/01-bounded-send/src/lib.rs"),
+    );
+    let (code, text) = checker(&copy, &["timeline", "01", "2"]);
+    assert_eq!(code, 0, "{text}");
+    insta::assert_snapshot!("timeline_01_2_solution", text);
+
+    let mistake =
+        course().join("checker/tests/fixtures/01-bounded-send/mistake-try-send-chef/src/lib.rs");
+    put(&copy, "01-bounded-send", &mistake);
+    let (code, text) = checker(&copy, &["timeline", "01", "2"]);
+    assert_eq!(code, 1);
+    let expected = text
+        .find("expected timeline")
+        .expect("expected timeline shown");
+    let yours = text
+        .find("your timeline")
+        .expect("learner's timeline shown");
+    assert!(expected < yours, "expected above the learner's:\n{text}");
+
+    let (_, text) = checker(&copy, &["timeline", "01", "5"]);
+    assert!(
+        text.contains("record no timeline; these do: task 2 (chef)"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+#[test]
+fn reset_keeps_a_backup_and_asks_first() {
+    let copy = scratch("reset");
+    let work = "// my work in progress\n";
+    let lib = copy.join("exercises/01-bounded-send/src/lib.rs");
+    std::fs::write(&lib, work).unwrap();
+
+    // No terminal to ask on and no --yes: nothing may change.
+    let (code, _) = checker(&copy, &["reset", "01"]);
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), work);
+
+    let (code, text) = checker(&copy, &["reset", "01", "--yes"]);
+    assert_eq!(code, 0, "{text}");
+    let stub =
+        std::fs::read_to_string(course().join("checker/stubs/01-bounded-send/src/lib.rs")).unwrap();
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), stub);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Your version is kept in "))
+        .expect(&text);
+    let backup = copy.join(
+        line.trim_start_matches("Your version is kept in ")
+            .trim_end_matches('/'),
+    );
+    assert_eq!(
+        std::fs::read_to_string(backup.join("src/lib.rs")).unwrap(),
+        work,
+        "{text}"
+    );
+
+    let (_, text) = checker(&copy, &["reset", "01", "--yes"]);
+    assert!(text.contains("already holds the stub"), "{text}");
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+#[test]
+fn solution_waits_until_the_exercise_passes() {
+    let copy = scratch("solution");
+    let (code, text) = checker(&copy, &["solution", "01"]);
+    assert_eq!(code, 1);
+    assert!(text.contains("once every task passes"), "{text}");
+    assert!(
+        !text.contains("pub async fn waiter"),
+        "solution leaked:\n{text}"
+    );
+
+    let (code, text) = checker(&copy, &["solution", "01", "--force"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("pub async fn waiter"));
+
+    put(
+        &copy,
+        "01-bounded-send",
+        &course().join("checker/tests/fixtures/01-bounded-send/alt-solution/src/lib.rs"),
+    );
+    let (code, text) = checker(&copy, &["solution", "01"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("Look at where the chef waits"), "{text}");
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// Drives `watch` in a pseudo-terminal (util-linux `script`), saves a
+/// file the way an editor does, and reads the screen that follows.
+#[test]
+fn watch_rechecks_the_saved_exercise_in_a_terminal() {
+    let copy = scratch("watch");
+    let cmd = format!(
+        "{} --course {} watch",
+        env!("CARGO_BIN_EXE_checker"),
+        copy.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qfec", &cmd, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let screen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = screen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let wait_for = |needle: &str, after: usize| -> usize {
+        let start = Instant::now();
+        loop {
+            if let Some(i) = screen.lock().unwrap()[after..].find(needle) {
+                return after + i;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "no {needle:?} on screen:\n{}",
+                screen.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let ready = wait_for("q quits", 0);
+    let first = wait_for("Start here", ready);
+
+    // Save the way many editors do: write a temporary file, rename it over.
+    let lib = copy.join("exercises/01-bounded-send/src/lib.rs");
+    let tmp = copy.join("exercises/01-bounded-send/src/.lib.rs.tmp");
+    let mistake =
+        course().join("checker/tests/fixtures/01-bounded-send/mistake-kept-sender/src/lib.rs");
+    std::fs::copy(&mistake, &tmp).unwrap();
+    std::fs::rename(&tmp, &lib).unwrap();
+    let verdict = wait_for("8/10", first);
+    wait_for("deadlock", verdict);
+
+    child.stdin.as_mut().unwrap().write_all(b"q").unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    assert!(screen.lock().unwrap().contains("watch: stopped"));
+    let _ = std::fs::remove_dir_all(&copy);
+}
