@@ -34,6 +34,8 @@ Commands:
   grade SUBMISSION...     instructors: grade learners' copies of the course
                           (see checker/README.md, \"Grading\")
   export --student DIR    instructors: a copy of the course without solutions
+  bench [--cold-runs N] [--runs N] [--batch N]
+                          time the learner's loop and grading (BENCHMARKS.md)
 
 Options for every command:
   --course DIR            check the learner's copy of the course in DIR
@@ -44,6 +46,7 @@ Options for check:
   --source DIR            check the code in DIR/src/lib.rs instead of
                           exercises/EXERCISE (needs one EXERCISE)
   --stubs, --solutions    check the pristine stubs or the reference solutions
+  --no-cache              run everything, even what has not changed
   --timeout SECS          real time one test may take (default 4)
   --jobs N                tests run at once (default: number of cores)
 
@@ -94,6 +97,11 @@ enum Command {
         to: PathBuf,
     },
     List,
+    Bench {
+        cold_runs: usize,
+        runs: usize,
+        batch: usize,
+    },
     Watch {
         poll: bool,
     },
@@ -120,6 +128,7 @@ struct Global {
 fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Error> {
     let mut parser = lexopt::Parser::from_env();
     let (mut yes, mut force, mut poll) = (false, false, false);
+    let (mut cold_runs, mut batch) = (1, 10);
     let mut command: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut format = String::from("human");
@@ -127,7 +136,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
     let mut student: Option<PathBuf> = None;
     let mut only: Vec<String> = Vec::new();
     let mut source = Source::Learner;
-    let mut runs = 3;
+    let mut runs: Option<usize> = None;
     while let Some(arg) = parser.next()? {
         match arg {
             Long("format") => {
@@ -141,11 +150,14 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
             Long("solutions") => source = Source::Solutions,
             Long("timeout") => opts.deadline = Duration::from_secs_f64(parser.value()?.parse()?),
             Long("jobs") => opts.jobs = parser.value()?.parse()?,
-            Long("runs") => runs = parser.value()?.parse()?,
+            Long("runs") => runs = Some(parser.value()?.parse()?),
             Long("course") => global.course = Some(PathBuf::from(parser.value()?)),
             Long("yes") | Short('y') => yes = true,
             Long("force") => force = true,
             Long("poll") => poll = true,
+            Long("no-cache") => opts.cache = false,
+            Long("cold-runs") => cold_runs = parser.value()?.parse()?,
+            Long("batch") => batch = parser.value()?.parse()?,
             Short('h') | Long("help") => return Ok(Command::Help),
             Value(v) if command.is_none() => command = Some(v.string()?),
             Value(v) => positional.push(v.string()?),
@@ -191,7 +203,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
         },
         Some("verify") => Command::Verify {
             exercises: positional.collect(),
-            runs,
+            runs: runs.unwrap_or(3),
         },
         Some("bless") => Command::Bless {
             exercise: need("EXERCISE", positional.next())?,
@@ -210,6 +222,12 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
             }
         }
         Some("list") => Command::List,
+        Some("bench") => Command::Bench {
+            cold_runs,
+            // Five is enough for a stable median of the quick figures.
+            runs: runs.unwrap_or(5),
+            batch,
+        },
         Some("watch") => Command::Watch { poll },
         Some("timeline") => Command::Timeline {
             exercise: need("EXERCISE", positional.next())?,
@@ -283,6 +301,18 @@ pub fn main() -> i32 {
         } => grade_cmd(&paths, &submissions, &exercises, &format, output, &opts),
         Command::Export { to } => export(&paths, &to),
         Command::List => crate::learn::list(&paths, &opts, style),
+        Command::Bench {
+            cold_runs,
+            runs,
+            batch,
+        } => crate::bench::bench(
+            &paths,
+            &crate::bench::Settings {
+                cold_runs,
+                runs,
+                batch,
+            },
+        ),
         Command::Watch { poll } => crate::watch::watch(&paths, &opts, poll, style),
         Command::Timeline { exercise, task } => exercise_arg(&exercise)
             .map_err(Into::into)

@@ -9,6 +9,7 @@
 //! arguments and wires a command to these.
 
 pub mod advice;
+pub mod bench;
 pub mod cache;
 pub mod cli;
 pub mod compile;

@@ -98,6 +98,10 @@ async fn waiter_waits_while_a_sender_is_alive() {
 
 async fn chef_puts_every_dish_on_the_belt_in_order() {
     let (tx, mut rx) = mpsc::channel(3);
+    explain_open_belt(
+        &tx,
+        "the test's waiter (does your chef return after dish 6?)",
+    );
     let chef = tokio::spawn(chef(tx, 6));
     let mut served = Vec::new();
     while let Some(dish) = rx.recv().await {
@@ -105,7 +109,11 @@ async fn chef_puts_every_dish_on_the_belt_in_order() {
         sleep(Duration::from_millis(10)).await;
     }
     chef.await.expect("the chef panicked");
-    expect_eq!(served, (1..=6).collect::<Vec<u32>>(), "the chef puts dishes 1..=6 on the belt, in order");
+    expect_eq!(
+        served,
+        (1..=6).collect::<Vec<u32>>(),
+        "the chef puts dishes 1..=6 on the belt, in order"
+    );
 }
 
 async fn chef_waits_while_the_belt_is_full() {
@@ -159,9 +167,15 @@ async fn chef_backpressure_timeline() {
             first = false;
             if task.poll().is_ready() {
                 cooking = false;
-                log.event("chef", format!("done ({}/{capacity} on the belt)", rx.len()));
+                log.event(
+                    "chef",
+                    format!("done ({}/{capacity} on the belt)", rx.len()),
+                );
             } else {
-                log.event("chef", format!("waits: belt full ({}/{capacity})", rx.len()));
+                log.event(
+                    "chef",
+                    format!("waits: belt full ({}/{capacity})", rx.len()),
+                );
             }
         }
         sleep(Duration::from_millis(100)).await;
@@ -202,19 +216,31 @@ fn explain_kitchen_stall() {
 async fn kitchen_serves_every_dish() {
     explain_kitchen_stall();
     let served = run_kitchen(12, 3).await;
-    expect_eq!(served, (1..=12).collect::<Vec<u32>>(), "run_kitchen(12, 3) serves dishes 1..=12 in order");
+    expect_eq!(
+        served,
+        (1..=12).collect::<Vec<u32>>(),
+        "run_kitchen(12, 3) serves dishes 1..=12 in order"
+    );
 }
 
 async fn kitchen_with_a_belt_of_one() {
     explain_kitchen_stall();
     let served = run_kitchen(5, 1).await;
-    expect_eq!(served, (1..=5).collect::<Vec<u32>>(), "run_kitchen(5, 1) serves dishes 1..=5 in order");
+    expect_eq!(
+        served,
+        (1..=5).collect::<Vec<u32>>(),
+        "run_kitchen(5, 1) serves dishes 1..=5 in order"
+    );
 }
 
 async fn kitchen_with_no_dishes() {
     explain_kitchen_stall();
     let served = run_kitchen(0, 2).await;
-    expect_eq!(served, Vec::<u32>::new(), "with no dishes to cook the waiter serves nothing and the kitchen closes");
+    expect_eq!(
+        served,
+        Vec::<u32>::new(),
+        "with no dishes to cook the waiter serves nothing and the kitchen closes"
+    );
 }
 
 // ---- task 4: the chef who notices --------------------------------------
@@ -223,23 +249,31 @@ async fn chef_reporting_lists_unserved_dishes() {
     let (tx, mut rx) = mpsc::channel(1);
     let mut task = mock_task(chef_reporting(tx, 5));
     if task.poll().is_ready() {
-        fail("the chef returned while dishes 2..=5 could not fit on a belt holding one dish: wait in `send(..).await`.");
+        fail(
+            "the chef returned while dishes 2..=5 could not fit on a belt holding one dish: wait in `send(..).await`.",
+        );
     }
     expect_eq!(rx.try_recv().ok(), Some(1), "dish 1 should be on the belt");
-    task.poll();
+    let _ = task.poll();
     // Dish 2 is on the belt now; the waiter leaves without taking it.
     drop(rx);
     if !task.is_woken() {
-        fail("the waiter left, but the chef was not woken: wait in `send(..).await`, which fails when the receiver is dropped.");
+        fail(
+            "the waiter left, but the chef was not woken: wait in `send(..).await`, which fails when the receiver is dropped.",
+        );
     }
     match task.poll() {
         Poll::Ready(result) => expect_eq!(
             result,
-            Err(Unserved { dishes: vec![3, 4, 5] }),
+            Err(Unserved {
+                dishes: vec![3, 4, 5]
+            }),
             "the waiter left after dish 1, with dish 2 on the belt: dishes 3, 4 and 5 never made it \
              onto the belt. The failed `send` hands its dish back in `SendError(dish)`."
         ),
-        Poll::Pending => fail("the waiter is gone but the chef is still waiting: `send` returns `Err` then, so stop."),
+        Poll::Pending => fail(
+            "the waiter is gone but the chef is still waiting: `send` returns `Err` then, so stop.",
+        ),
     }
 }
 
@@ -249,7 +283,9 @@ async fn chef_reporting_when_waiter_left_before_the_first_dish() {
     let result = chef_reporting(tx, 3).await;
     expect_eq!(
         result,
-        Err(Unserved { dishes: vec![1, 2, 3] }),
+        Err(Unserved {
+            dishes: vec![1, 2, 3]
+        }),
         "the waiter left before the first dish, so no dish made it onto the belt"
     );
 }
@@ -257,30 +293,62 @@ async fn chef_reporting_when_waiter_left_before_the_first_dish() {
 async fn chef_reporting_ok_when_all_delivered() {
     let (tx, mut rx) = mpsc::channel(4);
     let result = chef_reporting(tx, 4).await;
-    expect_eq!(result, Ok(()), "every dish fits on the belt, so the chef reports success");
+    expect_eq!(
+        result,
+        Ok(()),
+        "every dish fits on the belt, so the chef reports success"
+    );
     let mut served = Vec::new();
     while let Ok(d) = rx.try_recv() {
         served.push(d);
     }
-    expect_eq!(served, vec![1, 2, 3, 4], "the belt holds dishes 1..=4 in order");
+    expect_eq!(
+        served,
+        vec![1, 2, 3, 4],
+        "the belt holds dishes 1..=4 in order"
+    );
 }
 
 // ---- task 5: offer -------------------------------------------------------
 
 async fn offer_accepts_while_there_is_room() {
     let (tx, mut rx) = mpsc::channel(2);
-    expect_eq!(offer(&tx, 1), Offer::Accepted, "an empty belt of two accepts dish 1");
-    expect_eq!(offer(&tx, 2), Offer::Accepted, "a belt of two with one dish accepts dish 2");
+    expect_eq!(
+        offer(&tx, 1),
+        Offer::Accepted,
+        "an empty belt of two accepts dish 1"
+    );
+    expect_eq!(
+        offer(&tx, 2),
+        Offer::Accepted,
+        "a belt of two with one dish accepts dish 2"
+    );
     expect_eq!(rx.try_recv().ok(), Some(1), "dish 1 should be on the belt");
     expect_eq!(rx.try_recv().ok(), Some(2), "dish 2 should be on the belt");
 }
 
 async fn offer_hands_back_a_dish_when_full() {
     let (tx, mut rx) = mpsc::channel(1);
-    expect_eq!(offer(&tx, 1), Offer::Accepted, "an empty belt accepts dish 1");
-    expect_eq!(offer(&tx, 2), Offer::Full(2), "a full belt turns dish 2 away and hands it back");
-    expect_eq!(rx.try_recv().ok(), Some(1), "only dish 1 should be on the belt");
-    expect_eq!(offer(&tx, 3), Offer::Accepted, "after the waiter took dish 1 there is room again");
+    expect_eq!(
+        offer(&tx, 1),
+        Offer::Accepted,
+        "an empty belt accepts dish 1"
+    );
+    expect_eq!(
+        offer(&tx, 2),
+        Offer::Full(2),
+        "a full belt turns dish 2 away and hands it back"
+    );
+    expect_eq!(
+        rx.try_recv().ok(),
+        Some(1),
+        "only dish 1 should be on the belt"
+    );
+    expect_eq!(
+        offer(&tx, 3),
+        Offer::Accepted,
+        "after the waiter took dish 1 there is room again"
+    );
 }
 
 async fn offer_hands_back_a_dish_when_closed() {
@@ -313,14 +381,24 @@ async fn cook_when_space_claims_the_slot_before_cooking() {
              `reserve().await` before calling `cook`, so nothing is cooked while the belt is full"
         );
         if done && dish < 3 {
-            fail("the chef returned before every dish was served: wait for a free slot with `reserve().await`.");
+            fail(
+                "the chef returned before every dish was served: wait for a free slot with `reserve().await`.",
+            );
         }
         if !done && task.is_woken() {
-            fail("the chef woke itself up while the belt was still full: wait in `reserve().await` instead of polling.");
+            fail(
+                "the chef woke itself up while the belt was still full: wait in `reserve().await` instead of polling.",
+            );
         }
-        expect_eq!(rx.try_recv().ok(), Some(format!("dish {dish}")), "the belt should carry what `cook({dish})` returned");
+        expect_eq!(
+            rx.try_recv().ok(),
+            Some(format!("dish {dish}")),
+            "the belt should carry what `cook({dish})` returned"
+        );
         if !done && !task.is_woken() {
-            fail("the waiter took a dish and freed a slot, but the chef was not woken: wait in `reserve().await`.");
+            fail(
+                "the waiter took a dish and freed a slot, but the chef was not woken: wait in `reserve().await`.",
+            );
         }
     }
     if !done && task.poll().is_pending() {

@@ -8,12 +8,10 @@
 
 use harness::prelude::*;
 use oneshot_reply::*;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::rc::Rc;
 use std::task::{Context, Poll};
 
 harness::tests! {
