@@ -70,7 +70,11 @@ pub fn build(
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
-    cmd.env("CARGO_TARGET_DIR", paths.work().join("build"))
+    // Run from the shadow workspace: cargo reads `.cargo/config.toml` from
+    // the current directory upwards, and the caller's directory (a
+    // submission, say) must not configure the build.
+    cmd.current_dir(manifest.parent().unwrap_or(&paths.work()))
+        .env("CARGO_TARGET_DIR", paths.work().join("build"))
         .env("CARGO_TERM_COLOR", "never")
         .env("CARGO_TERM_PROGRESS_WHEN", "never")
         .stdin(Stdio::null())

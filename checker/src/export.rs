@@ -40,6 +40,14 @@ pub fn student_copy(paths: &Paths, to: &Path) -> std::io::Result<usize> {
             count += copy_tree(&paths.root, &from, to)?;
         }
     }
+    // Whatever the exporting copy holds in exercises/ (work in progress,
+    // reset backups), learners start from the pristine stubs.
+    for e in crate::course::EXERCISES {
+        let dir = to.join("exercises").join(e.dir);
+        let _ = std::fs::remove_dir_all(dir.join("src"));
+        let _ = std::fs::remove_dir_all(dir.join("backups"));
+        count += copy_tree(&paths.stub(e), &paths.stub(e), &dir)?;
+    }
     // The workspace lists solutions/*; an empty folder keeps the glob valid
     // and tells a curious learner where the solutions would be.
     std::fs::create_dir_all(to.join("solutions"))?;

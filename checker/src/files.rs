@@ -6,6 +6,14 @@ use std::path::{Path, PathBuf};
 /// Every `.rs` file below `dir`, sorted. Symbolic links are not followed
 /// (graded code could otherwise point at files outside its exercise).
 pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    walk_all(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect()
+}
+
+/// Every regular file below `dir`, sorted, without following links.
+pub fn walk_all(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -19,13 +27,26 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
             let p = entry.path();
             if kind.is_dir() {
                 stack.push(p);
-            } else if kind.is_file() && p.extension().is_some_and(|x| x == "rs") {
+            } else if kind.is_file() {
                 out.push(p);
             }
         }
     }
     out.sort();
     out
+}
+
+/// The first symbolic link among `base/parts[0]`, `base/parts[0]/parts[1]`...
+/// (the folders leading to a submission's sources), if any.
+pub fn symlink_on_path(base: &Path, parts: &[&str]) -> Option<PathBuf> {
+    let mut p = base.to_path_buf();
+    for part in parts {
+        p.push(part);
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(p);
+        }
+    }
+    None
 }
 
 /// The first symbolic link below `dir`, if any.

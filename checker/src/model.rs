@@ -4,7 +4,7 @@
 //! comes from the result file its harness wrote (see `protocol`), or from
 //! what the runner saw happen to the process (killed, exited, crashed).
 
-/// The verdict of one hidden test, or of a task (the worst of its tests).
+/// The verdict of one hidden test, or of a task (see [`task_status`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Pass,
@@ -157,7 +157,9 @@ impl ExerciseResult {
 }
 
 /// The verdict of a task from its tests: full points only when every test
-/// passes. A task whose failing tests all hit `todo!()` is not started.
+/// passes. Otherwise the verdict of its first failing test (tests are in
+/// name order) that got further than `todo!()`; a task whose failing tests
+/// all hit `todo!()` is not started.
 pub fn task_status(tests: &[TestResult]) -> Status {
     let failing: Vec<Status> = tests
         .iter()

@@ -60,6 +60,9 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         .env("INSTA_OUTPUT", "none")
         .env("CI", "true")
         .env("RUST_BACKTRACE", "0")
+        // A fixed working directory inside the checker's area, whatever
+        // directory the checker was started from.
+        .current_dir(job.result_file.parent().unwrap_or(Path::new("/")))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

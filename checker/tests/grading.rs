@@ -142,6 +142,16 @@ fn hostile_submissions_gain_nothing_and_honest_ones_get_their_points() {
     .unwrap();
     subs.push(s);
 
+    // The whole src/ folder is a link to the reference solution.
+    let s = root.join("linked-src");
+    std::fs::create_dir_all(s.join("exercises/01-bounded-send")).unwrap();
+    std::os::unix::fs::symlink(
+        course().join("solutions/01-bounded-send/src"),
+        s.join("exercises/01-bounded-send/src"),
+    )
+    .unwrap();
+    subs.push(s);
+
     let snapshot_before = std::fs::read_to_string(
         course().join("checker/hidden/01-bounded-send/snapshots/chef_backpressure_timeline.snap"),
     )
@@ -159,12 +169,18 @@ fn hostile_submissions_gain_nothing_and_honest_ones_get_their_points() {
         ("build-script", 0),
         ("cargo-toml", 0),
         ("include-solution", 0),
+        ("linked-src", 0),
     ]
     .iter()
     .map(|(n, p)| (n.to_string(), *p))
     .collect();
     assert_eq!(totals(&csv), expected, "gradebook:\n{csv}");
     assert!(csv.starts_with("submission,01.1 waiter (/1),"), "{csv}");
+    let widths: Vec<usize> = csv.lines().map(|l| l.split(',').count()).collect();
+    assert!(
+        widths.iter().all(|w| *w == 1 + 6 + 1),
+        "one column per graded task: {widths:?}\n{csv}"
+    );
     assert!(
         !marker.exists(),
         "a submission's build.rs ran on the grader's machine"
@@ -222,6 +238,31 @@ fn hostile_submissions_gain_nothing_and_honest_ones_get_their_points() {
     assert_eq!(suites.tag_name().name(), "testsuites");
     assert_eq!(suites.attribute("tests"), Some("18"));
 
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Grading from inside a submission must not pick up its cargo settings.
+#[test]
+fn a_submissions_cargo_config_does_not_apply() {
+    let root = fresh_dir("cargo-config");
+    let sub = submission(
+        &root,
+        "configured",
+        &course().join("solutions/01-bounded-send"),
+    );
+    std::fs::create_dir_all(sub.join(".cargo")).unwrap();
+    std::fs::write(
+        sub.join(".cargo/config.toml"),
+        "[build]\nrustc-wrapper = \"/bin/false\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["grade", "--exercise", "01", "--format", "csv", "."])
+        .current_dir(&sub)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(totals(&csv), vec![("configured".to_string(), 10)], "{csv}");
     let _ = std::fs::remove_dir_all(&root);
 }
 

@@ -4,7 +4,7 @@
 
 use crate::grade::Graded;
 use crate::model::Status;
-use crate::report::task_feedback;
+use crate::report::feedback;
 use serde_json::json;
 
 pub fn render(g: &Graded) -> String {
@@ -15,7 +15,7 @@ pub fn render(g: &Graded) -> String {
             tests.push(json!({
                 "name": format!("{} task {}: {}", e.dir, t.number, t.item),
                 "status": if t.status == Status::Pass { "pass" } else { "fail" },
-                "message": task_feedback(t),
+                "message": feedback(e, t),
                 "test_code": format!("cargo run -p checker -- check {}", &e.dir[..2]),
                 "filename": format!("exercises/{}/src/lib.rs", e.dir),
                 "line_no": 0,

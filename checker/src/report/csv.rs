@@ -14,7 +14,19 @@ fn field(s: &str) -> String {
 
 pub fn render(batch: &Batch) -> String {
     let mut header = vec!["submission".to_string()];
-    for e in course::EXERCISES {
+    // Columns follow what was graded: the whole course, or the exercises
+    // chosen with --exercise.
+    let graded: Vec<&course::Exercise> = batch
+        .graded
+        .first()
+        .map(|g| {
+            g.exercises
+                .iter()
+                .filter_map(|e| course::find(e.dir))
+                .collect()
+        })
+        .unwrap_or_default();
+    for e in &graded {
         for t in e.tasks {
             header.push(format!(
                 "{}.{} {} (/{})",
@@ -25,7 +37,7 @@ pub fn render(batch: &Batch) -> String {
             ));
         }
     }
-    let max: u32 = course::EXERCISES.iter().map(|e| e.max_points()).sum();
+    let max: u32 = graded.iter().map(|e| e.max_points()).sum();
     header.push(format!("total (/{max})"));
     let mut out = header
         .iter()

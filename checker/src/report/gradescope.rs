@@ -3,17 +3,17 @@
 
 use crate::grade::Graded;
 use crate::model::Status;
-use crate::report::task_feedback;
+use crate::report::feedback;
 use serde_json::json;
 
 pub fn render(g: &Graded, seconds: f64) -> String {
     let mut tests = Vec::new();
     for e in &g.exercises {
         for t in &e.tasks {
-            let output = match (&e.compile_error, t.status) {
-                (Some(c), _) => crate::style::strip_ansi(&c.first),
-                (None, Status::Pass) => "passed".to_string(),
-                (None, _) => task_feedback(t),
+            let output = if t.status == Status::Pass {
+                "passed".to_string()
+            } else {
+                feedback(e, t)
             };
             tests.push(json!({
                 "name": format!("{} task {}: {} ({})", e.dir, t.number, t.item, t.title),

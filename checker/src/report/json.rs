@@ -75,5 +75,6 @@ pub fn test(t: &TestResult) -> Value {
             "actor": e.actor,
             "what": e.what,
         })).collect::<Vec<_>>(),
+        "expected_events": t.expected_events,
     })
 }

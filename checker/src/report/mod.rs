@@ -9,8 +9,24 @@ pub mod json;
 pub mod junit;
 pub mod terminal;
 
-use crate::model::{Status, TaskResult};
+use crate::model::{ExerciseResult, Status, TaskResult};
 use crate::style::strip_ansi;
+
+/// What an instructor's tool shows for a task: the compiler's (or the
+/// screening's) message when the exercise was not built, else the task's
+/// own feedback.
+pub fn feedback(e: &ExerciseResult, t: &TaskResult) -> String {
+    match &e.compile_error {
+        Some(c) => {
+            let mut out = strip_ansi(&c.first);
+            if let Some(loc) = &c.location {
+                out.push_str(&format!("\nat {loc}"));
+            }
+            out
+        }
+        None => task_feedback(t),
+    }
+}
 
 /// The text an instructor's tool shows for a task that did not pass: the
 /// first failing test's verdict and explanation, without terminal colour.
