@@ -256,7 +256,16 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
     })
 }
 
+/// The `watch` command, provided by the `checker-watch` binary.
+pub type WatchFn = fn(&Paths, &Options, bool, Style) -> CliResult;
+
 pub fn main() -> i32 {
+    main_with(None)
+}
+
+/// The command line, with `watch` run by `watch` when given, and handed to
+/// the `checker-watch` binary otherwise.
+pub fn main_with(watch: Option<WatchFn>) -> i32 {
     let mut opts = Options::default();
     let mut global = Global { course: None };
     let command = match parse(&mut opts, &mut global) {
@@ -313,7 +322,10 @@ pub fn main() -> i32 {
                 batch,
             },
         ),
-        Command::Watch { poll } => crate::watch::watch(&paths, &opts, poll, style),
+        Command::Watch { poll } => match watch {
+            Some(run) => run(&paths, &opts, poll, style),
+            None => delegate_watch(&paths),
+        },
         Command::Timeline { exercise, task } => exercise_arg(&exercise)
             .map_err(Into::into)
             .and_then(|e| crate::learn::timeline(&paths, e, task, &opts, style)),
@@ -575,4 +587,21 @@ fn export(paths: &Paths, to: &std::path::Path) -> CliResult {
         to.display()
     );
     Ok(0)
+}
+
+/// Runs `watch` in the `checker-watch` binary, building it on first use:
+/// the file watcher's dependencies stay out of every learner's first build.
+fn delegate_watch(paths: &Paths) -> CliResult {
+    let built = paths.root.join("target/debug/checker-watch");
+    if !built.exists() {
+        eprintln!("watch: building the file watcher (first use only)...");
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "-q", "--manifest-path"])
+        .arg(paths.root.join("Cargo.toml"))
+        .args(["-p", "checker-watch", "--"])
+        .args(std::env::args_os().skip(1))
+        .status()?;
+    Ok(status.code().unwrap_or(1))
 }

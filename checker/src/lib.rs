@@ -29,4 +29,3 @@ pub mod shadow;
 pub mod style;
 pub mod timeline;
 pub mod verify;
-pub mod watch;

@@ -6,13 +6,13 @@
 //! triggers one check. Every command works without a terminal: the screen
 //! is redrawn only on one, and `q` (or Ctrl-C) quits either way.
 
-use crate::cli::CliResult;
-use crate::course::{self, Exercise, Paths};
-use crate::engine::Options;
-use crate::learn::check_learner;
-use crate::model::ExerciseResult;
-use crate::report::terminal;
-use crate::style::Style;
+use checker::cli::CliResult;
+use checker::course::{self, Exercise, Paths};
+use checker::engine::Options;
+use checker::learn::check_learner;
+use checker::model::ExerciseResult;
+use checker::report::terminal;
+use checker::style::Style;
 use notify::{Config, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read, Write};
@@ -155,7 +155,7 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
 fn content_hash(dir: &Path) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for f in crate::files::walk(dir) {
+    for f in checker::files::walk(dir) {
         f.hash(&mut h);
         std::fs::read(&f).ok().hash(&mut h);
     }
