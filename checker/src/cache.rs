@@ -9,11 +9,11 @@
 use crate::course::Paths;
 use crate::engine::Options;
 use crate::files::walk;
+use crate::json::{self, Object, View};
 use crate::model::{
     Captured, CompileError, Event, ExerciseResult, PanicInfo, Status, TaskResult, TestResult,
 };
 use crate::shadow::Target;
-use serde_json::{Value, json};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -70,11 +70,12 @@ fn file(paths: &Paths, t: &Target) -> PathBuf {
 /// Last time's verdict for `t`, if its key still matches.
 pub fn load(paths: &Paths, t: &Target, key: u64) -> Option<ExerciseResult> {
     let text = std::fs::read_to_string(file(paths, t)).ok()?;
-    let v: Value = serde_json::from_str(&text).ok()?;
-    if v["key"].as_str()? != format!("{key:016x}") {
+    let doc = json::parse(&text)?;
+    let v = View::new(&doc);
+    if v.get("key").str()? != format!("{key:016x}") {
         return None;
     }
-    exercise_from_json(t, &v["result"])
+    exercise_from_json(t, v.get("result"))
 }
 
 /// Keeps `r` for next time, unless its verdict depended on the machine.
@@ -89,12 +90,15 @@ pub fn store(paths: &Paths, t: &Target, key: u64, r: &ExerciseResult) {
         let _ = std::fs::remove_file(file(paths, t));
         return;
     }
-    let doc = json!({ "key": format!("{key:016x}"), "result": exercise_to_json(r) });
+    let doc = Object::new()
+        .str("key", &format!("{key:016x}"))
+        .raw("result", &crate::report::json::exercise(r, true))
+        .finish();
     let path = file(paths, t);
     if let Some(parent) = path.parent() {
         let _ = std::fs::create_dir_all(parent);
     }
-    let _ = std::fs::write(path, doc.to_string());
+    let _ = std::fs::write(path, doc);
 }
 
 fn status_from(key: &str) -> Option<Status> {
@@ -116,97 +120,59 @@ fn status_from(key: &str) -> Option<Status> {
     .find(|s| s.key() == key)
 }
 
-fn captured_to(c: &Captured) -> Value {
-    json!({ "text": c.text, "dropped_bytes": c.dropped_bytes })
-}
-
-fn captured_from(v: &Value) -> Captured {
+fn captured_from(v: View) -> Captured {
     Captured {
-        text: v["text"].as_str().unwrap_or_default().to_string(),
-        dropped_bytes: v["dropped_bytes"].as_u64().unwrap_or(0),
+        text: v.get("text").string(),
+        dropped_bytes: v.get("dropped_bytes").u64().unwrap_or(0),
     }
 }
 
-fn exercise_to_json(r: &ExerciseResult) -> Value {
-    json!({
-        "source": r.source,
-        "compile_error": r.compile_error.as_ref().map(|e| json!({
-            "first": e.first, "location": e.location, "error_count": e.error_count,
-        })),
-        "tasks": r.tasks.iter().map(|t| json!({
-            "number": t.number,
-            "earned": t.earned,
-            "status": t.status.key(),
-            "tests": t.tests.iter().map(|x| json!({
-                "name": x.name, "task": x.task, "status": x.status.key(),
-                "message": x.message, "diff": x.diff, "location": x.location,
-                "panics": x.panics.iter().map(|p| json!({
-                    "message": p.message, "location": p.location, "thread": p.thread,
-                })).collect::<Vec<_>>(),
-                "events": x.events.iter().map(|e| json!({
-                    "at_ms": e.at_ms, "actor": e.actor, "what": e.what,
-                })).collect::<Vec<_>>(),
-                "expected_events": x.expected_events,
-                "wall_ms": x.wall_ms, "virtual_ms": x.virtual_ms, "busy_ms": x.busy_ms,
-                "stdout": captured_to(&x.stdout), "stderr": captured_to(&x.stderr),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-fn opt_text(v: &Value) -> Option<String> {
-    v.as_str().map(str::to_string)
-}
-
-fn test_from(v: &Value) -> Option<TestResult> {
+fn test_from(task: u32, v: View) -> Option<TestResult> {
     Some(TestResult {
-        name: text(&v["name"]),
-        task: v["task"].as_u64()? as u32,
-        status: status_from(v["status"].as_str()?)?,
-        message: text(&v["message"]),
-        diff: opt_text(&v["diff"]),
-        location: opt_text(&v["location"]),
-        panics: v["panics"]
-            .as_array()?
-            .iter()
+        name: v.get("name").string(),
+        task,
+        status: status_from(v.get("status").str()?)?,
+        message: v.get("message").string(),
+        diff: v.get("diff").opt_string(),
+        location: v.get("location").opt_string(),
+        panics: v
+            .get("panics")
+            .items()
             .map(|p| PanicInfo {
-                message: text(&p["message"]),
-                location: opt_text(&p["location"]),
-                thread: text(&p["thread"]),
+                message: p.get("message").string(),
+                location: p.get("location").opt_string(),
+                thread: p.get("thread").string(),
             })
             .collect(),
-        events: v["events"]
-            .as_array()?
-            .iter()
+        events: v
+            .get("events")
+            .items()
             .map(|e| Event {
-                at_ms: e["at_ms"].as_u64().unwrap_or(0),
-                actor: text(&e["actor"]),
-                what: text(&e["what"]),
+                at_ms: e.get("at_ms").u64().unwrap_or(0),
+                actor: e.get("actor").string(),
+                what: e.get("what").string(),
             })
             .collect(),
-        expected_events: opt_text(&v["expected_events"]),
-        wall_ms: v["wall_ms"].as_f64().unwrap_or(0.0),
-        virtual_ms: v["virtual_ms"].as_f64().unwrap_or(0.0),
-        busy_ms: v["busy_ms"].as_f64().unwrap_or(0.0),
-        stdout: captured_from(&v["stdout"]),
-        stderr: captured_from(&v["stderr"]),
+        expected_events: v.get("expected_events").opt_string(),
+        wall_ms: v.get("wall_ms").f64().unwrap_or(0.0),
+        virtual_ms: v.get("virtual_ms").f64().unwrap_or(0.0),
+        busy_ms: v.get("busy_ms").f64().unwrap_or(0.0),
+        stdout: captured_from(v.get("stdout")),
+        stderr: captured_from(v.get("stderr")),
     })
 }
 
-/// Rebuilds a result from the cache; the task list comes from the course
-/// definition, so a changed course never reads stale task metadata.
-fn exercise_from_json(t: &Target, v: &Value) -> Option<ExerciseResult> {
-    let cached = v["tasks"].as_array()?;
+/// Rebuilds a result from the cache (the JSON report's shape, colour
+/// kept); the task list comes from the course definition, so a changed
+/// course never reads stale task metadata.
+fn exercise_from_json(t: &Target, v: View) -> Option<ExerciseResult> {
+    let cached: Vec<View> = v.get("tasks").items().collect();
     if cached.len() != t.exercise.tasks.len() {
         return None;
     }
     let mut tasks = Vec::new();
     for (task, c) in t.exercise.tasks.iter().zip(cached) {
-        if c["number"].as_u64()? != u64::from(task.number) {
+        if c.get("task").u64()? != u64::from(task.number) {
             return None;
         }
         tasks.push(TaskResult {
@@ -214,23 +180,24 @@ fn exercise_from_json(t: &Target, v: &Value) -> Option<ExerciseResult> {
             item: task.item,
             title: task.title,
             points: task.points,
-            earned: c["earned"].as_u64()? as u32,
-            status: status_from(c["status"].as_str()?)?,
-            tests: c["tests"]
-                .as_array()?
-                .iter()
-                .map(test_from)
+            earned: c.get("earned").u64()? as u32,
+            status: status_from(c.get("status").str()?)?,
+            tests: c
+                .get("tests")
+                .items()
+                .map(|x| test_from(task.number, x))
                 .collect::<Option<Vec<_>>>()?,
         });
     }
+    let e = v.get("compile_error");
     Some(ExerciseResult {
         dir: t.exercise.dir,
         title: t.exercise.title,
-        source: text(&v["source"]),
-        compile_error: v["compile_error"].as_object().map(|e| CompileError {
-            first: e.get("first").map(text).unwrap_or_default(),
-            location: e.get("location").and_then(opt_text),
-            error_count: e.get("error_count").and_then(Value::as_u64).unwrap_or(1) as usize,
+        source: v.get("source").string(),
+        compile_error: e.is_object().then(|| CompileError {
+            first: e.get("message").string(),
+            location: e.get("location").opt_string(),
+            error_count: e.get("error_count").u64().unwrap_or(1) as usize,
         }),
         tasks,
     })

@@ -6,9 +6,9 @@
 //! the errors the compiler reported.
 
 use crate::course::Paths;
+use crate::json::{self, View};
 use crate::model::CompileError;
 use crate::shadow::Target;
-use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -103,26 +103,28 @@ pub fn build(
     let stdout = BufReader::new(child.stdout.take().expect("piped"));
     for line in stdout.lines() {
         let Ok(line) = line else { break };
-        let Ok(msg) = serde_json::from_str::<Value>(&line) else {
+        let Some(doc) = json::parse(&line) else {
             continue;
         };
-        let package = msg["package_id"]
-            .as_str()
+        let msg = View::new(&doc);
+        let package = msg
+            .get("package_id")
+            .str()
             .map(package_name)
             .unwrap_or_default();
-        match msg["reason"].as_str() {
+        match msg.get("reason").str() {
             Some("compiler-artifact") => {
-                if msg["fresh"] == false {
+                if msg.get("fresh").bool() == Some(false) {
                     progress(&package);
                 }
-                if let Some(exe) = msg["executable"].as_str() {
+                if let Some(exe) = msg.get("executable").str() {
                     outcome.binaries.insert(package, PathBuf::from(exe));
                 }
             }
-            Some("compiler-message") if msg["message"]["level"] == "error" => {
+            Some("compiler-message") if msg.get("message").get("level").str() == Some("error") => {
                 // An error in the code under test belongs to its harness.
                 let key = by_lib.get(&package).cloned().unwrap_or(package);
-                record_error(paths, &mut outcome.errors, key, &msg["message"]);
+                record_error(paths, &mut outcome.errors, key, msg.get("message"));
             }
             _ => {}
         }
@@ -149,32 +151,29 @@ fn record_error(
     paths: &Paths,
     errors: &mut HashMap<String, CompileError>,
     key: String,
-    message: &Value,
+    message: View,
 ) {
     // "aborting due to N previous errors" is a summary, not an error.
-    let text = message["message"].as_str().unwrap_or_default();
-    if message["spans"].as_array().is_none_or(|s| s.is_empty())
-        && text.starts_with("aborting due to")
-    {
+    let text = message.get("message").str().unwrap_or_default();
+    if message.get("spans").items().next().is_none() && text.starts_with("aborting due to") {
         return;
     }
     let entry = errors.entry(key).or_insert_with(|| {
-        let span = message["spans"].as_array().and_then(|spans| {
-            spans
-                .iter()
-                .find(|s| s["is_primary"] == true)
-                .or(spans.first())
-        });
+        let spans = message.get("spans");
+        let span = spans
+            .items()
+            .find(|s| s.get("is_primary").bool() == Some(true))
+            .or_else(|| spans.items().next());
         let location = span.map(|s| {
-            let file = Path::new(s["file_name"].as_str().unwrap_or("?"));
+            let file = Path::new(s.get("file_name").str().unwrap_or("?"));
             format!(
                 "{}:{}:{}",
                 paths.display(file),
-                s["line_start"].as_u64().unwrap_or(0),
-                s["column_start"].as_u64().unwrap_or(0)
+                s.get("line_start").u64().unwrap_or(0),
+                s.get("column_start").u64().unwrap_or(0)
             )
         });
-        let rendered = message["rendered"].as_str().unwrap_or(text);
+        let rendered = message.get("rendered").str().unwrap_or(text);
         CompileError {
             first: paths.relativize(rendered),
             location,

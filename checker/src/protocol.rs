@@ -5,9 +5,9 @@
 //! printed is kept as captured output and never read for verdicts.
 
 use crate::course::Paths;
+use crate::json::{self, JsonValue, View};
 use crate::model::{Event, PanicInfo, Status, TestResult};
 use crate::runner::Finished;
-use serde_json::Value;
 use std::path::Path;
 
 pub fn interpret(paths: &Paths, task: u32, name: &str, nonce: &str, f: Finished) -> TestResult {
@@ -30,8 +30,8 @@ pub fn interpret(paths: &Paths, task: u32, name: &str, nonce: &str, f: Finished)
     let result = f
         .result
         .as_deref()
-        .and_then(|text| serde_json::from_str::<Value>(text).ok())
-        .filter(|v| v["nonce"] == nonce);
+        .and_then(json::parse)
+        .filter(|v| View::new(v).get("nonce").str() == Some(nonce));
 
     let cpu_at_kill = f.cpu_at_kill;
     match (f.exit, result) {
@@ -81,8 +81,9 @@ fn timeout_message(wall: std::time::Duration, cpu: Option<std::time::Duration>) 
     )
 }
 
-fn read_result(paths: &Paths, r: &mut TestResult, v: &Value) {
-    r.status = match v["status"].as_str() {
+fn read_result(paths: &Paths, r: &mut TestResult, doc: &JsonValue) {
+    let v = View::new(doc);
+    r.status = match v.get("status").str() {
         Some("pass") => Status::Pass,
         Some("fail") => Status::Fail,
         Some("todo") => Status::NotStarted,
@@ -90,32 +91,29 @@ fn read_result(paths: &Paths, r: &mut TestResult, v: &Value) {
         Some("deadlock") => Status::Deadlock,
         _ => Status::Crashed,
     };
-    let text = |key: &str| v[key].as_str().map(str::to_string);
-    r.message = text("message").unwrap_or_default();
-    r.diff = text("diff");
-    r.location = text("location").map(|l| relative(paths, &l));
-    r.expected_events = text("expected_events");
-    r.virtual_ms = v["virtual_ms"].as_f64().unwrap_or(0.0);
-    r.busy_ms = v["busy_ms"].as_f64().unwrap_or(0.0);
-    r.panics = v["panics"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    r.message = v.get("message").string();
+    r.diff = v.get("diff").opt_string();
+    r.location = v.get("location").str().map(|l| relative(paths, l));
+    r.expected_events = v.get("expected_events").opt_string();
+    r.virtual_ms = v.get("virtual_ms").f64().unwrap_or(0.0);
+    r.busy_ms = v.get("busy_ms").f64().unwrap_or(0.0);
+    r.panics = v
+        .get("panics")
+        .items()
         .map(|p| PanicInfo {
-            message: p["message"].as_str().unwrap_or_default().to_string(),
-            location: p["location"].as_str().map(|l| relative(paths, l)),
-            thread: p["thread"].as_str().unwrap_or_default().to_string(),
+            message: p.get("message").string(),
+            location: p.get("location").str().map(|l| relative(paths, l)),
+            thread: p.get("thread").string(),
         })
         .collect();
     diagnose(r);
-    r.events = v["events"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    r.events = v
+        .get("events")
+        .items()
         .map(|e| Event {
-            at_ms: e["at_ms"].as_f64().unwrap_or(0.0) as u64,
-            actor: e["actor"].as_str().unwrap_or_default().to_string(),
-            what: e["what"].as_str().unwrap_or_default().to_string(),
+            at_ms: e.get("at_ms").u64().unwrap_or(0),
+            actor: e.get("actor").string(),
+            what: e.get("what").string(),
         })
         .collect();
 }

@@ -1,8 +1,10 @@
-//! Minimal JSON string writing for result files.
+//! Minimal JSON writing, for the harness's result files and the checker's
+//! reports (the checker includes this file too).
 //!
-//! Hand-written rather than serde_json because this crate is compiled into
-//! every learner's first build, and result files only ever need strings,
-//! numbers and arrays of those.
+//! Hand-written rather than serde_json because both are compiled into every
+//! learner's first build, and serde costs seconds of it; these documents
+//! need only strings, numbers, booleans, arrays and objects, written in a
+//! fixed key order.
 
 use std::fmt::Write;
 
@@ -28,6 +30,12 @@ pub fn string(out: &mut String, s: &str) {
 /// Builds one JSON object field by field.
 pub struct Object {
     out: String,
+}
+
+impl Default for Object {
+    fn default() -> Self {
+        Object::new()
+    }
 }
 
 impl Object {
@@ -60,8 +68,41 @@ impl Object {
 
     pub fn num(mut self, key: &str, value: f64) -> Self {
         self.key(key);
+        if value.is_finite() {
+            let _ = write!(self.out, "{value}");
+        } else {
+            self.out.push_str("null");
+        }
+        self
+    }
+
+    pub fn int(mut self, key: &str, value: u64) -> Self {
+        self.key(key);
         let _ = write!(self.out, "{value}");
         self
+    }
+
+    pub fn bool(mut self, key: &str, value: bool) -> Self {
+        self.key(key);
+        self.out.push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    /// A string, or `null` when absent.
+    pub fn str_or_null(mut self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.str(key, v),
+            None => {
+                self.key(key);
+                self.out.push_str("null");
+                self
+            }
+        }
+    }
+
+    /// A value that is already JSON, or `null` when absent.
+    pub fn raw_or_null(self, key: &str, json: Option<&str>) -> Self {
+        self.raw(key, json.unwrap_or("null"))
     }
 
     /// A field whose value is already JSON (an array of objects, say).
@@ -75,6 +116,15 @@ impl Object {
         self.out.push('}');
         self.out
     }
+}
+
+/// Encodes strings as a JSON array.
+pub fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    array(items.into_iter().map(|s| {
+        let mut out = String::new();
+        string(&mut out, s);
+        out
+    }))
 }
 
 /// Joins already-encoded JSON values into an array.
@@ -92,6 +142,16 @@ mod tests {
         let mut out = String::new();
         string(&mut out, "a\"b\\c\nd\u{1}");
         assert_eq!(out, r#""a\"b\\c\nd\u0001""#);
+    }
+
+    #[test]
+    fn non_finite_numbers_become_null() {
+        let json = Object::new()
+            .num("x", f64::NAN)
+            .int("n", 3)
+            .bool("b", true)
+            .finish();
+        assert_eq!(json, r#"{"x":null,"n":3,"b":true}"#);
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! clock jumping straight to the test's virtual deadline.
 
 mod expect;
+// Shared with the checker, which uses more of it than the harness does.
+#[allow(dead_code)]
 mod json;
 mod limits;
 mod log;

@@ -3,34 +3,53 @@
 //! value in the step's `result` output (a test per task, with points).
 
 use crate::grade::Graded;
+use crate::json::{Object, array};
 use crate::model::Status;
 use crate::report::feedback;
-use serde_json::json;
 
 pub fn render(g: &Graded) -> String {
     let mut tests = Vec::new();
     for e in &g.exercises {
         for t in &e.tasks {
             let time: f64 = t.tests.iter().map(|x| x.wall_ms).sum();
-            tests.push(json!({
-                "name": format!("{} task {}: {}", e.dir, t.number, t.item),
-                "status": if t.status == Status::Pass { "pass" } else { "fail" },
-                "message": feedback(e, t),
-                "test_code": format!("cargo run -p checker -- check {}", &e.dir[..2]),
-                "filename": format!("exercises/{}/src/lib.rs", e.dir),
-                "line_no": 0,
-                "execution_time": format!("{:.3}s", time / 1000.0),
-                "score": t.earned,
-            }));
+            tests.push(
+                Object::new()
+                    .str("name", &format!("{} task {}: {}", e.dir, t.number, t.item))
+                    .str(
+                        "status",
+                        if t.status == Status::Pass {
+                            "pass"
+                        } else {
+                            "fail"
+                        },
+                    )
+                    .str("message", &feedback(e, t))
+                    .str(
+                        "test_code",
+                        &format!("cargo run -p checker -- check {}", &e.dir[..2]),
+                    )
+                    .str("filename", &format!("exercises/{}/src/lib.rs", e.dir))
+                    .int("line_no", 0)
+                    .str("execution_time", &format!("{:.3}s", time / 1000.0))
+                    .int("score", t.earned.into())
+                    .finish(),
+            );
         }
     }
-    let doc = json!({
-        "version": 1,
-        "status": if g.earned() == g.max() { "pass" } else { "fail" },
-        "max_score": g.max(),
-        "tests": tests,
-    });
-    format!("result={}\n", base64(doc.to_string().as_bytes()))
+    let doc = Object::new()
+        .int("version", 1)
+        .str(
+            "status",
+            if g.earned() == g.max() {
+                "pass"
+            } else {
+                "fail"
+            },
+        )
+        .int("max_score", g.max().into())
+        .raw("tests", &array(tests))
+        .finish();
+    format!("result={}\n", base64(doc.as_bytes()))
 }
 
 /// Standard base64 with padding. A dozen lines here spare every learner

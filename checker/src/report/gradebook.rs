@@ -1,9 +1,9 @@
 //! The human and JSON reports of a grading batch.
 
 use crate::grade::{Batch, Graded};
+use crate::json::{Object, array, strings};
 use crate::report::json as check_json;
 use crate::style::Style;
-use serde_json::json;
 use std::fmt::Write;
 
 pub const SCHEMA: &str = "tokio-channels-course/grade/v1";
@@ -65,27 +65,33 @@ pub fn human(batch: &Batch, style: Style) -> String {
     out
 }
 
-fn submission(g: &Graded) -> serde_json::Value {
-    json!({
-        "name": g.submission.name,
-        "path": g.submission.path.display().to_string(),
-        "earned": g.earned(),
-        "max": g.max(),
-        "exercises": g.exercises.iter().map(check_json::exercise).collect::<Vec<_>>(),
-        "review": g.review.iter().map(|f| json!({
-            "file": f.file,
-            "line": f.line,
-            "construct": f.construct,
-        })).collect::<Vec<_>>(),
-        "notes": g.notes,
-    })
+fn submission(g: &Graded) -> String {
+    let review = array(g.review.iter().map(|f| {
+        Object::new()
+            .str("file", &f.file)
+            .int("line", f.line as u64)
+            .str("construct", &f.construct)
+            .finish()
+    }));
+    Object::new()
+        .str("name", &g.submission.name)
+        .str("path", &g.submission.path.display().to_string())
+        .int("earned", g.earned().into())
+        .int("max", g.max().into())
+        .raw(
+            "exercises",
+            &array(g.exercises.iter().map(|e| check_json::exercise(e, false))),
+        )
+        .raw("review", &review)
+        .raw("notes", &strings(g.notes.iter().map(String::as_str)))
+        .finish()
 }
 
 pub fn json(batch: &Batch) -> String {
-    let doc = json!({
-        "schema": SCHEMA,
-        "seconds": batch.seconds,
-        "submissions": batch.graded.iter().map(submission).collect::<Vec<_>>(),
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    Object::new()
+        .str("schema", SCHEMA)
+        .num("seconds", batch.seconds)
+        .raw("submissions", &array(batch.graded.iter().map(submission)))
+        .finish()
+        + "\n"
 }

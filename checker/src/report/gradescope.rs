@@ -2,9 +2,9 @@
 //! its points, status and feedback.
 
 use crate::grade::Graded;
+use crate::json::{Object, array};
 use crate::model::Status;
 use crate::report::feedback;
-use serde_json::json;
 
 pub fn render(g: &Graded, seconds: f64) -> String {
     let mut tests = Vec::new();
@@ -15,27 +15,39 @@ pub fn render(g: &Graded, seconds: f64) -> String {
             } else {
                 feedback(e, t)
             };
-            tests.push(json!({
-                "name": format!("{} task {}: {} ({})", e.dir, t.number, t.item, t.title),
-                "number": format!("{}.{}", &e.dir[..2], t.number),
-                "score": t.earned,
-                "max_score": t.points,
-                "status": if t.status == Status::Pass { "passed" } else { "failed" },
-                "output": output,
-                "visibility": "visible",
-            }));
+            tests.push(
+                Object::new()
+                    .str(
+                        "name",
+                        &format!("{} task {}: {} ({})", e.dir, t.number, t.item, t.title),
+                    )
+                    .str("number", &format!("{}.{}", &e.dir[..2], t.number))
+                    .int("score", t.earned.into())
+                    .int("max_score", t.points.into())
+                    .str(
+                        "status",
+                        if t.status == Status::Pass {
+                            "passed"
+                        } else {
+                            "failed"
+                        },
+                    )
+                    .str("output", &output)
+                    .str("visibility", "visible")
+                    .finish(),
+            );
         }
     }
     let mut summary = format!("{}/{} points", g.earned(), g.max());
     for n in &g.notes {
         summary.push_str(&format!("\nnote: {n}"));
     }
-    let doc = json!({
-        "score": g.earned(),
-        "max_score": g.max(),
-        "execution_time": seconds.round() as u64,
-        "output": summary,
-        "tests": tests,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    Object::new()
+        .int("score", g.earned().into())
+        .int("max_score", g.max().into())
+        .int("execution_time", seconds.round() as u64)
+        .str("output", &summary)
+        .raw("tests", &array(tests))
+        .finish()
+        + "\n"
 }

@@ -1,80 +1,114 @@
 //! The JSON report, for editors and tools. Its schema is versioned and
 //! documented in `checker/README.md`; change `SCHEMA` when a field changes
 //! meaning or disappears (adding fields is compatible).
+//!
+//! The verdict cache stores exercises in this same shape (with terminal
+//! colour kept), so there is one encoding of a result, not two.
 
+use crate::json::{Object, array};
 use crate::model::{Captured, ExerciseResult, TaskResult, TestResult};
 use crate::style::strip_ansi;
-use serde_json::{Value, json};
 
 pub const SCHEMA: &str = "tokio-channels-course/check/v1";
 
 pub fn render(results: &[ExerciseResult]) -> String {
     let earned: u32 = results.iter().map(|r| r.earned()).sum();
     let max: u32 = results.iter().map(|r| r.max()).sum();
-    let doc = json!({
-        "schema": SCHEMA,
-        "earned": earned,
-        "max": max,
-        "passed": results.iter().all(|r| r.passed()),
-        "exercises": results.iter().map(exercise).collect::<Vec<_>>(),
+    Object::new()
+        .str("schema", SCHEMA)
+        .int("earned", earned.into())
+        .int("max", max.into())
+        .bool("passed", results.iter().all(|r| r.passed()))
+        .raw(
+            "exercises",
+            &array(results.iter().map(|r| exercise(r, false))),
+        )
+        .finish()
+        + "\n"
+}
+
+/// One exercise's result; `keep_ansi` keeps the terminal colour of
+/// compiler output and diffs (for the cache), reports drop it.
+pub fn exercise(r: &ExerciseResult, keep_ansi: bool) -> String {
+    let text = |s: &str| {
+        if keep_ansi {
+            s.to_string()
+        } else {
+            strip_ansi(s)
+        }
+    };
+    let compile_error = r.compile_error.as_ref().map(|e| {
+        Object::new()
+            .str("message", &text(&e.first))
+            .str_or_null("location", e.location.as_deref())
+            .int("error_count", e.error_count as u64)
+            .finish()
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    Object::new()
+        .str("exercise", r.dir)
+        .str("title", r.title)
+        .str("source", &r.source)
+        .int("earned", r.earned().into())
+        .int("max", r.max().into())
+        .raw_or_null("compile_error", compile_error.as_deref())
+        .raw("tasks", &array(r.tasks.iter().map(|t| task(t, keep_ansi))))
+        .finish()
 }
 
-pub fn exercise(r: &ExerciseResult) -> Value {
-    json!({
-        "exercise": r.dir,
-        "title": r.title,
-        "source": r.source,
-        "earned": r.earned(),
-        "max": r.max(),
-        "compile_error": r.compile_error.as_ref().map(|e| json!({
-            "message": strip_ansi(&e.first),
-            "location": e.location,
-            "error_count": e.error_count,
-        })),
-        "tasks": r.tasks.iter().map(task).collect::<Vec<_>>(),
-    })
+fn task(t: &TaskResult, keep_ansi: bool) -> String {
+    Object::new()
+        .int("task", t.number.into())
+        .str("item", t.item)
+        .str("title", t.title)
+        .int("points", t.points.into())
+        .int("earned", t.earned.into())
+        .str("status", t.status.key())
+        .raw("tests", &array(t.tests.iter().map(|x| test(x, keep_ansi))))
+        .finish()
 }
 
-fn task(t: &TaskResult) -> Value {
-    json!({
-        "task": t.number,
-        "item": t.item,
-        "title": t.title,
-        "points": t.points,
-        "earned": t.earned,
-        "status": t.status.key(),
-        "tests": t.tests.iter().map(test).collect::<Vec<_>>(),
-    })
+fn captured(c: &Captured) -> String {
+    Object::new()
+        .str("text", &c.text)
+        .int("dropped_bytes", c.dropped_bytes)
+        .finish()
 }
 
-fn captured(c: &Captured) -> Value {
-    json!({ "text": c.text, "dropped_bytes": c.dropped_bytes })
-}
-
-pub fn test(t: &TestResult) -> Value {
-    json!({
-        "name": t.name,
-        "status": t.status.key(),
-        "message": t.message,
-        "diff": t.diff.as_deref().map(strip_ansi),
-        "location": t.location,
-        "wall_ms": t.wall_ms,
-        "virtual_ms": t.virtual_ms,
-        "busy_ms": t.busy_ms,
-        "stdout": captured(&t.stdout),
-        "stderr": captured(&t.stderr),
-        "panics": t.panics.iter().map(|p| json!({
-            "message": p.message,
-            "location": p.location,
-            "thread": p.thread,
-        })).collect::<Vec<_>>(),
-        "events": t.events.iter().map(|e| json!({
-            "at_ms": e.at_ms,
-            "actor": e.actor,
-            "what": e.what,
-        })).collect::<Vec<_>>(),
-        "expected_events": t.expected_events,
-    })
+fn test(t: &TestResult, keep_ansi: bool) -> String {
+    let diff = t.diff.as_deref().map(|d| {
+        if keep_ansi {
+            d.to_string()
+        } else {
+            strip_ansi(d)
+        }
+    });
+    let panics = array(t.panics.iter().map(|p| {
+        Object::new()
+            .str("message", &p.message)
+            .str_or_null("location", p.location.as_deref())
+            .str("thread", &p.thread)
+            .finish()
+    }));
+    let events = array(t.events.iter().map(|e| {
+        Object::new()
+            .int("at_ms", e.at_ms)
+            .str("actor", &e.actor)
+            .str("what", &e.what)
+            .finish()
+    }));
+    Object::new()
+        .str("name", &t.name)
+        .str("status", t.status.key())
+        .str("message", &t.message)
+        .str_or_null("diff", diff.as_deref())
+        .str_or_null("location", t.location.as_deref())
+        .num("wall_ms", t.wall_ms)
+        .num("virtual_ms", t.virtual_ms)
+        .num("busy_ms", t.busy_ms)
+        .raw("stdout", &captured(&t.stdout))
+        .raw("stderr", &captured(&t.stderr))
+        .raw("panics", &panics)
+        .raw("events", &events)
+        .str_or_null("expected_events", t.expected_events.as_deref())
+        .finish()
 }
