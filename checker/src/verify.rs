@@ -31,6 +31,85 @@ fn fingerprint(t: &TestResult) -> String {
     format!("{:?}|{}|{}", t.status, t.message, events.join(";"))
 }
 
+/// What is wrong with the results of `runs` repeated runs of `targets`
+/// (each a stub or a solution), each problem naming its test.
+pub fn analyze(targets: &[Target], runs: &[Vec<ExerciseResult>]) -> Vec<String> {
+    let mut problems = Vec::new();
+    // (exercise, slot, test) -> the fingerprint of each run
+    let mut seen: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
+    for results in runs {
+        for (t, r) in targets.iter().zip(results) {
+            for test in r.tasks.iter().flat_map(|task| &task.tests) {
+                seen.entry((
+                    t.exercise.dir.to_string(),
+                    t.slot.clone(),
+                    test.name.clone(),
+                ))
+                .or_default()
+                .push(fingerprint(test));
+            }
+        }
+    }
+    let Some(last) = runs.last() else {
+        return problems;
+    };
+    for (t, r) in targets.iter().zip(last) {
+        let e = t.exercise;
+        if let Some(err) = &r.compile_error {
+            problems.push(format!(
+                "{} {}: does not compile: {}",
+                e.dir,
+                t.slot,
+                crate::style::strip_ansi(&err.first)
+            ));
+            continue;
+        }
+        for task in &r.tasks {
+            if task.tests.is_empty() {
+                problems.push(format!(
+                    "{} task {}: has no hidden test",
+                    e.dir, task.number
+                ));
+            }
+            for test in &task.tests {
+                let bad = match t.slot.as_str() {
+                    "stub" => test.status == Status::Pass,
+                    _ => test.status != Status::Pass,
+                };
+                if bad {
+                    let what = if t.slot == "stub" {
+                        "passes on the stub: it cannot tell a solution from a `todo!()`".to_string()
+                    } else {
+                        format!(
+                            "fails on the reference solution: {} {}",
+                            test.status.label(),
+                            test.message
+                        )
+                    };
+                    problems.push(format!(
+                        "{} task {} test {}: {what}",
+                        e.dir, task.number, test.name
+                    ));
+                }
+            }
+        }
+    }
+    for ((dir, slot, test), prints) in &seen {
+        if prints.iter().any(|p| p != &prints[0]) {
+            problems.push(format!(
+                "{dir} test {test}: different outcomes on the {slot} over {} runs (flaky)",
+                prints.len()
+            ));
+        }
+        if prints.len() != runs.len() {
+            problems.push(format!(
+                "{dir} test {test}: missing from some runs on the {slot}"
+            ));
+        }
+    }
+    problems
+}
+
 pub fn verify(
     paths: &Paths,
     exercises: &[&'static Exercise],
@@ -64,89 +143,24 @@ pub fn verify(
         }
     }
 
-    // (exercise, slot, test) -> the fingerprint of each run
-    let mut seen: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
-    let mut last: Vec<ExerciseResult> = Vec::new();
-    for _ in 0..runs.max(1) {
+    let fresh = Options {
         // Every run must really run: a cached verdict proves nothing.
-        let fresh = Options {
-            cache: false,
-            ..opts.clone()
-        };
-        last = engine::run(paths, &targets, &fresh)?;
-        for (t, r) in targets.iter().zip(&last) {
-            for test in r.tasks.iter().flat_map(|task| &task.tests) {
-                seen.entry((
-                    t.exercise.dir.to_string(),
-                    t.slot.clone(),
-                    test.name.clone(),
-                ))
-                .or_default()
-                .push(fingerprint(test));
-            }
-        }
+        cache: false,
+        ..opts.clone()
+    };
+    let mut runs_results = Vec::new();
+    for _ in 0..runs.max(1) {
+        runs_results.push(engine::run(paths, &targets, &fresh)?);
     }
-
-    for (t, r) in targets.iter().zip(&last) {
-        let e = t.exercise;
-        if let Some(err) = &r.compile_error {
-            f.problems.push(format!(
-                "{} {}: does not compile: {}",
-                e.dir,
-                t.slot,
-                crate::style::strip_ansi(&err.first)
-            ));
-            continue;
-        }
-        for task in &r.tasks {
-            if task.tests.is_empty() {
-                f.problems.push(format!(
-                    "{} task {}: has no hidden test",
-                    e.dir, task.number
-                ));
-            }
-            for test in &task.tests {
-                let bad = match t.slot.as_str() {
-                    "stub" => test.status == Status::Pass,
-                    _ => test.status != Status::Pass,
-                };
-                if bad {
-                    let what = if t.slot == "stub" {
-                        "passes on the stub: it cannot tell a solution from a `todo!()`".to_string()
-                    } else {
-                        format!(
-                            "fails on the reference solution: {} {}",
-                            test.status.label(),
-                            test.message
-                        )
-                    };
-                    f.problems.push(format!(
-                        "{} task {} test {}: {what}",
-                        e.dir, task.number, test.name
-                    ));
-                }
-            }
-        }
-    }
-    for ((dir, slot, test), prints) in &seen {
-        if prints.iter().any(|p| p != &prints[0]) {
-            f.problems.push(format!(
-                "{dir} test {test}: different outcomes on the {slot} over {} runs (flaky)",
-                prints.len()
-            ));
-        }
-        if prints.len() != runs.max(1) {
-            f.problems.push(format!(
-                "{dir} test {test}: missing from some runs on the {slot}"
-            ));
-        }
-    }
+    f.problems = analyze(&targets, &runs_results);
 
     for e in exercises {
-        let count = seen
-            .keys()
-            .filter(|(d, s, _)| d == e.dir && s == "solution")
-            .count();
+        let count: usize = targets
+            .iter()
+            .zip(runs_results.last().into_iter().flatten())
+            .filter(|(t, _)| t.exercise.dir == e.dir && t.slot == "solution")
+            .map(|(_, r)| r.tasks.iter().map(|t| t.tests.len()).sum::<usize>())
+            .sum();
         let ok = !f.problems.iter().any(|p| p.starts_with(e.dir));
         let _ = writeln!(
             f.report,
@@ -172,4 +186,133 @@ pub fn verify(
         }
     }
     Ok(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course;
+    use crate::model::{Captured, TaskResult};
+
+    fn test(name: &str, status: Status, message: &str) -> TestResult {
+        TestResult {
+            name: name.to_string(),
+            task: 1,
+            status,
+            message: message.to_string(),
+            diff: None,
+            location: None,
+            panics: Vec::new(),
+            events: Vec::new(),
+            expected_events: None,
+            wall_ms: 1.0,
+            virtual_ms: 0.0,
+            busy_ms: 0.0,
+            stdout: Captured::default(),
+            stderr: Captured::default(),
+        }
+    }
+
+    /// Exercise 01's results: task 1 holds `tests`, every other task one
+    /// test of its own with the status a sound course gives on this slot.
+    fn result(tests: &[TestResult], others: Status) -> ExerciseResult {
+        let e = course::find("01").unwrap();
+        ExerciseResult {
+            dir: e.dir,
+            title: e.title,
+            source: String::new(),
+            compile_error: None,
+            tasks: e
+                .tasks
+                .iter()
+                .map(|t| TaskResult {
+                    number: t.number,
+                    item: t.item,
+                    title: t.title,
+                    points: t.points,
+                    earned: 0,
+                    status: Status::Fail,
+                    tests: if t.number == 1 {
+                        tests.to_vec()
+                    } else {
+                        vec![test(&format!("other{}", t.number), others, "")]
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    fn targets() -> Vec<Target> {
+        let e = course::find("01").unwrap();
+        ["stub", "solution"]
+            .iter()
+            .map(|slot| Target {
+                exercise: e,
+                slot: slot.to_string(),
+                source: Default::default(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sound_exercise_has_no_problems() {
+        let run = vec![
+            result(&[test("a", Status::NotStarted, "")], Status::NotStarted),
+            result(&[test("a", Status::Pass, "")], Status::Pass),
+        ];
+        assert_eq!(
+            analyze(&targets(), &[run.clone(), run]),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_test_weakened_to_pass_on_the_stub_is_named() {
+        let run = vec![
+            result(&[test("weak", Status::Pass, "")], Status::NotStarted),
+            result(&[test("weak", Status::Pass, "")], Status::Pass),
+        ];
+        let problems = analyze(&targets(), &[run]);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("test weak: passes on the stub")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_test_failing_on_the_solution_is_named() {
+        let run = vec![
+            result(&[test("strict", Status::Fail, "")], Status::NotStarted),
+            result(&[test("strict", Status::Fail, "expected 3")], Status::Pass),
+        ];
+        let problems = analyze(&targets(), &[run]);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p
+                    .contains("test strict: fails on the reference solution: failed expected 3")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_test_that_changes_between_runs_is_flaky() {
+        let first = vec![
+            result(&[test("f", Status::Fail, "")], Status::NotStarted),
+            result(&[test("f", Status::Pass, "")], Status::Pass),
+        ];
+        let second = vec![
+            result(&[test("f", Status::Deadlock, "")], Status::NotStarted),
+            result(&[test("f", Status::Pass, "")], Status::Pass),
+        ];
+        let problems = analyze(&targets(), &[first, second]);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("test f: different outcomes on the stub")),
+            "{problems:?}"
+        );
+    }
 }

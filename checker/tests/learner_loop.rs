@@ -169,13 +169,24 @@ fn solution_waits_until_the_exercise_passes() {
     let _ = std::fs::remove_dir_all(&copy);
 }
 
-/// Drives `watch` in a pseudo-terminal (util-linux `script`), saves a
-/// file the way an editor does, and reads the screen that follows.
 #[test]
 fn watch_rechecks_the_saved_exercise_in_a_terminal() {
-    let copy = scratch("watch");
+    drive_watch("watch", "", "file-change events");
+}
+
+/// Where file-change events do not arrive (WSL2 /mnt, network shares) the
+/// watcher polls; `--poll` forces that path here.
+#[test]
+fn watch_by_polling_rechecks_the_saved_exercise() {
+    drive_watch("watch-poll", "--poll", "polling every 200 ms (--poll)");
+}
+
+/// Drives `watch` in a pseudo-terminal (util-linux `script`), saves a
+/// file the way an editor does, and reads the screen that follows.
+fn drive_watch(name: &str, flag: &str, how: &str) {
+    let copy = scratch(name);
     let cmd = format!(
-        "{} --course {} watch",
+        "{} --course {} watch {flag}",
         env!("CARGO_BIN_EXE_checker"),
         copy.display()
     );
@@ -215,6 +226,7 @@ fn watch_rechecks_the_saved_exercise_in_a_terminal() {
         }
     };
     let ready = wait_for("q quits", 0);
+    wait_for(how, 0);
     let first = wait_for("Start here", ready);
 
     // Save the way many editors do: write a temporary file, rename it over.
