@@ -10,9 +10,8 @@ use crate::course::Paths;
 use crate::engine::Options;
 use crate::files::walk;
 use crate::json::{self, Object, View};
-use crate::model::{
-    Captured, CompileError, Event, ExerciseResult, PanicInfo, Status, TaskResult, TestResult,
-};
+use crate::model::{Captured, CompileError, ExerciseResult, Status, TaskResult, TestResult};
+use crate::protocol::{read_events, read_panics};
 use crate::shadow::Target;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -101,25 +100,6 @@ pub fn store(paths: &Paths, t: &Target, key: u64, r: &ExerciseResult) {
     let _ = std::fs::write(path, doc);
 }
 
-fn status_from(key: &str) -> Option<Status> {
-    use Status::*;
-    [
-        Pass,
-        NotStarted,
-        Fail,
-        Panic,
-        Deadlock,
-        Blocked,
-        Timeout,
-        Crashed,
-        OutOfMemory,
-        CompileError,
-        Rejected,
-    ]
-    .into_iter()
-    .find(|s| s.key() == key)
-}
-
 fn captured_from(v: View) -> Captured {
     Captured {
         text: v.get("text").string(),
@@ -131,28 +111,12 @@ fn test_from(task: u32, v: View) -> Option<TestResult> {
     Some(TestResult {
         name: v.get("name").string(),
         task,
-        status: status_from(v.get("status").str()?)?,
+        status: Status::from_key(v.get("status").str()?)?,
         message: v.get("message").string(),
         diff: v.get("diff").opt_string(),
         location: v.get("location").opt_string(),
-        panics: v
-            .get("panics")
-            .items()
-            .map(|p| PanicInfo {
-                message: p.get("message").string(),
-                location: p.get("location").opt_string(),
-                thread: p.get("thread").string(),
-            })
-            .collect(),
-        events: v
-            .get("events")
-            .items()
-            .map(|e| Event {
-                at_ms: e.get("at_ms").u64().unwrap_or(0),
-                actor: e.get("actor").string(),
-                what: e.get("what").string(),
-            })
-            .collect(),
+        panics: read_panics(v.get("panics"), str::to_string),
+        events: read_events(v.get("events")),
         expected_events: v.get("expected_events").opt_string(),
         wall_ms: v.get("wall_ms").f64().unwrap_or(0.0),
         virtual_ms: v.get("virtual_ms").f64().unwrap_or(0.0),
@@ -181,7 +145,7 @@ fn exercise_from_json(t: &Target, v: View) -> Option<ExerciseResult> {
             title: task.title,
             points: task.points,
             earned: c.get("earned").u64()? as u32,
-            status: status_from(c.get("status").str()?)?,
+            status: Status::from_key(c.get("status").str()?)?,
             tests: c
                 .get("tests")
                 .items()

@@ -31,6 +31,26 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, for reading keys back.
+    pub const ALL: [Status; 11] = [
+        Status::Pass,
+        Status::NotStarted,
+        Status::Fail,
+        Status::Panic,
+        Status::Deadlock,
+        Status::Blocked,
+        Status::Timeout,
+        Status::Crashed,
+        Status::OutOfMemory,
+        Status::CompileError,
+        Status::Rejected,
+    ];
+
+    /// The status whose [`key`](Status::key) is `key`.
+    pub fn from_key(key: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     /// The stable name used in JSON reports.
     pub fn key(self) -> &'static str {
         match self {

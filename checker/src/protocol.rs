@@ -97,25 +97,32 @@ fn read_result(paths: &Paths, r: &mut TestResult, doc: &JsonValue) {
     r.expected_events = v.get("expected_events").opt_string();
     r.virtual_ms = v.get("virtual_ms").f64().unwrap_or(0.0);
     r.busy_ms = v.get("busy_ms").f64().unwrap_or(0.0);
-    r.panics = v
-        .get("panics")
-        .items()
+    r.panics = read_panics(v.get("panics"), |l| relative(paths, l));
+    diagnose(r);
+    r.events = read_events(v.get("events"));
+}
+
+/// Panics as the harness (and the verdict cache) record them; `location`
+/// maps each location for display.
+pub fn read_panics(v: View, location: impl Fn(&str) -> String) -> Vec<PanicInfo> {
+    v.items()
         .map(|p| PanicInfo {
             message: p.get("message").string(),
-            location: p.get("location").str().map(|l| relative(paths, l)),
+            location: p.get("location").str().map(&location),
             thread: p.get("thread").string(),
         })
-        .collect();
-    diagnose(r);
-    r.events = v
-        .get("events")
-        .items()
+        .collect()
+}
+
+/// A test's event log as the harness (and the verdict cache) record it.
+pub fn read_events(v: View) -> Vec<Event> {
+    v.items()
         .map(|e| Event {
             at_ms: e.get("at_ms").u64().unwrap_or(0),
             actor: e.get("actor").string(),
             what: e.get("what").string(),
         })
-        .collect();
+        .collect()
 }
 
 /// Refines the harness's verdict with what only the checker knows about:

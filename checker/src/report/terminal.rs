@@ -14,19 +14,26 @@ pub fn render(paths: &Paths, results: &[ExerciseResult], style: Style) -> String
     for r in results {
         exercise_table(&mut out, r, style);
     }
-    let earned: u32 = results.iter().map(|r| r.earned()).sum();
-    let max: u32 = results.iter().map(|r| r.max()).sum();
-    let tasks: Vec<&TaskResult> = results.iter().flat_map(|r| &r.tasks).collect();
-    let done = tasks.iter().filter(|t| t.status == Status::Pass).count();
+    let (earned, max, done, tasks) = totals(results);
     let _ = writeln!(
         out,
-        "{} {earned}/{max} points, {done} of {} tasks done",
+        "{} {earned}/{max} points, {done} of {tasks} tasks done",
         style.bold("Total:"),
-        tasks.len()
     );
     out.push('\n');
     next_step(&mut out, paths, results, style);
     out
+}
+
+/// Points earned, points available, tasks done, tasks in all.
+fn totals(results: &[ExerciseResult]) -> (u32, u32, usize, usize) {
+    let tasks: Vec<&TaskResult> = results.iter().flat_map(|r| &r.tasks).collect();
+    (
+        results.iter().map(|r| r.earned()).sum(),
+        results.iter().map(|r| r.max()).sum(),
+        tasks.iter().filter(|t| t.status == Status::Pass).count(),
+        tasks.len(),
+    )
 }
 
 fn symbol(status: Status, style: Style) -> String {
@@ -170,15 +177,11 @@ pub fn timelines(test: &TestResult, style: Style) -> String {
 /// Progress over the whole course, one line per exercise.
 pub fn render_list(paths: &Paths, results: &[ExerciseResult], style: Style) -> String {
     let mut out = String::new();
-    let earned: u32 = results.iter().map(|r| r.earned()).sum();
-    let max: u32 = results.iter().map(|r| r.max()).sum();
-    let tasks: Vec<&TaskResult> = results.iter().flat_map(|r| &r.tasks).collect();
-    let done = tasks.iter().filter(|t| t.status == Status::Pass).count();
+    let (earned, max, done, tasks) = totals(results);
     let _ = writeln!(
         out,
-        "{} {earned}/{max} points, {done} of {} tasks\n",
+        "{} {earned}/{max} points, {done} of {tasks} tasks\n",
         style.bold("Progress:"),
-        tasks.len()
     );
     for r in results {
         let marks: String = r.tasks.iter().map(|t| symbol(t.status, style)).collect();
