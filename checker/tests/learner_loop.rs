@@ -171,19 +171,22 @@ fn solution_waits_until_the_exercise_passes() {
 
 #[test]
 fn watch_rechecks_the_saved_exercise_in_a_terminal() {
-    drive_watch("watch", "", "file-change events");
+    let screen = drive_watch("watch", "", "file-change events");
+    insta::assert_snapshot!("watch_screen_after_save", screen);
 }
 
 /// Where file-change events do not arrive (WSL2 /mnt, network shares) the
 /// watcher polls; `--poll` forces that path here.
 #[test]
 fn watch_by_polling_rechecks_the_saved_exercise() {
-    drive_watch("watch-poll", "--poll", "polling every 200 ms (--poll)");
+    let screen = drive_watch("watch-poll", "--poll", "polling every 200 ms (--poll)");
+    assert!(screen.contains("8/10"), "{screen}");
 }
 
 /// Drives `watch` in a pseudo-terminal (util-linux `script`), saves a
 /// file the way an editor does, and reads the screen that follows.
-fn drive_watch(name: &str, flag: &str, how: &str) {
+/// Returns the last screen, without terminal codes and timings.
+fn drive_watch(name: &str, flag: &str, how: &str) -> String {
     let copy = scratch(name);
     let cmd = format!(
         "{} --course {} watch {flag}",
@@ -237,11 +240,46 @@ fn drive_watch(name: &str, flag: &str, how: &str) {
     std::fs::copy(&mistake, &tmp).unwrap();
     std::fs::rename(&tmp, &lib).unwrap();
     let verdict = wait_for("8/10", first);
-    wait_for("deadlock", verdict);
+    wait_for("hint 01 3", verdict);
+    let last_screen = {
+        let all = screen.lock().unwrap();
+        let start = all.rfind("\x1b[2J").unwrap_or(0);
+        plain(&all[start..])
+    };
 
     child.stdin.as_mut().unwrap().write_all(b"q").unwrap();
     let status = child.wait().unwrap();
     assert!(status.success());
     assert!(screen.lock().unwrap().contains("watch: stopped"));
     let _ = std::fs::remove_dir_all(&copy);
+    last_screen
+}
+
+/// Terminal output as a reader sees it: no escape codes, no carriage
+/// returns, and the check's duration (which varies) masked.
+fn plain(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else if c != '\r' {
+            out.push(c);
+        }
+    }
+    out.lines()
+        .map(|l| {
+            if l.starts_with("checked in ") {
+                "checked in … s"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

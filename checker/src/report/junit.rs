@@ -65,8 +65,11 @@ pub fn render(batch: &Batch) -> String {
                     // Stable across runs, so CI keeps each task's history;
                     // the points go in the failure message.
                     escape(&format!(
-                        "task {} {} ({} points)",
-                        t.number, t.item, t.points
+                        "task {} {} ({} point{})",
+                        t.number,
+                        t.item,
+                        t.points,
+                        if t.points == 1 { "" } else { "s" }
                     )),
                 );
                 if t.status == Status::Pass {
