@@ -22,7 +22,9 @@ Commands:
                           (this is the default)
   list                    progress over every exercise and task
   watch [--poll]          re-check an exercise whenever you save it (q quits)
-  hint EXERCISE [TASK]    show the hints for a task, gentle first
+  hint EXERCISE [TASK] [--all]
+                          the next hint for a task (gentle first; run it
+                          again for a more explicit one), or all of them
   timeline EXERCISE TASK  draw what the channels did in a task's tests
   reset EXERCISE [--yes]  put an exercise back to its stub (keeps a backup)
   solution EXERCISE [--force]
@@ -79,6 +81,7 @@ enum Command {
     Hint {
         exercise: String,
         task: Option<u32>,
+        all: bool,
     },
     Verify {
         exercises: Vec<String>,
@@ -127,7 +130,7 @@ struct Global {
 
 fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Error> {
     let mut parser = lexopt::Parser::from_env();
-    let (mut yes, mut force, mut poll) = (false, false, false);
+    let (mut yes, mut force, mut poll, mut all) = (false, false, false, false);
     let (mut cold_runs, mut batch) = (1, 10);
     let mut command: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
@@ -155,6 +158,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
             Long("yes") | Short('y') => yes = true,
             Long("force") => force = true,
             Long("poll") => poll = true,
+            Long("all") => all = true,
             Long("no-cache") => opts.cache = false,
             Long("cold-runs") => cold_runs = parser.value()?.parse()?,
             Long("batch") => batch = parser.value()?.parse()?,
@@ -200,6 +204,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
                         .map_err(|_| format!("TASK must be a number, not `{t}`"))
                 })
                 .transpose()?,
+            all,
         },
         Some("verify") => Command::Verify {
             exercises: positional.collect(),
@@ -299,7 +304,13 @@ pub fn main_with(watch: Option<WatchFn>) -> i32 {
             json,
             source,
         } => check(&paths, exercise, json, source, &opts, style),
-        Command::Hint { exercise, task } => hint(&exercise, task, style),
+        Command::Hint {
+            exercise,
+            task,
+            all,
+        } => exercise_arg(&exercise)
+            .map_err(Into::into)
+            .and_then(|e| crate::learn::hint(&paths, e, task, all, style)),
         Command::Verify { exercises, runs } => verify_cmd(&paths, &exercises, runs, &opts, style),
         Command::Bless { exercise } => bless(&paths, &exercise, &opts),
         Command::Grade {
@@ -424,34 +435,6 @@ fn source_slot(dir: &std::path::Path) -> String {
         .take(24)
         .collect();
     format!("x-{name}-{:08x}", h.finish() as u32)
-}
-
-fn hint(exercise: &str, task: Option<u32>, style: Style) -> CliResult {
-    let e = exercise_arg(exercise)?;
-    let tasks: Vec<_> = match task {
-        Some(n) => vec![
-            e.task(n)
-                .ok_or_else(|| format!("exercise {} has no task {n}", e.dir))?,
-        ],
-        None => e.tasks.iter().collect(),
-    };
-    for t in tasks {
-        println!(
-            "{}",
-            style.bold(&format!(
-                "Exercise {} task {}: {} ({})",
-                e.number(),
-                t.number,
-                t.item,
-                t.title
-            ))
-        );
-        for (i, h) in t.hints.iter().enumerate() {
-            println!("  {}. {h}", i + 1);
-        }
-        println!();
-    }
-    Ok(0)
 }
 
 fn verify_cmd(

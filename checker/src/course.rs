@@ -146,6 +146,19 @@ impl Paths {
         self.root.join("target").join("checker")
     }
 
+    /// The command a learner types to run the checker with `args`, naming
+    /// their copy of the course when it is not this one.
+    pub fn command(&self, args: &str) -> String {
+        if self.learner == self.root {
+            format!("cargo run -p checker -- {args}")
+        } else {
+            format!(
+                "cargo run -p checker -- --course {} {args}",
+                self.learner.display()
+            )
+        }
+    }
+
     /// `text` (compiler output, a panic location) with absolute paths
     /// into the learner's copy or the course made relative.
     pub fn relativize(&self, text: &str) -> String {

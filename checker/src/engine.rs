@@ -163,7 +163,11 @@ pub fn run_locked(
                 .filter(|(j, _)| *j == i)
                 .map(|(_, r)| r.clone())
                 .collect();
-            assemble(paths, t, compile_error, tests)
+            let mut r = assemble(paths, t, compile_error, tests);
+            // Messages name the staged copy; the learner knows their own file.
+            let staged = format!("{}/", paths.display(&t.staged(paths)));
+            r.relocate(&staged, &format!("{}/", r.source));
+            r
         })
         .collect())
 }

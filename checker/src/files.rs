@@ -81,3 +81,39 @@ fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 pub fn differs(a: &Path, b: &Path) -> bool {
     contents(a) != contents(b)
 }
+
+/// Makes `to` hold exactly the regular files below `from` (links are not
+/// followed), writing only files whose bytes changed and deleting files
+/// that are no longer there. Returns the relative paths of every file.
+///
+/// Because unchanged files keep their modification time and changed ones
+/// get a fresh one, cargo's time-based fingerprints on the copy follow the
+/// *content* of the original, even when the original was replaced by an
+/// older file (`mv`, `cp -p`, an unpacked archive).
+pub fn mirror(from: &Path, to: &Path) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut copied = Vec::new();
+    for file in walk_all(from) {
+        let rel = file.strip_prefix(from).unwrap_or(&file).to_path_buf();
+        let bytes = std::fs::read(&file)?;
+        write_bytes_if_changed(&to.join(&rel), &bytes)?;
+        copied.push((rel, bytes));
+    }
+    for stale in walk_all(to) {
+        let rel = stale.strip_prefix(to).unwrap_or(&stale);
+        if !copied.iter().any(|(r, _)| r == rel) {
+            std::fs::remove_file(&stale)?;
+        }
+    }
+    Ok(copied)
+}
+
+/// Writes `bytes` unless the file already holds exactly them.
+pub fn write_bytes_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::read(path).ok().as_deref() == Some(bytes) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, bytes)
+}

@@ -11,7 +11,7 @@
 
 use crate::course::{self, Paths};
 use crate::engine::{self, Options};
-use crate::files::{find_symlink, symlink_on_path, walk_all};
+use crate::files::{find_symlink, mirror, symlink_on_path};
 use crate::model::{CompileError, ExerciseResult};
 use crate::review::{self, Finding};
 use crate::shadow::Target;
@@ -177,7 +177,7 @@ pub fn grade(
                 slot_of(&g.submission, submissions),
                 e.dir
             );
-            relocate(&mut r, &copy, &format!("exercises/{}/", e.dir));
+            r.relocate(&copy, &format!("exercises/{}/", e.dir));
             g.exercises.push(r);
         }
     }
@@ -187,68 +187,21 @@ pub fn grade(
     })
 }
 
-/// Copies every regular file below `from` into `to` (data files that the
-/// code `include_str!`s from inside `src/` too), removing files left there
-/// by an earlier submission. Returns each `.rs` file's path relative to
-/// `to` with its text, for screening and review.
+/// Copies the submission's `src/` (every regular file, so data that the
+/// code `include_str!`s from inside `src/` keeps working) into the grading
+/// area. Returns each `.rs` file's path relative to `to` with its text, for
+/// screening and review.
 fn copy_sources(from: &Path, to: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
-    let mut sources = Vec::new();
-    let mut copied = Vec::new();
-    for file in walk_all(from) {
-        let rel = file.strip_prefix(from).unwrap_or(&file).to_path_buf();
-        let bytes = std::fs::read(&file)?;
-        write_bytes_if_changed(&to.join(&rel), &bytes)?;
-        if rel.extension().is_some_and(|x| x == "rs") {
-            // Source that is not UTF-8 cannot compile; it is screened as text.
-            sources.push((rel.clone(), String::from_utf8_lossy(&bytes).into_owned()));
-        }
-        copied.push(rel);
-    }
-    for stale in walk_all(to) {
-        let rel = stale.strip_prefix(to).unwrap_or(&stale);
-        if !copied.iter().any(|r| r == rel) {
-            std::fs::remove_file(&stale)?;
-        }
-    }
-    Ok(sources)
-}
-
-/// Like `shadow::write_if_changed`, for bytes that need not be text.
-fn write_bytes_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if std::fs::read(path).ok().as_deref() == Some(bytes) {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, bytes)
+    Ok(mirror(from, to)?
+        .into_iter()
+        .filter(|(rel, _)| rel.extension().is_some_and(|x| x == "rs"))
+        // Source that is not UTF-8 cannot compile; it is screened as text.
+        .map(|(rel, bytes)| (rel, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect())
 }
 
 /// The grading slot of a submission: its position in the batch.
 fn slot_of(sub: &Submission, all: &[Submission]) -> String {
     let i = all.iter().position(|s| s.path == sub.path).unwrap_or(0);
     format!("g{i}")
-}
-
-/// Rewrites paths into the grading copy (`from`) as the learner's (`to`).
-fn relocate(r: &mut ExerciseResult, from: &str, to: &str) {
-    let fix = |s: &mut String| *s = s.replace(from, to);
-    if let Some(c) = &mut r.compile_error {
-        fix(&mut c.first);
-        if let Some(l) = &mut c.location {
-            fix(l);
-        }
-    }
-    for t in r.tasks.iter_mut().flat_map(|t| t.tests.iter_mut()) {
-        fix(&mut t.message);
-        if let Some(l) = &mut t.location {
-            fix(l);
-        }
-        for p in &mut t.panics {
-            fix(&mut p.message);
-            if let Some(l) = &mut p.location {
-                fix(l);
-            }
-        }
-    }
 }

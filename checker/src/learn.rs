@@ -55,9 +55,9 @@ pub fn timeline(
     };
     if r.compile_error.is_some() {
         println!(
-            "exercise {} does not compile yet: run `cargo run -p checker -- check {}`",
+            "exercise {} does not compile yet: run `{}`",
             e.number(),
-            e.number()
+            paths.command(&format!("check {}", e.number()))
         );
         return Ok(1);
     }
@@ -104,8 +104,115 @@ pub fn timeline(
             test.status.label()
         );
         print!("{}", terminal::timelines(test, style));
+        // The exact log, for what the picture had to abbreviate.
+        println!("  {}", style.dim("your log:"));
+        let width = test.events.iter().map(|e| e.actor.len()).max().unwrap_or(0);
+        for e in &test.events {
+            let line = format!("t={:>5}ms  {:<width$}  {}", e.at_ms, e.actor, e.what);
+            println!("  {}", style.dim(&line));
+        }
     }
     Ok(if result.status == Status::Pass { 0 } else { 1 })
+}
+
+/// Where `hint` remembers how many hints of each task a learner has seen,
+/// one file per copy of the course: `NN TASK COUNT` per line.
+fn hints_seen_file(paths: &Paths) -> std::path::PathBuf {
+    paths
+        .work()
+        .join(format!("hints-{}.txt", paths.learner_slot()))
+}
+
+fn read_hints_seen(paths: &Paths) -> Vec<(String, u32, usize)> {
+    std::fs::read_to_string(hints_seen_file(paths))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            Some((
+                f.next()?.to_string(),
+                f.next()?.parse().ok()?,
+                f.next()?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// `hint`: hints are revealed one at a time, gentle first, so that a
+/// learner who needs a nudge does not read the answer by accident.
+/// Without a task, it shows the first hint of every task.
+pub fn hint(
+    paths: &Paths,
+    e: &'static Exercise,
+    task: Option<u32>,
+    all: bool,
+    style: Style,
+) -> CliResult {
+    let title = |t: &course::Task| {
+        style.bold(&format!(
+            "Exercise {} task {}: {} ({})",
+            e.number(),
+            t.number,
+            t.item,
+            t.title
+        ))
+    };
+    let Some(n) = task else {
+        for t in e.tasks {
+            println!("{}", title(t));
+            let shown = if all { t.hints.len() } else { 1 };
+            for (i, h) in t.hints.iter().take(shown).enumerate() {
+                println!("  {}. {h}", i + 1);
+            }
+            println!();
+        }
+        if !all {
+            println!(
+                "{}",
+                style.dim(&format!(
+                    "More for one task: {}",
+                    paths.command(&format!("hint {} TASK", e.number()))
+                ))
+            );
+        }
+        return Ok(0);
+    };
+    let t = e
+        .task(n)
+        .ok_or_else(|| format!("exercise {} has no task {n}", e.dir))?;
+    let mut seen = read_hints_seen(paths);
+    let before = seen
+        .iter()
+        .find(|(x, k, _)| x == e.number() && *k == n)
+        .map_or(0, |(_, _, c)| *c);
+    let shown = if all {
+        t.hints.len()
+    } else {
+        (before + 1).min(t.hints.len())
+    };
+    println!("{}", title(t));
+    for (i, h) in t.hints.iter().take(shown).enumerate() {
+        println!("  {}. {h}", i + 1);
+    }
+    if shown < t.hints.len() {
+        println!(
+            "\n{}",
+            style.dim(&format!(
+                "Hint {shown} of {}. Still stuck? Run `{}` again for a more explicit one.",
+                t.hints.len(),
+                paths.command(&format!("hint {} {n}", e.number()))
+            ))
+        );
+    }
+    seen.retain(|(x, k, _)| !(x == e.number() && *k == n));
+    seen.push((e.number().to_string(), n, shown.max(before)));
+    let text: String = seen
+        .iter()
+        .map(|(x, k, c)| format!("{x} {k} {c}\n"))
+        .collect();
+    std::fs::create_dir_all(paths.work())?;
+    std::fs::write(hints_seen_file(paths), text)?;
+    Ok(0)
 }
 
 /// Asks a yes/no question on the terminal; `false` unless answered yes.

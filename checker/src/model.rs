@@ -174,6 +174,35 @@ impl ExerciseResult {
     pub fn passed(&self) -> bool {
         self.tasks.iter().all(|t| t.status == Status::Pass)
     }
+
+    /// Rewrites paths that name a copy of the code (`from`, a prefix such
+    /// as `target/checker/staged/learner/01-bounded-send/`) as the code's
+    /// own folder (`to`), everywhere a path can appear.
+    pub fn relocate(&mut self, from: &str, to: &str) {
+        let fix = |s: &mut String| {
+            if s.contains(from) {
+                *s = s.replace(from, to);
+            }
+        };
+        if let Some(c) = &mut self.compile_error {
+            fix(&mut c.first);
+            if let Some(l) = &mut c.location {
+                fix(l);
+            }
+        }
+        for t in self.tasks.iter_mut().flat_map(|t| t.tests.iter_mut()) {
+            fix(&mut t.message);
+            if let Some(l) = &mut t.location {
+                fix(l);
+            }
+            for p in &mut t.panics {
+                fix(&mut p.message);
+                if let Some(l) = &mut p.location {
+                    fix(l);
+                }
+            }
+        }
+    }
 }
 
 /// The verdict of a task from its tests: full points only when every test

@@ -4,8 +4,9 @@
 //! `target/checker/ws/<slot>/<exercise>/`:
 //!
 //! * `lib`: the code under test. Its manifest is the checker's, and its
-//!   `[lib] path` points at the `src/lib.rs` being checked, so a learner's
-//!   `Cargo.toml`, `build.rs` or extra dependencies never take part.
+//!   `[lib] path` points at a content-mirrored copy of the `src/` being
+//!   checked, so a learner's `Cargo.toml`, `build.rs` or extra dependencies
+//!   never take part, and cargo rebuilds exactly when the content changes.
 //! * `harness`: a binary whose `main` includes the pristine hidden tests
 //!   from `checker/hidden/<exercise>/tests.rs`.
 //!
@@ -49,6 +50,17 @@ impl Target {
         format!("l-{}-{}", self.slot, self.exercise.number())
     }
 
+    /// Where the code under test is copied before building (see
+    /// `files::mirror`): cargo then rebuilds exactly when its content
+    /// changes, whatever its files' modification times say.
+    pub fn staged(&self, paths: &Paths) -> PathBuf {
+        paths
+            .work()
+            .join("staged")
+            .join(&self.slot)
+            .join(self.exercise.dir)
+    }
+
     fn dir(&self, ws: &Path) -> PathBuf {
         ws.join(&self.slot).join(self.exercise.dir)
     }
@@ -65,7 +77,8 @@ pub fn write(paths: &Paths, targets: &[Target]) -> io::Result<PathBuf> {
         let dir = t.dir(&ws);
         members.push(format!("\"{}/{}/lib\"", t.slot, t.exercise.dir));
         members.push(format!("\"{}/{}/harness\"", t.slot, t.exercise.dir));
-        write_if_changed(&dir.join("lib/Cargo.toml"), &lib_manifest(t))?;
+        crate::files::mirror(&t.source.join("src"), &t.staged(paths).join("src"))?;
+        write_if_changed(&dir.join("lib/Cargo.toml"), &lib_manifest(paths, t))?;
         write_if_changed(&dir.join("harness/Cargo.toml"), &harness_manifest(paths, t))?;
         write_if_changed(&dir.join("harness/main.rs"), &harness_main(paths, t))?;
     }
@@ -118,14 +131,14 @@ fn toml_path(p: &Path) -> String {
     p.display().to_string().replace('\\', "\\\\")
 }
 
-fn lib_manifest(t: &Target) -> String {
+fn lib_manifest(paths: &Paths, t: &Target) -> String {
     format!(
         "[package]\nname = \"{pkg}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [lib]\nname = \"{lib}\"\npath = \"{src}\"\n\n\
          [dependencies]\ntokio.workspace = true\n",
         pkg = t.lib_package(),
         lib = t.exercise.lib,
-        src = toml_path(&t.source.join("src").join("lib.rs")),
+        src = toml_path(&t.staged(paths).join("src").join("lib.rs")),
     )
 }
 

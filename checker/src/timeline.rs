@@ -9,29 +9,59 @@
 use crate::model::Event;
 use std::fmt::Write;
 
-/// Width of one time column.
-const COLUMN: usize = 13;
+/// Narrowest and widest time column: wide enough for most labels whole
+/// (`takes plate 1 of station 2`), narrow enough for a few columns in 80.
+const MIN_COLUMN: usize = 10;
+const MAX_COLUMN: usize = 24;
 
-/// Draws `events` in blocks that fit `width` columns, followed by nothing
-/// else: callers print the exact log beside it when they need it.
+/// Draws `events` in blocks that fit `width` columns.
 pub fn render(events: &[Event], width: usize) -> String {
     if events.is_empty() {
         return "  (no events)\n".to_string();
     }
+    let (actors, times, column) = layout(&[events]);
+    draw(events, &actors, &times, column, width)
+}
+
+/// Draws two timelines on the same lanes and time columns, so that the
+/// expected one and the learner's line up when printed one above the other.
+pub fn render_pair(expected: &[Event], yours: &[Event], width: usize) -> (String, String) {
+    let (actors, times, column) = layout(&[expected, yours]);
+    (
+        draw(expected, &actors, &times, column, width),
+        draw(yours, &actors, &times, column, width),
+    )
+}
+
+/// The lanes (actors in order of first appearance), the instants of every
+/// event, and the column width, across `logs`.
+fn layout<'a>(logs: &[&'a [Event]]) -> (Vec<&'a str>, Vec<u64>, usize) {
     let mut actors: Vec<&str> = Vec::new();
-    for e in events {
+    let mut times: Vec<u64> = Vec::new();
+    for e in logs.iter().flat_map(|l| l.iter()) {
         if !actors.contains(&e.actor.as_str()) {
             actors.push(&e.actor);
         }
+        times.push(e.at_ms);
     }
-    let mut times: Vec<u64> = events.iter().map(|e| e.at_ms).collect();
     times.sort_unstable();
     times.dedup();
+    let column = logs
+        .iter()
+        .flat_map(|l| l.iter())
+        .map(|e| label(&e.what).chars().count() + 3)
+        .max()
+        .unwrap_or(0)
+        .clamp(MIN_COLUMN, MAX_COLUMN);
+    (actors, times, column)
+}
 
+fn draw(events: &[Event], actors: &[&str], times: &[u64], column: usize, width: usize) -> String {
     // What each lane shows in each column: an event's label, a wait bar
     // carried over from an earlier column, or nothing.
     let label_width = actors.iter().map(|a| a.chars().count()).max().unwrap_or(0) + 2;
     let mut cells: Vec<Vec<String>> = vec![vec![String::new(); times.len()]; actors.len()];
+    let mut crowded = false;
     for (lane, actor) in actors.iter().enumerate() {
         let mut waiting = false;
         for (col, t) in times.iter().enumerate() {
@@ -41,43 +71,54 @@ pub fn render(events: &[Event], width: usize) -> String {
                 .collect();
             if let Some(last) = here.last() {
                 waiting = last.what.starts_with("waits");
-                let mut label = short(&last.what);
+                let mut text = short(&last.what, column);
                 if here.len() > 1 {
-                    label = format!("{}+{}", short(&here[0].what), here.len() - 1);
+                    crowded = true;
+                    text = format!("{}+{}", short(&here[0].what, column - 2), here.len() - 1);
                 }
-                cells[lane][col] = fill(&label, waiting);
+                cells[lane][col] = fill(&text, waiting, column);
             } else if waiting {
-                cells[lane][col] = "═".repeat(COLUMN);
+                cells[lane][col] = "═".repeat(column);
             }
         }
     }
 
-    let per_block = (width.saturating_sub(label_width) / COLUMN).max(1);
+    let per_block = (width.saturating_sub(label_width + 2) / column).max(1);
     let mut out = String::new();
     for start in (0..times.len()).step_by(per_block) {
         let end = (start + per_block).min(times.len());
         let mut header = format!("  {:<label_width$}", "time");
         for t in &times[start..end] {
-            let _ = write!(header, "{:<COLUMN$}", format!("{t}ms"));
+            let _ = write!(header, "{:<column$}", format!("{t}ms"));
         }
         let _ = writeln!(out, "{}", header.trim_end());
         for (lane, actor) in actors.iter().enumerate() {
             let row: String = cells[lane][start..end]
                 .iter()
-                .map(|c| format!("{c:<COLUMN$}"))
+                .map(|c| format!("{c:<column$}"))
                 .collect();
             let line = format!("  {actor:<label_width$}{row}");
             let _ = writeln!(out, "{}", line.trim_end());
         }
         out.push('\n');
     }
+    if crowded {
+        out.push_str(
+            "  (+N: N more events by that actor at that instant; the log has them all)\n\n",
+        );
+    }
     out
 }
 
-/// A label that fits a column: the event up to its first `:` or `(`.
-fn short(what: &str) -> String {
-    let cut = what.find([':', '(']).map_or(what, |i| &what[..i]).trim();
-    let limit = COLUMN - 1;
+/// The part of an event a lane shows: up to its first `:` or `(`.
+fn label(what: &str) -> &str {
+    what.find([':', '(']).map_or(what, |i| &what[..i]).trim()
+}
+
+/// A label cut to fit a column of `column` characters.
+fn short(what: &str, column: usize) -> String {
+    let cut = label(what);
+    let limit = column - 1;
     if cut.chars().count() > limit {
         cut.chars().take(limit - 1).chain(['…']).collect()
     } else {
@@ -86,12 +127,12 @@ fn short(what: &str) -> String {
 }
 
 /// A cell: the label, then a wait bar to the column's edge when waiting.
-fn fill(label: &str, waiting: bool) -> String {
+fn fill(label: &str, waiting: bool, column: usize) -> String {
     if !waiting {
         return label.to_string();
     }
     let used = label.chars().count();
-    format!("{label}{}", "═".repeat(COLUMN.saturating_sub(used)))
+    format!("{label}{}", "═".repeat(column.saturating_sub(used)))
 }
 
 /// Reads a rendered log (`t=  200ms  waiter  takes dish 1`, the format of
@@ -136,7 +177,8 @@ mod tests {
             .lines()
             .find(|l| l.trim_start().starts_with("chef"))
             .unwrap();
-        assert!(chef.contains("waits════════done"), "{picture}");
+        assert!(chef.contains("waits═══"), "{picture}");
+        assert!(chef.ends_with("done"), "{picture}");
         let waiter = picture
             .lines()
             .find(|l| l.trim_start().starts_with("waiter"))

@@ -91,7 +91,7 @@ fn a_compile_error_names_the_file_and_line() {
 
 #[test]
 fn hints_are_listed_gentle_first() {
-    let (code, text) = checker(&["hint", "01", "2"]);
+    let (code, text) = checker(&["hint", "01", "2", "--all"]);
     assert_eq!(code, 0);
     assert!(text.contains("task 2: chef"), "{text}");
     assert!(text.contains("  1. ") && text.contains("  2. "), "{text}");

@@ -47,7 +47,9 @@ fn checker(copy: &Path, args: &[&str]) -> (i32, String) {
         .stdin(Stdio::null())
         .output()
         .expect("the checker runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    // The scratch copy's path changes from run to run; snapshots show it
+    // as <COPY>.
+    let text = String::from_utf8_lossy(&out.stdout).replace(&copy.display().to_string(), "<COPY>");
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -71,6 +73,24 @@ fn hints_go_from_gentle_to_explicit() {
     let (code, text) = checker(&copy, &["hint", "01"]);
     assert_eq!(code, 0);
     insta::assert_snapshot!("hint_01", text);
+
+    // One hint per call, gentle first, until all are shown.
+    let (_, first) = checker(&copy, &["hint", "01", "2"]);
+    assert!(
+        first.contains("  1. ") && !first.contains("  2. "),
+        "{first}"
+    );
+    assert!(first.contains("Hint 1 of 3"), "{first}");
+    let (_, second) = checker(&copy, &["hint", "01", "2"]);
+    assert!(
+        second.contains("  2. ") && !second.contains("  3. "),
+        "{second}"
+    );
+    let (_, third) = checker(&copy, &["hint", "01", "2"]);
+    assert!(
+        third.contains("  3. ") && !third.contains("Still stuck"),
+        "{third}"
+    );
     let _ = std::fs::remove_dir_all(&copy);
 }
 
@@ -244,7 +264,7 @@ fn drive_watch(name: &str, flag: &str, how: &str) -> String {
     let last_screen = {
         let all = screen.lock().unwrap();
         let start = all.rfind("\x1b[2J").unwrap_or(0);
-        plain(&all[start..])
+        plain(&all[start..]).replace(&copy.display().to_string(), "<COPY>")
     };
 
     child.stdin.as_mut().unwrap().write_all(b"q").unwrap();
@@ -282,4 +302,39 @@ fn plain(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A file put back with an old modification time (`mv`, `cp -p`, an
+/// unpacked archive) must be judged by its content, not by its timestamp.
+#[test]
+fn a_file_restored_with_an_old_timestamp_is_checked_again() {
+    let copy = scratch("mtime");
+    let lib = copy.join("exercises/01-bounded-send/src/lib.rs");
+    let old = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    let put_old = |from: &Path| {
+        std::fs::copy(from, &lib).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&lib)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    };
+    let good = course().join("solutions/01-bounded-send/src/lib.rs");
+    let mistake =
+        course().join("checker/tests/fixtures/01-bounded-send/mistake-kept-sender/src/lib.rs");
+
+    put_old(&good);
+    let (_, text) = checker(&copy, &["check", "01"]);
+    assert!(text.contains("Total: 10/10"), "{text}");
+    put(&copy, "01-bounded-send", &mistake);
+    let (_, text) = checker(&copy, &["check", "01"]);
+    assert!(text.contains("Total: 8/10"), "{text}");
+    put_old(&good);
+    let (_, text) = checker(&copy, &["check", "01"]);
+    assert!(
+        text.contains("Total: 10/10"),
+        "the old build was graded again:\n{text}"
+    );
+    let _ = std::fs::remove_dir_all(&copy);
 }

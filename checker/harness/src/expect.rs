@@ -91,13 +91,27 @@ pub fn snapshot(name: &str, actual: &str, why: &str) {
 }
 
 /// Names the two sides of a pretty_assertions diff for a learner: the
-/// left side is always the expected value.
+/// left side is always the expected value. The header arrives coloured, so
+/// it is recognised without its escape codes.
 fn label_sides(diff: &str) -> String {
-    diff.replacen(
-        "Diff < left / right > :",
-        "Diff < expected / > your code:",
-        1,
-    )
+    let (head, rest) = diff.split_once('\n').unwrap_or((diff, ""));
+    let plain: String = {
+        let mut out = String::new();
+        let mut in_escape = false;
+        for c in head.chars() {
+            match c {
+                '\x1b' => in_escape = true,
+                c if in_escape && c.is_ascii_alphabetic() => in_escape = false,
+                c if !in_escape => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    if plain.trim() != "Diff < left / right > :" {
+        return diff.to_string();
+    }
+    format!("\x1b[1mDiff\x1b[0m \x1b[31m< expected\x1b[0m / \x1b[32myour code >\x1b[0m :\n{rest}")
 }
 
 /// The body of an insta `.snap` file: everything after its header.

@@ -53,7 +53,7 @@ pub static EXERCISE: Exercise = Exercise {
         Task {
             number: 5,
             item: "count_within",
-            title: "a deadline on the answer",
+            title: "a deadline on the whole exchange",
             points: 3,
             hints: &[
                 "`tokio::time::timeout(patience, fut).await` gives `Ok(fut's output)` or `Err(Elapsed)` when time ran out. Under the checker's paused clock it fires exactly at the deadline.",

@@ -102,7 +102,40 @@ fn next_step(out: &mut String, paths: &Paths, results: &[ExerciseResult], style:
             t.number,
             t.item
         );
-        hint_line(out, r, t, style);
+        hint_line(out, paths, r, t, style);
+        return;
+    }
+    if let Some(e) = &r.compile_error {
+        // Name the task whose code holds the error, not the first task.
+        let line = e
+            .location
+            .as_deref()
+            .and_then(|l| l.rsplit(':').nth(1))
+            .and_then(|l| l.parse::<usize>().ok());
+        let task = line.and_then(|line| {
+            r.tasks
+                .iter()
+                .filter_map(|t| item_line(paths, &file, t.item).map(|at| (at, t)))
+                .filter(|(at, _)| *at <= line)
+                .max_by_key(|(at, _)| *at)
+                .map(|(_, t)| t)
+        });
+        let in_task = task
+            .map(|t| format!(" (in task {}, {})", t.number, t.item))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{} exercise {} does not compile{in_task}.\n  None of its tasks can run until it does. First error{}:\n",
+            style.bold("Next:"),
+            &r.dir[..2],
+            if e.error_count > 1 {
+                format!(" (of {})", e.error_count)
+            } else {
+                String::new()
+            }
+        );
+        out.push_str(&indent(&style.ansi(e.first.trim_end()), 4));
+        out.push('\n');
         return;
     }
     let _ = writeln!(
@@ -114,39 +147,23 @@ fn next_step(out: &mut String, paths: &Paths, results: &[ExerciseResult], style:
         t.item,
         t.title
     );
-    if let Some(e) = &r.compile_error {
-        let _ = writeln!(
-            out,
-            "  The exercise does not compile, so none of its tasks can run. \
-             First error{}:\n",
-            if e.error_count > 1 {
-                format!(" (of {})", e.error_count)
-            } else {
-                String::new()
-            }
-        );
-        out.push_str(&indent(&style.ansi(e.first.trim_end()), 4));
-        out.push('\n');
-        return;
-    }
     let _ = writeln!(out, "  edit {at}");
     if let Some(test) = t.tests.iter().find(|x| x.status != Status::Pass) {
         test_details(out, test, style);
     }
-    hint_line(out, r, t, style);
+    hint_line(out, paths, r, t, style);
 }
 
-fn hint_line(out: &mut String, r: &ExerciseResult, t: &TaskResult, style: Style) {
+fn hint_line(out: &mut String, paths: &Paths, r: &ExerciseResult, t: &TaskResult, style: Style) {
     let has_hint = course::find(r.dir)
         .and_then(|e| e.task(t.number))
         .is_some_and(|task| !task.hints.is_empty());
     if has_hint {
         let _ = writeln!(
             out,
-            "  {} cargo run -p checker -- hint {} {}",
+            "  {} {}",
             style.dim("stuck?"),
-            &r.dir[..2],
-            t.number
+            paths.command(&format!("hint {} {}", &r.dir[..2], t.number))
         );
     }
 }
@@ -155,20 +172,18 @@ fn hint_line(out: &mut String, r: &ExerciseResult, t: &TaskResult, style: Style)
 /// test compared them, otherwise the learner's alone.
 pub fn timelines(test: &TestResult, style: Style) -> String {
     let mut out = String::new();
-    let yours = crate::timeline::render(&test.events, WIDTH);
     match &test.expected_events {
         Some(expected) => {
+            let expected = crate::timeline::parse(expected);
+            let (want, got) = crate::timeline::render_pair(&expected, &test.events, WIDTH);
             let _ = writeln!(out, "  {}", style.green("expected timeline:"));
-            out.push_str(&crate::timeline::render(
-                &crate::timeline::parse(expected),
-                WIDTH,
-            ));
+            out.push_str(&want);
             let _ = writeln!(out, "  {}", style.red("your timeline:"));
-            out.push_str(&yours);
+            out.push_str(&got);
         }
         None => {
             let _ = writeln!(out, "  {}", style.dim("timeline:"));
-            out.push_str(&yours);
+            out.push_str(&crate::timeline::render(&test.events, WIDTH));
         }
     }
     out
@@ -237,7 +252,13 @@ pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
         out.push('\n');
         out.push_str(&timelines(test, style));
     }
-    if let Some(loc) = &test.location {
+    // A failed expectation is located in the hidden test; only locations
+    // in the learner's code help.
+    if let Some(loc) = test
+        .location
+        .as_ref()
+        .filter(|l| !l.starts_with("checker/hidden/"))
+    {
         let _ = writeln!(out, "    at {loc}");
     }
     let spawned: Vec<_> = test
