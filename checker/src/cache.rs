@@ -10,7 +10,9 @@ use crate::course::Paths;
 use crate::engine::Options;
 use crate::files::walk;
 use crate::json::{self, Object, View};
-use crate::model::{Captured, CompileError, ExerciseResult, Status, TaskResult, TestResult};
+use crate::model::{
+    Captured, CompileError, ExerciseResult, Status, TaskResult, TestResult, Warning,
+};
 use crate::protocol::{read_events, read_panics};
 use crate::shadow::Target;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -163,6 +165,14 @@ fn exercise_from_json(t: &Target, v: View) -> Option<ExerciseResult> {
             location: e.get("location").opt_string(),
             error_count: e.get("error_count").u64().unwrap_or(1) as usize,
         }),
+        warnings: v
+            .get("warnings")
+            .items()
+            .map(|w| Warning {
+                message: w.get("message").string(),
+                location: w.get("location").opt_string(),
+            })
+            .collect(),
         tasks,
     })
 }

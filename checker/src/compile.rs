@@ -7,7 +7,7 @@
 
 use crate::course::Paths;
 use crate::json::{self, View};
-use crate::model::CompileError;
+use crate::model::{CompileError, Warning};
 use crate::shadow::Target;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
@@ -18,6 +18,8 @@ use std::process::{Command, Stdio};
 pub struct BuildOutcome {
     pub binaries: HashMap<String, PathBuf>,
     pub errors: HashMap<String, CompileError>,
+    /// Warnings in the code under test, by harness package name.
+    pub warnings: HashMap<String, Vec<Warning>>,
     /// Cargo's own failure (a broken manifest, no network on a first
     /// build...), when it produced no compiler message to explain it.
     pub cargo_error: Option<String>,
@@ -98,6 +100,7 @@ pub fn build(
     let mut outcome = BuildOutcome {
         binaries: HashMap::new(),
         errors: HashMap::new(),
+        warnings: HashMap::new(),
         cargo_error: None,
     };
     let stdout = BufReader::new(child.stdout.take().expect("piped"));
@@ -126,6 +129,24 @@ pub fn build(
                 let key = by_lib.get(&package).cloned().unwrap_or(package);
                 record_error(paths, &mut outcome.errors, key, msg.get("message"));
             }
+            Some("compiler-message")
+                if msg.get("message").get("level").str() == Some("warning") =>
+            {
+                // Only the code under test: the hidden tests are the course's.
+                if let Some(key) = by_lib.get(&package) {
+                    let message = msg.get("message");
+                    if let Some(span) = primary_span(message) {
+                        let list = outcome.warnings.entry(key.clone()).or_default();
+                        if list.len() < MAX_WARNINGS {
+                            list.push(Warning {
+                                message: paths
+                                    .relativize(message.get("rendered").str().unwrap_or_default()),
+                                location: Some(span_location(paths, span)),
+                            });
+                        }
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -135,6 +156,29 @@ pub fn build(
         outcome.cargo_error = Some(stderr.trim().to_string());
     }
     Ok(outcome)
+}
+
+/// How many warnings of one exercise a result keeps.
+const MAX_WARNINGS: usize = 5;
+
+/// The span a diagnostic is about (its primary one, else its first).
+fn primary_span(message: View) -> Option<View> {
+    let spans = message.get("spans");
+    spans
+        .items()
+        .find(|s| s.get("is_primary").bool() == Some(true))
+        .or_else(|| spans.items().next())
+}
+
+/// `path:line:col` of a span, relative when possible.
+fn span_location(paths: &Paths, s: View) -> String {
+    let file = Path::new(s.get("file_name").str().unwrap_or("?"));
+    format!(
+        "{}:{}:{}",
+        paths.display(file),
+        s.get("line_start").u64().unwrap_or(0),
+        s.get("column_start").u64().unwrap_or(0)
+    )
 }
 
 /// The package name inside a cargo package id, in either of the formats
@@ -159,20 +203,7 @@ fn record_error(
         return;
     }
     let entry = errors.entry(key).or_insert_with(|| {
-        let spans = message.get("spans");
-        let span = spans
-            .items()
-            .find(|s| s.get("is_primary").bool() == Some(true))
-            .or_else(|| spans.items().next());
-        let location = span.map(|s| {
-            let file = Path::new(s.get("file_name").str().unwrap_or("?"));
-            format!(
-                "{}:{}:{}",
-                paths.display(file),
-                s.get("line_start").u64().unwrap_or(0),
-                s.get("column_start").u64().unwrap_or(0)
-            )
-        });
+        let location = primary_span(message).map(|s| span_location(paths, s));
         let rendered = message.get("rendered").str().unwrap_or(text);
         CompileError {
             first: paths.relativize(rendered),

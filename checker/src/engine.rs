@@ -164,6 +164,11 @@ pub fn run_locked(
                 .map(|(_, r)| r.clone())
                 .collect();
             let mut r = assemble(paths, t, compile_error, tests);
+            r.warnings = built
+                .warnings
+                .get(&t.harness_package())
+                .cloned()
+                .unwrap_or_default();
             // Messages name the staged copy; the learner knows their own file.
             let staged = format!("{}/", paths.display(&t.staged(paths)));
             r.relocate(&staged, &format!("{}/", r.source));
@@ -243,6 +248,7 @@ fn assemble(
         title: t.exercise.title,
         source: paths.display(&t.source),
         compile_error,
+        warnings: Vec::new(),
         tasks,
     }
 }

@@ -152,6 +152,15 @@ pub struct CompileError {
     pub error_count: usize,
 }
 
+/// A compiler warning in the code under test: never a verdict, often a
+/// clue (an ignored `send` result is `unused_must_use`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    /// As rustc rendered it (ANSI-coloured).
+    pub message: String,
+    pub location: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExerciseResult {
     pub dir: &'static str,
@@ -159,6 +168,8 @@ pub struct ExerciseResult {
     /// What was checked: "exercises/01-bounded-send", a fixture, a submission.
     pub source: String,
     pub compile_error: Option<CompileError>,
+    /// Compiler warnings in the code under test (at most a few).
+    pub warnings: Vec<Warning>,
     pub tasks: Vec<TaskResult>,
 }
 
@@ -187,6 +198,12 @@ impl ExerciseResult {
         if let Some(c) = &mut self.compile_error {
             fix(&mut c.first);
             if let Some(l) = &mut c.location {
+                fix(l);
+            }
+        }
+        for w in &mut self.warnings {
+            fix(&mut w.message);
+            if let Some(l) = &mut w.location {
                 fix(l);
             }
         }

@@ -135,7 +135,9 @@ fn lib_manifest(paths: &Paths, t: &Target) -> String {
     format!(
         "[package]\nname = \"{pkg}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [lib]\nname = \"{lib}\"\npath = \"{src}\"\n\n\
-         [dependencies]\ntokio.workspace = true\n",
+         [dependencies]\ntokio.workspace = true\n\n\
+         # As in the exercise crates: the stubs leave parameters unused.\n\
+         [lints.rust]\nunused_variables = \"allow\"\nunused_mut = \"allow\"\n",
         pkg = t.lib_package(),
         lib = t.exercise.lib,
         src = toml_path(&t.staged(paths).join("src").join("lib.rs")),

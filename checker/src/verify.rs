@@ -222,6 +222,7 @@ mod tests {
             title: e.title,
             source: String::new(),
             compile_error: None,
+            warnings: Vec::new(),
             tasks: e
                 .tasks
                 .iter()

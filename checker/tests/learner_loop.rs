@@ -338,3 +338,28 @@ fn a_file_restored_with_an_old_timestamp_is_checked_again() {
     );
     let _ = std::fs::remove_dir_all(&copy);
 }
+
+/// Compiler warnings in the learner's code are not verdicts, but they are
+/// often the clue (an ignored `send` result), so the report shows them.
+#[test]
+fn compiler_warnings_in_the_learners_code_are_shown() {
+    let copy = scratch("warnings");
+    let solution =
+        std::fs::read_to_string(course().join("solutions/01-bounded-send/src/lib.rs")).unwrap();
+    let ignored = solution.replacen(
+        "        if belt.send(dish).await.is_err() {\n            return;\n        }",
+        "        belt.send(dish).await;",
+        1,
+    );
+    assert_ne!(
+        ignored, solution,
+        "the solution changed shape; update this test"
+    );
+    std::fs::write(copy.join("exercises/01-bounded-send/src/lib.rs"), ignored).unwrap();
+    let (_, text) = checker(&copy, &["check", "01"]);
+    assert!(
+        text.contains("compiler warning: unused `Result` that must be used, at exercises/01-bounded-send/src/lib.rs:"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&copy);
+}

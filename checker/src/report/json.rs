@@ -51,6 +51,15 @@ pub fn exercise(r: &ExerciseResult, keep_ansi: bool) -> String {
         .int("earned", r.earned().into())
         .int("max", r.max().into())
         .raw_or_null("compile_error", compile_error.as_deref())
+        .raw(
+            "warnings",
+            &array(r.warnings.iter().map(|w| {
+                Object::new()
+                    .str("message", &text(&w.message))
+                    .str_or_null("location", w.location.as_deref())
+                    .finish()
+            })),
+        )
         .raw("tasks", &array(r.tasks.iter().map(|t| task(t, keep_ansi))))
         .finish()
 }

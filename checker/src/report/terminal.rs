@@ -53,6 +53,27 @@ fn exercise_table(out: &mut String, r: &ExerciseResult, style: Style) {
         let at = e.location.as_deref().unwrap_or(&r.source);
         let _ = writeln!(out, "  {} does not compile: {at}", style.red("✗"));
     }
+    if let Some(w) = r.warnings.first() {
+        // Not a verdict, but often the cause of one: an ignored `send`
+        // result, an unused value.
+        let what = crate::style::strip_ansi(&w.message);
+        let first = what
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("warning: ");
+        let more = if r.warnings.len() > 1 {
+            format!(" (+{} more)", r.warnings.len() - 1)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  {} compiler warning{more}: {first}, at {}",
+            style.yellow("!"),
+            w.location.as_deref().unwrap_or("?")
+        );
+    }
     for t in &r.tasks {
         let status = if t.status == Status::Pass {
             ""
