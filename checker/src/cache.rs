@@ -8,7 +8,7 @@
 
 use crate::course::Paths;
 use crate::engine::Options;
-use crate::files::walk;
+use crate::files::hash_sources;
 use crate::json::{self, Object, View};
 use crate::model::{
     Captured, CompileError, ExerciseResult, Status, TaskResult, TestResult, Warning,
@@ -25,10 +25,10 @@ pub fn key(paths: &Paths, t: &Target, opts: &Options) -> u64 {
     t.slot.hash(&mut h);
     t.exercise.dir.hash(&mut h);
     opts.deadline.hash(&mut h);
-    hash_files(&mut h, &t.source.join("src"));
-    hash_files(&mut h, &paths.hidden(t.exercise));
+    hash_sources(&mut h, &t.source.join("src"));
+    hash_sources(&mut h, &paths.hidden(t.exercise));
     hash_dir_all(&mut h, &paths.hidden(t.exercise).join("snapshots"));
-    hash_files(&mut h, &paths.checker().join("harness"));
+    hash_sources(&mut h, &paths.checker().join("harness"));
     for manifest in ["Cargo.toml", "Cargo.lock"] {
         std::fs::read(paths.root.join(manifest)).ok().hash(&mut h);
     }
@@ -38,13 +38,6 @@ pub fn key(paths: &Paths, t: &Target, opts: &Options) -> u64 {
         meta.modified().ok().hash(&mut h);
     }
     h.finish()
-}
-
-fn hash_files(h: &mut DefaultHasher, dir: &Path) {
-    for f in walk(dir) {
-        f.hash(h);
-        std::fs::read(&f).ok().hash(h);
-    }
 }
 
 fn hash_dir_all(h: &mut DefaultHasher, dir: &Path) {

@@ -423,9 +423,6 @@ fn check(
 /// A slot name for an arbitrary folder: readable, and distinct for
 /// distinct folders so that two sources never share build artefacts.
 fn source_slot(dir: &std::path::Path) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    dir.hash(&mut h);
     let name: String = dir
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
@@ -434,7 +431,7 @@ fn source_slot(dir: &std::path::Path) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .take(24)
         .collect();
-    format!("x-{name}-{:08x}", h.finish() as u32)
+    format!("x-{name}-{}", crate::files::path_tag(dir))
 }
 
 fn verify_cmd(

@@ -114,10 +114,7 @@ impl Paths {
         if self.learner == self.root {
             return "learner".to_string();
         }
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.learner.hash(&mut h);
-        format!("c-{:08x}", h.finish() as u32)
+        format!("c-{}", crate::files::path_tag(&self.learner))
     }
 
     pub fn checker(&self) -> PathBuf {

@@ -1,6 +1,7 @@
 //! Walking and comparing source folders.
 
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// Every `.rs` file below `dir`, sorted. Symbolic links are not followed
@@ -116,4 +117,20 @@ pub fn write_bytes_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<()> 
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(path, bytes)
+}
+
+/// Feeds the names and contents of every `.rs` file below `dir` to `h`.
+pub fn hash_sources(h: &mut DefaultHasher, dir: &Path) {
+    for f in walk(dir) {
+        f.hash(h);
+        std::fs::read(&f).ok().hash(h);
+    }
+}
+
+/// A short tag for a path, for build-slot names: distinct folders get
+/// distinct slots, so their artefacts never mix.
+pub fn path_tag(path: &Path) -> String {
+    let mut h = DefaultHasher::new();
+    path.hash(&mut h);
+    format!("{:08x}", h.finish() as u32)
 }

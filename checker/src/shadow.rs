@@ -173,11 +173,5 @@ fn harness_main(paths: &Paths, t: &Target) -> String {
 /// Writes `content` unless the file already holds exactly that, so that
 /// cargo does not see a change where there is none.
 pub fn write_if_changed(path: &Path, content: &str) -> io::Result<()> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(content) {
-        return Ok(());
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, content)
+    crate::files::write_bytes_if_changed(path, content.as_bytes())
 }

@@ -153,12 +153,9 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
 
 /// A hash of every `.rs` file below `dir`, names and contents.
 fn content_hash(dir: &Path) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for f in checker::files::walk(dir) {
-        f.hash(&mut h);
-        std::fs::read(&f).ok().hash(&mut h);
-    }
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    checker::files::hash_sources(&mut h, dir);
     h.finish()
 }
 
