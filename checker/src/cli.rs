@@ -53,7 +53,8 @@ Options for check:
   --jobs N                tests run at once (default: number of cores)
 
 Options for grade:
-  --format human|json|junit|gradescope|csv|classroom
+  --format human|json|junit|gradescope|csv|classroom|html
+                          (html: the class report, one static page)
   --output FILE           write the report to FILE (classroom: appends, for
                           $GITHUB_OUTPUT)
   --exercise EXERCISE     grade only this exercise (repeat for several)
@@ -171,10 +172,10 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
     let json = match (command.as_deref(), format.as_str()) {
         (_, "human") => false,
         (_, "json") => true,
-        (Some("grade"), "junit" | "gradescope" | "csv" | "classroom") => false,
+        (Some("grade"), "junit" | "gradescope" | "csv" | "classroom" | "html") => false,
         (Some("grade"), _) => {
             return Err(format!(
-                "unknown format `{format}` (human, json, junit, gradescope, csv or classroom)"
+                "unknown format `{format}` (human, json, junit, gradescope, csv, classroom or html)"
             )
             .into());
         }
@@ -529,8 +530,17 @@ fn grade_cmd(
         .map(|n| exercise_arg(n))
         .collect::<Result<_, _>>()?;
     let batch = grade::grade(paths, &subs, &exercises, opts)?;
+    if format == "html" {
+        let json = report::gradebook::json_with_meta(
+            &batch,
+            Some(&crate::provenance::record(paths, opts)),
+        );
+        return class_report(paths, &json, output.as_deref());
+    }
     let text = match format {
-        "json" => report::gradebook::json(&batch),
+        "json" => {
+            report::gradebook::json_with_meta(&batch, Some(&crate::provenance::record(paths, opts)))
+        }
         "junit" => report::junit::render(&batch),
         "gradescope" => report::gradescope::render(&batch.graded[0], batch.seconds),
         "csv" => report::csv::render(&batch),
@@ -567,6 +577,29 @@ fn export(paths: &Paths, to: &std::path::Path) -> CliResult {
         to.display()
     );
     Ok(0)
+}
+
+/// Draws the class report: the batch's JSON goes to the `checker-report`
+/// binary (crate `checker/report-html`), built on first use like `watch`,
+/// so no learner compiles the HTML writer before a first verdict.
+fn class_report(paths: &Paths, json: &str, output: Option<&std::path::Path>) -> CliResult {
+    let saved = paths.work().join("class-report.json");
+    std::fs::create_dir_all(paths.work())?;
+    std::fs::write(&saved, json)?;
+    if !paths.root.join("target/debug/checker-report").exists() {
+        eprintln!("grade: building the class report writer (first use only)...");
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.args(["run", "-q", "--manifest-path"])
+        .arg(paths.root.join("Cargo.toml"))
+        .args(["-p", "checker-report", "--"])
+        .arg(&saved);
+    if let Some(out) = output {
+        cmd.arg("--output").arg(std::path::absolute(out)?);
+    }
+    let status = cmd.status()?;
+    Ok(if status.success() { 0 } else { 2 })
 }
 
 /// Runs `watch` in the `checker-watch` binary, building it on first use:

@@ -22,6 +22,7 @@ pub mod json;
 pub mod learn;
 pub mod model;
 pub mod protocol;
+pub mod provenance;
 pub mod report;
 pub mod reset;
 pub mod review;

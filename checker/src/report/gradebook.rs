@@ -88,8 +88,15 @@ fn submission(g: &Graded) -> String {
 }
 
 pub fn json(batch: &Batch) -> String {
+    json_with_meta(batch, None)
+}
+
+/// The JSON report with `meta`: how the batch was graded (see
+/// `provenance`), which the class report shows.
+pub fn json_with_meta(batch: &Batch, meta: Option<&str>) -> String {
     Object::new()
         .str("schema", SCHEMA)
+        .raw_or_null("meta", meta)
         .num("seconds", batch.seconds)
         .raw("submissions", &array(batch.graded.iter().map(submission)))
         .finish()
