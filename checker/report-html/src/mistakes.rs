@@ -93,7 +93,7 @@ pub fn groups(class: &Class, c: &Column) -> (Vec<Group>, usize) {
     }
     let mut groups: Vec<Group> = out.into_iter().map(|(_, g)| g).collect();
     // Stable: equal counts keep the order of the first student's name.
-    groups.sort_by(|a, b| b.students.len().cmp(&a.students.len()));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.students.len()));
     (groups, untouched)
 }
 

@@ -83,11 +83,7 @@ fn percent(part: usize, whole: usize) -> u64 {
 pub fn histogram(class: &Class) -> String {
     let mut bins = [0usize; 11];
     for s in &class.students {
-        let p = if s.max == 0 {
-            0
-        } else {
-            (100 * s.earned / s.max) as usize
-        };
+        let p = (100 * s.earned).checked_div(s.max).unwrap_or(0) as usize;
         bins[(p / 10).min(10)] += 1;
     }
     let tallest = bins.iter().copied().max().unwrap_or(0).max(1);

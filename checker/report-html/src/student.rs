@@ -102,37 +102,38 @@ fn task(out: &mut String, e: &Exercise, t: &Task) {
         label = l.label
     );
     // A build error is shown once for the exercise, not once per task.
-    if e.build_error.is_none() && t.status != "pass" {
-        if let Some(test) = t.first_failure() {
+    if e.build_error.is_none()
+        && t.status != "pass"
+        && let Some(test) = t.first_failure()
+    {
+        let _ = write!(
+            out,
+            r#" in <code>{}</code>: <span class="why">{}</span>"#,
+            esc(&test.name),
+            esc(&clip(test.message.trim(), MAX_TEXT))
+        );
+        if let Some(loc) = &test.location {
             let _ = write!(
                 out,
-                r#" in <code>{}</code>: <span class="why">{}</span>"#,
-                esc(&test.name),
-                esc(&clip(test.message.trim(), MAX_TEXT))
+                r#" <span class="dim">at <code>{}</code></span>"#,
+                esc(loc)
             );
-            if let Some(loc) = &test.location {
-                let _ = write!(
-                    out,
-                    r#" <span class="dim">at <code>{}</code></span>"#,
-                    esc(loc)
-                );
-            }
-            if let Some(diff) = &test.diff {
-                let _ = write!(
-                    out,
-                    r#"<pre class="diff">{}</pre>"#,
-                    esc(&clip(diff.trim_end(), MAX_TEXT))
-                );
-            }
-            let expected = test
-                .expected_events
-                .as_deref()
-                .map(checker::timeline::parse);
-            if let Some(svg) = timeline_svg::render(expected.as_deref(), &test.events) {
-                out.push_str(r#"<div class="scroll">"#);
-                out.push_str(&svg);
-                out.push_str("</div>");
-            }
+        }
+        if let Some(diff) = &test.diff {
+            let _ = write!(
+                out,
+                r#"<pre class="diff">{}</pre>"#,
+                esc(&clip(diff.trim_end(), MAX_TEXT))
+            );
+        }
+        let expected = test
+            .expected_events
+            .as_deref()
+            .map(checker::timeline::parse);
+        if let Some(svg) = timeline_svg::render(expected.as_deref(), &test.events) {
+            out.push_str(r#"<div class="scroll">"#);
+            out.push_str(&svg);
+            out.push_str("</div>");
         }
     }
     out.push_str("</td></tr>");
