@@ -11,6 +11,7 @@ use std::fmt::Write;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
     pub exercise: String,
+    pub exercise_title: String,
     pub number: u64,
     pub item: String,
     pub title: String,
@@ -41,6 +42,7 @@ pub fn columns(class: &Class) -> Vec<Column> {
                 {
                     out.push(Column {
                         exercise: e.dir.clone(),
+                        exercise_title: e.title.clone(),
                         number: t.number,
                         item: t.item.clone(),
                         title: t.title.clone(),
@@ -137,6 +139,16 @@ pub fn legend() -> String {
     out
 }
 
+/// Marks the first column of each exercise, where the page draws a
+/// dividing line.
+fn first(columns: &[Column], i: usize) -> &'static str {
+    if i == 0 || columns[i - 1].exercise != columns[i].exercise {
+        r#" data-first="1""#
+    } else {
+        ""
+    }
+}
+
 /// Where a verdict sorts: passes first, then in the checker's order.
 fn rank(key: &str) -> usize {
     Status::from_key(key)
@@ -150,13 +162,32 @@ fn rank(key: &str) -> usize {
 /// script it stays sorted by name.
 pub fn heatmap(class: &Class, columns: &[Column]) -> String {
     let mut out = String::new();
-    out.push_str(r#"<div class="scroll"><table class="heat" id="heatmap"><thead><tr>"#);
+    out.push_str(
+        r#"<div class="scroll"><table class="heat" id="heatmap"><thead><tr><td colspan="2"></td>"#,
+    );
+    // A heading per exercise over its tasks.
+    let mut i = 0;
+    while i < columns.len() {
+        let span = columns[i..]
+            .iter()
+            .take_while(|c| c.exercise == columns[i].exercise)
+            .count();
+        let _ = write!(
+            out,
+            r#"<th colspan="{span}" class="exercise" data-first="1" scope="colgroup" title="{title}">{dir}</th>"#,
+            title = esc(&columns[i].exercise_title),
+            dir = esc(columns[i].exercise.get(..2).unwrap_or(&columns[i].exercise))
+        );
+        i += span;
+    }
+    out.push_str("</tr><tr>");
     out.push_str(r#"<th data-sort="name" aria-sort="ascending" scope="col">student</th>"#);
     out.push_str(r#"<th data-sort="total" scope="col">points</th>"#);
     for (i, c) in columns.iter().enumerate() {
         let _ = write!(
             out,
-            r#"<th data-sort="c{i}" scope="col" title="{code} {item}: {title} ({points} pt)"><span class="code">{code}</span></th>"#,
+            r#"<th data-sort="c{i}" scope="col"{first} title="{code} {item}: {title} ({points} pt)"><span class="code">{code}</span></th>"#,
+            first = first(columns, i),
             code = c.code(),
             item = esc(&c.item),
             title = esc(&c.title),
@@ -185,14 +216,15 @@ pub fn heatmap(class: &Class, columns: &[Column]) -> String {
             earned = s.earned,
             max = s.max
         );
-        for c in columns {
+        for (i, c) in columns.iter().enumerate() {
             match cell(s, c) {
                 Some(t) => {
                     let l = look(&t.status);
                     let _ = write!(
                         out,
-                        r#"<td class="cell v-{key}" title="{student}: {code} {item}: {label}">{letter}</td>"#,
+                        r#"<td class="cell v-{key}"{first} title="{student}: {code} {item}: {label}">{letter}</td>"#,
                         key = l.key,
+                        first = first(columns, i),
                         student = esc(&s.name),
                         code = c.code(),
                         item = esc(&c.item),
@@ -200,17 +232,24 @@ pub fn heatmap(class: &Class, columns: &[Column]) -> String {
                         letter = l.letter
                     );
                 }
-                None => out.push_str(r#"<td class="cell none" title="not graded">–</td>"#),
+                None => {
+                    let _ = write!(
+                        out,
+                        r#"<td class="cell none"{} title="not graded">–</td>"#,
+                        first(columns, i)
+                    );
+                }
             }
         }
         out.push_str("</tr>");
     }
     out.push_str(r#"</tbody><tfoot><tr><th scope="row">passed</th><td></td>"#);
-    for c in columns {
+    for (i, c) in columns.iter().enumerate() {
         let (passed, graded) = pass_count(class, c);
         let _ = write!(
             out,
-            r#"<td class="rate" title="{passed} of {graded} passed">{}%</td>"#,
+            r#"<td class="rate"{} title="{passed} of {graded} passed">{}%</td>"#,
+            first(columns, i),
             percent(passed, graded)
         );
     }
@@ -249,8 +288,14 @@ pub fn hardest(class: &Class, columns: &[Column]) -> String {
     for (c, passed, graded, untouched) in rows.iter().take(8) {
         let _ = write!(
             out,
-            r##"<tr><td><a href="#m-{anchor}">{code} <code>{item}</code></a> {title}</td><td>{passed}/{graded} ({pct}%)</td><td>{untouched}</td></tr>"##,
-            anchor = c.code(),
+            r##"<tr><td><a href="#{anchor}">{code} <code>{item}</code></a> {title}</td><td>{passed}/{graded} ({pct}%)</td><td>{untouched}</td></tr>"##,
+            // Tasks nobody got wrong (only not started or not built) have
+            // no mistakes section; the heatmap shows them.
+            anchor = if crate::mistakes::groups(class, c).groups.is_empty() {
+                "heatmap".to_string()
+            } else {
+                format!("m-{}", c.code())
+            },
             code = c.code(),
             item = esc(&c.item),
             title = esc(&c.title),

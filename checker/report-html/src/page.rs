@@ -24,6 +24,8 @@ table.heat td.total { font-variant-numeric: tabular-nums; }
 .cell { display: inline-block; min-width: 1.4em; text-align: center; border-radius: 2px; }
 table.heat td.cell { display: table-cell; min-width: 1.6em; }
 td.none { color: #999; }
+table.heat [data-first] { border-left: 3px solid #90a4ae; }
+table.heat th.exercise { background: #cfd8dc; cursor: default; }
 td.rate { font-size: 11px; color: #333; }
 ul.legend { list-style: none; padding: 0; columns: 2; max-width: 900px; }
 ul.legend li { margin: 0.15rem 0; }

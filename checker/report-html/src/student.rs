@@ -101,9 +101,11 @@ fn task(out: &mut String, e: &Exercise, t: &Task) {
         points = t.points,
         label = l.label
     );
-    // A build error is shown once for the exercise, not once per task.
+    // "Not started" needs no explanation, and a build error is shown
+    // once for the exercise, not once per task.
     if e.build_error.is_none()
         && t.status != "pass"
+        && t.status != "not_started"
         && let Some(test) = t.first_failure()
     {
         let _ = write!(

@@ -1,0 +1,266 @@
+//! The class report as an instructor meets it: a page parsed as a browser
+//! parses it (html5ever), checked for what the overview must answer, for
+//! every student's detail matching the JSON, for hostile text staying
+//! text, and for size at 500 students. `tests/class.json` is a real
+//! `grade --format json` report of six submissions (every task passed;
+//! the stubs; partial work with a deadlock and a failure; a busy loop and
+//! a build error; a rejected include; a second deadlock), with its
+//! timings and paths fixed so the page is reproducible.
+
+use scraper::{Html, Selector};
+use std::collections::BTreeSet;
+
+fn fixture() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/class.json")).unwrap()
+}
+
+fn page() -> String {
+    checker_report::render(&fixture()).unwrap()
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn texts(doc: &Html, s: &str) -> Vec<String> {
+    doc.select(&sel(s))
+        .map(|e| e.text().collect::<String>())
+        .collect()
+}
+
+#[test]
+fn the_page_is_golden() {
+    insta::assert_snapshot!("class_report", page());
+}
+
+#[test]
+fn the_heatmap_has_a_row_per_student_and_a_column_per_task() {
+    let class = checker_report::class::read(&fixture()).unwrap();
+    let doc = Html::parse_document(&page());
+    let names: BTreeSet<String> = texts(&doc, "#heatmap tbody th").into_iter().collect();
+    let want: BTreeSet<String> = class.students.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(names, want);
+    let tasks: usize = class.students[0]
+        .exercises
+        .iter()
+        .map(|e| e.tasks.len())
+        .sum();
+    assert_eq!(
+        doc.select(&sel("#heatmap thead th[data-sort^=c]")).count(),
+        tasks
+    );
+    for row in doc.select(&sel("#heatmap tbody tr")) {
+        assert_eq!(row.select(&sel("td.cell")).count(), tasks);
+    }
+    // One pass rate per task.
+    assert_eq!(doc.select(&sel("#heatmap tfoot td.rate")).count(), tasks);
+}
+
+#[test]
+fn every_colour_on_the_page_is_explained_in_the_legend() {
+    let doc = Html::parse_document(&page());
+    let legend: BTreeSet<String> = doc
+        .select(&sel("#legend li"))
+        .filter_map(|li| li.value().attr("data-verdict").map(str::to_string))
+        .collect();
+    let used: BTreeSet<String> = doc
+        .select(&sel(".cell"))
+        .flat_map(|c| c.value().classes())
+        .filter_map(|c| c.strip_prefix("v-").map(str::to_string))
+        .collect();
+    assert!(used.len() >= 7, "the fixture shows many verdicts: {used:?}");
+    assert!(
+        used.is_subset(&legend),
+        "unexplained: {:?}",
+        used.difference(&legend)
+    );
+    for key in [
+        "pass",
+        "fail",
+        "panic",
+        "deadlock",
+        "blocked",
+        "timeout",
+        "compile_error",
+        "not_started",
+        "rejected",
+    ] {
+        assert!(legend.contains(key), "legend lacks {key}");
+    }
+}
+
+#[test]
+fn every_students_detail_matches_the_json() {
+    let class = checker_report::class::read(&fixture()).unwrap();
+    let doc = Html::parse_document(&page());
+    let sections: Vec<_> = doc.select(&sel("details.student")).collect();
+    assert_eq!(sections.len(), class.students.len());
+    for (s, section) in class.students.iter().zip(sections) {
+        assert_eq!(section.value().attr("data-student"), Some(s.name.as_str()));
+        let shown = section
+            .select(&sel("summary .points"))
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>();
+        assert_eq!(shown, format!("{}/{}", s.earned, s.max));
+        let statuses: Vec<&str> = section
+            .select(&sel("tr.task"))
+            .map(|r| r.value().attr("data-status").unwrap())
+            .collect();
+        let want: Vec<&str> = s
+            .exercises
+            .iter()
+            .flat_map(|e| e.tasks.iter().map(|t| t.status.as_str()))
+            .collect();
+        assert_eq!(statuses, want, "{}", s.name);
+        // Every failing task's explanation is there, word for word (a
+        // task not started needs none; a build error is shown once).
+        let text: String = section.text().collect();
+        for e in &s.exercises {
+            for t in e.tasks.iter().filter(|t| t.status != "not_started") {
+                if let Some(err) = &e.build_error {
+                    assert!(text.contains(err.message.lines().next().unwrap()));
+                } else if let Some(test) = t.first_failure() {
+                    assert!(
+                        text.contains(test.message.trim()),
+                        "{}: {} lacks {:?}",
+                        s.name,
+                        t.item,
+                        test.message
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn common_mistakes_name_the_students_who_made_them() {
+    let doc = Html::parse_document(&page());
+    // carol and frank both kept a Sender alive in run_kitchen.
+    let task = doc.select(&sel("#m-01\\.3 li.mistake")).next().unwrap();
+    let text: String = task.text().collect();
+    assert!(text.starts_with("2 students"), "{text}");
+    assert!(
+        text.contains("deadlock") && text.contains("Sender"),
+        "{text}"
+    );
+    let who = texts(&doc, "#m-01\\.3 li.mistake:first-child .who a");
+    assert_eq!(who, ["carol", "frank"]);
+    // A build that failed is one mistake per exercise, not one per task.
+    let builds = texts(&doc, ".build-mistakes li.mistake");
+    assert_eq!(builds.len(), 2, "{builds:?}");
+}
+
+#[test]
+fn the_header_says_how_the_batch_was_graded() {
+    let doc = Html::parse_document(&page());
+    let meta = texts(&doc, "table.meta td").join("\n");
+    for want in [
+        "0123456789abcdef",
+        "2026-11-26T23:40:10Z",
+        "unsandboxed",
+        "4 s of real time per test",
+    ] {
+        assert!(meta.contains(want), "{want} missing from {meta}");
+    }
+    let rejected = texts(&doc, "ul.rejected li").join("\n");
+    assert!(rejected.contains("eve") && rejected.contains("include_str!"));
+}
+
+#[test]
+fn the_page_needs_nothing_from_the_network() {
+    let doc = Html::parse_document(&page());
+    for el in doc.select(&sel("[src], link, [href]")) {
+        let v = el.value();
+        let target = v.attr("src").or(v.attr("href")).unwrap_or("");
+        assert!(
+            target.starts_with('#'),
+            "{} loads or links {target:?}",
+            v.name()
+        );
+    }
+    assert_eq!(doc.select(&sel("script")).count(), 1, "one inline script");
+    assert!(doc.select(&sel("script[src]")).next().is_none());
+}
+
+#[test]
+fn hostile_text_from_a_submission_stays_text() {
+    let json = fixture()
+        .replace(
+            "\"name\":\"bob\"",
+            "\"name\":\"<img src=x onerror=alert(1)><script>alert(2)</script>\"",
+        )
+        .replace(
+            "the kitchen never finished",
+            "</pre></details><script>alert(3)</script> the kitchen never finished",
+        );
+    let html = checker_report::render(&json).unwrap();
+    let doc = Html::parse_document(&html);
+    assert_eq!(doc.select(&sel("script")).count(), 1);
+    assert_eq!(doc.select(&sel("img")).count(), 0);
+    assert_eq!(
+        doc.select(&sel("details.student")).count(),
+        6,
+        "a message cannot close a section"
+    );
+    let names = texts(&doc, "#heatmap tbody th");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("<script>alert(2)</script>"))
+    );
+}
+
+/// A class of 500: the fixture's six students repeated with new names.
+fn big_class(n: usize) -> String {
+    let doc = fixture();
+    let start = doc.find("\"submissions\":[").unwrap() + "\"submissions\":[".len();
+    let end = doc.rfind("]}").unwrap();
+    let body = &doc[start..end];
+    // Split the six submission objects at their top-level boundaries.
+    let mut subs = Vec::new();
+    let (mut depth, mut from, mut in_str, mut escaped) = (0, 0, false, false);
+    for (i, c) in body.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_str => escaped = true,
+            '"' => in_str = !in_str,
+            '{' if !in_str => {
+                if depth == 0 {
+                    from = i;
+                }
+                depth += 1;
+            }
+            '}' if !in_str => {
+                depth -= 1;
+                if depth == 0 {
+                    subs.push(&body[from..=i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(subs.len(), 6);
+    let many: Vec<String> = (0..n)
+        .map(|i| {
+            let s = subs[i % subs.len()];
+            let name_at = s.find("\"name\":\"").unwrap() + "\"name\":\"".len();
+            let name_end = name_at + s[name_at..].find('"').unwrap();
+            format!("{}student{i:03}{}", &s[..name_at], &s[name_end..])
+        })
+        .collect();
+    format!("{}{}{}", &doc[..start], many.join(","), &doc[end..])
+}
+
+#[test]
+fn a_class_of_500_stays_a_page_one_can_mail() {
+    let html = checker_report::render(&big_class(500)).unwrap();
+    let doc = Html::parse_document(&html);
+    assert_eq!(doc.select(&sel("#heatmap tbody tr")).count(), 500);
+    let mib = html.len() as f64 / (1024.0 * 1024.0);
+    eprintln!("500 students: {mib:.1} MiB");
+    // Email attachments and LMS uploads commonly stop at 10-25 MiB.
+    assert!(mib < 10.0, "{mib:.1} MiB");
+}
