@@ -122,7 +122,7 @@ fn chromium_renders_the_overview_and_runs_the_script() {
     );
     let doc = Html::parse_document(&String::from_utf8_lossy(&dom));
     let rows = Selector::parse("#heatmap tbody tr").unwrap();
-    assert_eq!(doc.select(&rows).count(), 6, "one row per student");
+    assert_eq!(doc.select(&rows).count(), 7, "one row per student");
     let sortable = Selector::parse("#heatmap th[data-sort][tabindex='0']").unwrap();
     assert!(
         doc.select(&sortable).count() >= 27,

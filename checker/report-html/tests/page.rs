@@ -2,9 +2,10 @@
 //! parses it (html5ever), checked for what the overview must answer, for
 //! every student's detail matching the JSON, for hostile text staying
 //! text, and for size at 500 students. `tests/class.json` is a real
-//! `grade --format json` report of six submissions (every task passed;
+//! `grade --format json` report of seven submissions (every task passed;
 //! the stubs; partial work with a deadlock and a failure; a busy loop and
-//! a build error; a rejected include; a second deadlock), with its
+//! a build error; a rejected include; a second deadlock; a chef that
+//! drops dishes, with its timeline against the expected one), with its
 //! timings and paths fixed so the page is reproducible.
 
 use scraper::{Html, Selector};
@@ -186,6 +187,21 @@ fn the_page_needs_nothing_from_the_network() {
 }
 
 #[test]
+fn a_failing_timeline_is_drawn_expected_above_the_students() {
+    let doc = Html::parse_document(&page());
+    let gus = doc.select(&sel("details[data-student=gus]")).next().unwrap();
+    let svg = gus.select(&sel("svg.timeline")).next().expect("a timeline");
+    let labels: Vec<String> = svg
+        .select(&sel("text"))
+        .map(|t| t.text().collect())
+        .collect();
+    let expected = labels.iter().position(|l| l == "expected").unwrap();
+    let theirs = labels.iter().position(|l| l == "this submission").unwrap();
+    assert!(expected < theirs, "{labels:?}");
+    assert!(svg.select(&sel("rect")).count() >= 1, "a wait bar");
+}
+
+#[test]
 fn hostile_text_from_a_submission_stays_text() {
     let json = fixture()
         .replace(
@@ -202,7 +218,7 @@ fn hostile_text_from_a_submission_stays_text() {
     assert_eq!(doc.select(&sel("img")).count(), 0);
     assert_eq!(
         doc.select(&sel("details.student")).count(),
-        6,
+        7,
         "a message cannot close a section"
     );
     let names = texts(&doc, "#heatmap tbody th");
@@ -213,7 +229,7 @@ fn hostile_text_from_a_submission_stays_text() {
     );
 }
 
-/// A class of 500: the fixture's six students repeated with new names.
+/// A class of 500: the fixture's students repeated with new names.
 fn big_class(n: usize) -> String {
     let doc = fixture();
     let start = doc.find("\"submissions\":[").unwrap() + "\"submissions\":[".len();
@@ -242,7 +258,7 @@ fn big_class(n: usize) -> String {
             _ => {}
         }
     }
-    assert_eq!(subs.len(), 6);
+    assert_eq!(subs.len(), 7);
     let many: Vec<String> = (0..n)
         .map(|i| {
             let s = subs[i % subs.len()];
