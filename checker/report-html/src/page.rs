@@ -35,6 +35,7 @@ details.student { border: 1px solid #ddd; border-radius: 4px; margin: 0.4rem 0; 
 details.student summary { cursor: pointer; } .points { font-variant-numeric: tabular-nums; color: #333; }
 .flag { background: #ffeb3b; padding: 0 0.3rem; border-radius: 2px; font-size: 0.85em; }
 table.tasks td { vertical-align: top; padding: 0.2rem 0.5rem 0.2rem 0; }
+table.tasks td:nth-child(2) { white-space: nowrap; }
 pre { background: #f5f5f5; padding: 0.4rem; overflow-x: auto; max-height: 24rem; white-space: pre-wrap; }
 svg text { font-family: system-ui, sans-serif; }
 "#;
