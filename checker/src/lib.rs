@@ -18,6 +18,7 @@ pub mod engine;
 pub mod export;
 pub mod files;
 pub mod grade;
+pub mod isolation;
 pub mod json;
 pub mod learn;
 pub mod model;
