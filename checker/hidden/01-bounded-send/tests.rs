@@ -17,6 +17,7 @@ harness::tests! {
     2 => chef_puts_every_dish_on_the_belt_in_order,
     2 => chef_waits_while_the_belt_is_full,
     2 => chef_backpressure_timeline,
+    2 => chef_stops_when_the_waiter_left,
     3 => kitchen_serves_every_dish,
     3 => kitchen_with_a_belt_of_one,
     3 => kitchen_with_no_dishes,
@@ -196,6 +197,42 @@ async fn chef_backpressure_timeline() {
         &log.render(),
         "the belt holds 2 dishes and the waiter takes one every 100 ms: the chef must keep \
          the belt full and wait for each free slot",
+    );
+}
+
+async fn chef_stops_when_the_waiter_left() {
+    // The waiter has already left: the chef must notice at its first dish.
+    let (tx, rx) = mpsc::channel::<u32>(2);
+    drop(rx);
+    let mut gone = mock_task(chef(tx, 4));
+    if !(0..3).any(|_| gone.poll().is_ready()) {
+        fail(
+            "the waiter had left before the first dish, and the chef did not return: `send` \
+             returns `Err(SendError(dish))` at once when the receiver is gone; stop there.",
+        );
+    }
+
+    // The waiter takes one dish and leaves while the chef waits for room.
+    let (tx, mut rx) = mpsc::channel::<u32>(1);
+    let mut task = mock_task(chef(tx, 5));
+    if task.poll().is_ready() {
+        fail("the chef finished although the belt holds one dish and four more were to come.");
+    }
+    expect_eq!(
+        rx.try_recv().ok(),
+        Some(1),
+        "the chef puts dish 1 on the belt first"
+    );
+    drop(rx);
+    for _ in 0..3 {
+        if task.poll().is_ready() {
+            return;
+        }
+    }
+    fail(
+        "the waiter left (its receiver was dropped) while the chef waited for room, and the \
+         chef did not stop: when `send` returns `Err`, nobody will ever take a dish, so stop \
+         cooking.",
     );
 }
 

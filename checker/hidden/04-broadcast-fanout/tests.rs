@@ -16,6 +16,7 @@ harness::tests! {
     1 => station_hears_every_order_in_order,
     1 => station_waits_until_every_chef_has_left,
     1 => station_hears_calls_left_on_a_closed_pass,
+    1 => station_ends_when_the_pass_closes_while_it_waits,
     2 => call_out_reaches_every_station,
     2 => call_out_with_nobody_listening,
     2 => call_out_timeline,
@@ -165,6 +166,39 @@ async fn station_hears_calls_left_on_a_closed_pass() {
         orders(1..=4),
         "the chef called orders 1..=4 and then left: a closed pass still delivers the calls \
          waiting on it, and `recv()` says `Closed` only after the last one"
+    );
+}
+
+async fn station_ends_when_the_pass_closes_while_it_waits() {
+    let (chef, calls) = broadcast::channel(4);
+    let mut task = mock_task(station(calls));
+    let _ = chef.send(order(1));
+    if task.poll().is_ready() {
+        fail("the station returned while the chef could still call: keep listening.");
+    }
+    // The station has heard order 1 and waits in `recv()` for the next
+    // call; the chef leaves instead of calling.
+    drop(chef);
+    if !task.is_woken() {
+        fail(
+            "the chef left while the station waited for the next call, and the station was not \
+             woken: is it waiting in `calls.recv().await`?",
+        );
+    }
+    for _ in 0..3 {
+        if let Poll::Ready(heard) = task.poll() {
+            expect_eq!(
+                heard,
+                orders(1..=1),
+                "the pass closed while the station waited: it returns the one order it heard"
+            );
+            return;
+        }
+    }
+    fail(
+        "the chef left while the station waited in `recv()`, and the station did not end its \
+         shift: `recv()` now returns `Err(RecvError::Closed)` every time, and nothing can ever \
+         come again. `Closed` must end the loop (only `Lagged` means \"keep listening\").",
     );
 }
 
@@ -429,8 +463,9 @@ fn expect_shift(actual: &Shift, heard: &[u32], missed: u64, situation: &str) {
 }
 
 async fn slow_station_counts_the_calls_it_missed() {
-    // A pass of 2: the chef calls 5 orders before the station listens, so
-    // orders 1, 2 and 3 are gone for it.
+    // A pass of 2: the station's receiver exists from the start, but the
+    // chef calls 5 orders before the station reads any, so orders 1, 2 and
+    // 3 are overwritten before it gets to them.
     let (chef, calls) = broadcast::channel(2);
     for n in 1..=5 {
         let _ = chef.send(order(n));
@@ -441,8 +476,8 @@ async fn slow_station_counts_the_calls_it_missed() {
         &shift,
         &[4, 5],
         3,
-        "on a pass holding 2 calls, orders 1..=5 were called before the station listened \
-         (it should report heard [4, 5], missed 3)",
+        "on a pass holding 2 calls, orders 1..=5 were called before the station read any of \
+         them (it was subscribed, just busy): it should report heard [4, 5], missed 3",
     );
 }
 
