@@ -110,8 +110,10 @@ pub async fn cook_when_space(
     mut cook: impl FnMut(u32) -> String,
 ) {
     for n in 1..=dishes {
-        // A permit is a reserved slot: holding one guarantees the send
-        // below succeeds, so nothing cooked is ever thrown away.
+        // A permit is a reserved slot: nothing is cooked until there is
+        // room, and `permit.send` neither waits nor meets a full belt. (It
+        // cannot report a runner who left after `reserve`: that dish is
+        // dropped silently.)
         let Ok(permit) = belt.reserve().await else {
             return;
         };

@@ -115,7 +115,8 @@ pub async fn slow_station(mut calls: broadcast::Receiver<Order>, prep: Duration)
                 tokio::time::sleep(prep).await;
             }
             // The receiver is still subscribed; its next `recv` returns the
-            // oldest call still on the pass.
+            // oldest call still on the pass (or another `Lagged`, if the
+            // chef overwrote that one too meanwhile).
             Err(RecvError::Lagged(skipped)) => shift.missed += skipped,
             Err(RecvError::Closed) => return shift,
         }
