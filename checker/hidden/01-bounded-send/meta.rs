@@ -14,8 +14,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "receive until the belt closes",
             points: 1,
             hints: &[
-                "`recv().await` gives `Some(dish)` while dishes can still come, and `None` once every `Sender` is gone and the belt is empty.",
-                "Loop with `while let Some(dish) = belt.recv().await { ... }` and push each dish into a `Vec`.",
+                "`recv().await` answers `Some(dish)` while dishes can still come and `None` once the belt is closed and empty. Which loop keeps going exactly while it says `Some`?",
+                "Collect into a `Vec` in the order received; return it when `recv()` says the belt is closed.",
             ],
         },
         Task {
@@ -24,9 +24,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "send and wait when the belt is full",
             points: 2,
             hints: &[
-                "`send(dish).await` waits for a free slot: that wait is the backpressure. Do not work around it.",
-                "`try_send` drops or rejects dishes when the belt is full, and keeping your own queue hides the backpressure: use `belt.send(dish).await` for each dish in order.",
-                "`send` returns `Err` when the waiter is gone: stop then (`if belt.send(dish).await.is_err() { return; }`).",
+                "The await in `send(..).await` is the backpressure: it is where the chef waits for a free slot. Do not work around it.",
+                "`try_send` turns dishes away when the belt is full, and a queue of your own hides the backpressure: one awaited `send` per dish, in order.",
+                "`send` returns `Err` once the waiter is gone. What should a chef do when nobody will ever take a dish? (Not `unwrap()`.)",
             ],
         },
         Task {
@@ -35,9 +35,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "producer and consumer run together",
             points: 2,
             hints: &[
-                "Create the belt with `mpsc::channel(belt_size)`; the chef and the waiter must run concurrently, or a chef with more dishes than the belt holds waits forever.",
-                "Spawn both with `tokio::spawn` (or run them with `tokio::join!`), then await the waiter's result.",
-                "The waiter only stops when every `Sender` is gone: move `tx` into the chef instead of keeping a copy in `run_kitchen`.",
+                "The chef and the waiter must run at the same time: a chef with more dishes than the belt holds, awaited before the waiter starts, waits for ever.",
+                "`tokio::spawn` or `tokio::join!` run two futures concurrently; you need the waiter's result at the end.",
+                "The waiter stops only when every `Sender` is gone. Does `run_kitchen` still hold one while it waits for the waiter?",
             ],
         },
         Task {
@@ -46,8 +46,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "receiver gone: get the dish back",
             points: 2,
             hints: &[
-                "When the receiver is gone, `send` fails with `SendError(dish)`: the error hands the dish back.",
-                "On the first failed send, return `Err(Unserved { dishes })` with the failed dish (`err.0`) followed by every dish you have not tried yet.",
+                "When the receiver is gone, the failed `send` hands the dish back inside `SendError` (its field `.0`).",
+                "`Unserved::dishes` starts with the dish whose `send` failed, followed by every dish not tried yet, in order.",
             ],
         },
         Task {
@@ -56,8 +56,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "try_send: full or closed",
             points: 1,
             hints: &[
-                "`try_send` never waits: it succeeds, or says why not.",
-                "Match on `TrySendError::Full(dish)` and `TrySendError::Closed(dish)` (from `tokio::sync::mpsc::error`).",
+                "`try_send` never waits: it succeeds, or tells you why not, and hands the dish back either way.",
+                "`TrySendError` (in `tokio::sync::mpsc::error`) has one variant per `Offer` case that is not `Accepted`.",
             ],
         },
         Task {
@@ -66,9 +66,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "reserve a slot before producing",
             points: 2,
             hints: &[
-                "Cooking before `send` means a dish can be ready while the belt is full. Claim the slot first.",
-                "`belt.reserve().await` waits for a free slot and gives a `Permit`; then `permit.send(cook(n))` cannot fail.",
-                "If `reserve()` returns `Err`, the waiter is gone: stop without cooking.",
+                "Cooking first and sending second means a dish can be ready while the belt is full. Claim the slot before you cook.",
+                "`Sender::reserve()` waits for a free slot and gives a `Permit`; the permit's own `send` puts the value in that slot.",
+                "`reserve()` returns `Err` once the waiter is gone: stop without cooking another dish.",
             ],
         },
     ],

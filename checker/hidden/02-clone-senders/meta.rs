@@ -14,8 +14,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "tag each plate with its station",
             points: 1,
             hints: &[
-                "For each number in `1..=ticket.plates`: cook first (`tokio::time::sleep(ticket.cook).await`), then put `Plate { station: id, number }` on the pass.",
-                "`pass.send(plate).await` returns `Err` once the window is closed: stop then (`if pass.send(..).await.is_err() { return; }`), or the station keeps cooking for nobody.",
+                "Cook first (`tokio::time::sleep` for `ticket.cook`), then put the plate on the pass, tagged with this station's `id`, numbered from 1.",
+                "`send` returns `Err` once the window is closed. A station that carries on cooks its whole ticket for nobody: stop at the first `Err`.",
             ],
         },
         Task {
@@ -24,8 +24,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "untangle plates by station tag",
             points: 2,
             hints: &[
-                "Plates of different stations interleave in whatever order they were ready: the position of a plate on the pass says nothing about who cooked it. Its `station` tag does.",
-                "Start with `vec![Vec::new(); stations]`, then `while let Some(plate) = window.recv().await { by_station[plate.station].push(plate.number); }`.",
+                "Plates of different stations interleave in whatever order they were ready: a plate's position says nothing about who cooked it; its `station` tag does.",
+                "Start with one empty list per station and append each plate's `number` to its station's list as it arrives, until `recv()` says the pass is closed.",
             ],
         },
         Task {
@@ -34,8 +34,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "clone per station, drop the original",
             points: 3,
             hints: &[
-                "Each station needs its own `Sender`: `tokio::spawn(station(id, ticket, pass.clone()))` for every ticket, so they all cook at the same time, then collect with `sort_by_station(window, tickets.len())`.",
-                "The window closes only when EVERY `Sender` is gone, and the original `pass` is one of them: it never goes home by itself. `drop(pass)` before you start collecting (or move it into the last station).",
+                "Every station needs its own `Sender`: a clone per station, moved into a task of its own, so they all cook at the same time. Then reuse task 2 to collect.",
+                "The window closes only when EVERY `Sender` is gone, and the `pass` you were given is one of them. Where does it go before you start collecting?",
                 "Do not await the stations before collecting: a station waits when the pass is full, and only the window empties it.",
             ],
         },
@@ -45,8 +45,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "stop when the window closes",
             points: 2,
             hints: &[
-                "A failed `send` tells the station too late: it has already cooked that plate for nobody. `pass.closed().await` completes the moment the window goes away.",
-                "Cook inside `tokio::select! { biased; _ = pass.closed() => return served, _ = sleep(ticket.cook) => {} }`, then send; on a failed send return `served` too.",
+                "A failed `send` tells the station too late: it has already cooked that plate for nobody. `Sender::closed()` completes the moment the window goes away.",
+                "Race the cooking against `closed()` with `tokio::select!`; `biased;` makes it check the branches in the order written. Count the plates that made it onto the pass.",
             ],
         },
         Task {
@@ -55,8 +55,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "WeakSender: help without holding",
             points: 2,
             hints: &[
-                "A `WeakSender` does not keep the pass open; `upgrade()` gives a real `Sender` only while some other `Sender` is still alive, and `None` once every station went home.",
-                "In a loop: `sleep(every).await`, then `let Some(tx) = pass.upgrade() else { return baskets };`, send one basket with `tx`, and let `tx` drop before the next sleep.",
+                "A `WeakSender` does not keep the pass open; `upgrade()` gives a real `Sender` only while some other `Sender` is alive, and `None` once every station went home.",
+                "Sleep `every` first, then upgrade, send one basket, and let the upgraded `Sender` go before the next sleep.",
                 "Upgrading once before the loop (or before the sleep) holds a strong `Sender` while waiting: the window then cannot close when the stations go home.",
             ],
         },

@@ -15,7 +15,7 @@ pub static EXERCISE: Exercise = Exercise {
             points: 1,
             hints: &[
                 "`recv().await` gives `Ok(order)` for each call, and `Err(RecvError::Closed)` once every `Sender` is gone and no call is left for this station.",
-                "Loop on `calls.recv().await` and `match` the result: push on `Ok(order)`, return the list on `Err(RecvError::Closed)` (`tokio::sync::broadcast::error::RecvError`).",
+                "Loop and `match` on the result (`tokio::sync::broadcast::error::RecvError`): keep each order; only `Closed` ends the shift, whether it comes at once or while the station waits.",
             ],
         },
         Task {
@@ -25,7 +25,7 @@ pub static EXERCISE: Exercise = Exercise {
             points: 1,
             hints: &[
                 "`send` does not wait and returns `Ok(number of receivers)`. With no receiver at all it returns `Err(SendError(order))`.",
-                "No station listening is a normal moment in a kitchen, not a bug: do not `unwrap()`. `pass.send(order).unwrap_or(0)` says it in one line.",
+                "No station listening is a normal moment in a kitchen, not a bug: turn that `Err` into the 0 the contract asks for instead of `unwrap()`ing it.",
             ],
         },
         Task {
@@ -35,8 +35,8 @@ pub static EXERCISE: Exercise = Exercise {
             points: 2,
             hints: &[
                 "A receiver hears only what is sent after it was created. A station that subscribes inside its spawned task subscribes when that task first runs, after the chef has already called.",
-                "Create the pass with `broadcast::channel(orders.len().max(1))`, then `tokio::spawn(station(pass.subscribe()))` once per station, keeping the `JoinHandle`s, all before the first `call_out`.",
-                "After the last call, `drop(pass)`: once no `Sender` is left, each station hears the calls still waiting for it, then `Closed`. Only then await each handle, in order.",
+                "Size the pass from the contract, then subscribe and spawn every station (keeping the `JoinHandle`s) before the first `call_out`.",
+                "After the last call, get rid of the `Sender`: only then can each station hear `Closed`. Await the handles last, in station order.",
             ],
         },
         Task {
@@ -45,9 +45,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "lagged is not the end",
             points: 3,
             hints: &[
-                "`recv()` has two errors. `Lagged(n)` means n calls were lost for this station; it is still subscribed and the next `recv()` returns the oldest call left. Only `Closed` ends the shift.",
-                "`while let Ok(order) = calls.recv().await` stops at the first lag: write a `loop` with a `match` on all three cases.",
-                "`Ok(order)`: push it, then `tokio::time::sleep(prep).await`. `Err(RecvError::Lagged(n))`: `shift.missed += n` and listen again at once. `Err(RecvError::Closed)`: return the shift.",
+                "`recv()` has two errors. `Lagged(n)` means n calls were lost for this station; it is still subscribed. Only `Closed` ends the shift.",
+                "`while let Ok(..)` stops at the first lag: handle all three cases of the result.",
+                "After hearing an order, prep (sleep `prep`) before listening again; a lag costs no prep, only `missed += n`.",
             ],
         },
     ],
