@@ -21,6 +21,7 @@ pub mod grade;
 pub mod isolation;
 pub mod json;
 pub mod learn;
+pub mod mismatch;
 pub mod model;
 pub mod protocol;
 pub mod report;
