@@ -6,11 +6,11 @@ pub static EXERCISE: Exercise = Exercise {
     dir: "01-bounded-send",
     lib: "bounded_send",
     title: "bounded send (backpressure)",
-    compare: "Look at where the chef waits: the reference awaits `send` (or `reserve`) once per dish and never loops on `try_send`. `run_kitchen` moves `tx` into the chef, so the waiter's loop ends when the chef is done; `chef_reporting` takes the dish back out of `SendError`; `cook_when_space` holds a permit before it cooks.",
+    compare: "Look at where the chef waits: the reference awaits `send` (or `reserve`) once per dish and never loops on `try_send`. `run_kitchen` moves `tx` into the chef, so the runner's loop ends when the chef is done; `chef_reporting` takes the dish back out of `SendError`; `cook_when_space` holds a permit before it cooks.",
     tasks: &[
         Task {
             number: 1,
-            item: "waiter",
+            item: "runner",
             title: "receive until the belt closes",
             points: 1,
             hints: &[
@@ -26,7 +26,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "The await in `send(..).await` is the backpressure: it is where the chef waits for a free slot. Do not work around it.",
                 "`try_send` turns dishes away when the belt is full, and a queue of your own hides the backpressure: one awaited `send` per dish, in order.",
-                "`send` returns `Err` once the waiter is gone. What should a chef do when nobody will ever take a dish? (Not `unwrap()`.)",
+                "`send` returns `Err` once the runner is gone. What should a chef do when nobody will ever take a dish? (Not `unwrap()`.)",
             ],
         },
         Task {
@@ -35,9 +35,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "producer and consumer run together",
             points: 2,
             hints: &[
-                "The chef and the waiter must run at the same time: a chef with more dishes than the belt holds, awaited before the waiter starts, waits for ever.",
-                "`tokio::spawn` or `tokio::join!` run two futures concurrently; you need the waiter's result at the end.",
-                "The waiter stops only when every `Sender` is gone. Does `run_kitchen` still hold one while it waits for the waiter?",
+                "The chef and the runner must run at the same time: a chef with more dishes than the belt holds, awaited before the runner starts, waits for ever.",
+                "`tokio::spawn` or `tokio::join!` run two futures concurrently; you need the runner's result at the end.",
+                "The runner stops only when every `Sender` is gone. Does `run_kitchen` still hold one while it waits for the runner?",
             ],
         },
         Task {
@@ -68,7 +68,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "Cooking first and sending second means a dish can be ready while the belt is full. Claim the slot before you cook.",
                 "`Sender::reserve()` waits for a free slot and gives a `Permit`; the permit's own `send` puts the value in that slot.",
-                "`reserve()` returns `Err` once the waiter is gone: stop without cooking another dish.",
+                "`reserve()` returns `Err` once the runner is gone: stop without cooking another dish.",
             ],
         },
     ],
