@@ -11,7 +11,7 @@ pub static EXERCISE: Exercise = Exercise {
         Task {
             number: 1,
             item: "station",
-            title: "listen until the pass closes",
+            title: "listen until the intercom closes",
             points: 1,
             hints: &[
                 "`recv().await` gives `Ok(order)` for each call, and `Err(RecvError::Closed)` once every `Sender` is gone and no call is left for this station.",
@@ -35,7 +35,7 @@ pub static EXERCISE: Exercise = Exercise {
             points: 2,
             hints: &[
                 "A receiver hears only what is sent after it was created. A station that subscribes inside its spawned task subscribes when that task first runs, after the chef has already called.",
-                "Size the pass from the contract, then subscribe and spawn every station (keeping the `JoinHandle`s) before the first `call_out`.",
+                "Size the intercom from the contract, then subscribe and spawn every station (keeping the `JoinHandle`s) before the first `call_out`.",
                 "After the last call, get rid of the `Sender`: only then can each station hear `Closed`. Await the handles last, in station order.",
             ],
         },
