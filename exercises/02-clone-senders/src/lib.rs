@@ -40,9 +40,9 @@ pub async fn cook(id: usize, ticket: Ticket, belt: mpsc::Sender<Plate>) {
     todo!()
 }
 
-/// Task 2 — the runner sorts plates by cook.
+/// Task 2 — the runner sorts the plates by cook.
 ///
-/// Takes plates off the runner until it closes (every `Sender` of the belt
+/// Takes plates off the belt until it closes (every `Sender` of the belt
 /// is gone and no plate is left) and returns them sorted by cook: entry
 /// `i` lists the `number`s of cook `i`'s plates, in the order they
 /// arrived. The result has exactly `cooks` entries (an empty one for a
@@ -70,7 +70,7 @@ pub async fn run_service(
 ///
 /// Like [`cook`], but it also notices while cooking: the moment the
 /// runner leaves, it abandons the plate in progress and goes home, and it
-/// never starts cooking for a runner that is already closed. Returns how
+/// never starts cooking for a runner who has already left. Returns how
 /// many plates it put on the belt.
 pub async fn careful_cook(id: usize, ticket: Ticket, belt: mpsc::Sender<Plate>) -> u32 {
     todo!()
