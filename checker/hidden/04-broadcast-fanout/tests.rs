@@ -371,7 +371,7 @@ fn diagnose_station(i: usize, heard: &[Order], called: &[Order]) -> String {
             + "it missed the first calls. Either it subscribed after the chef had started \
                calling (call `intercom.subscribe()` for every station before the first \
                `call_out`), or the intercom was too small and the station fell behind: the chef \
-               never waits, so a intercom must hold every order, \
+               never waits, so an intercom must hold every order, \
                `broadcast::channel(orders.len().max(1))`."
     } else if heard_n.len() < called_n.len() {
         prefix
@@ -463,7 +463,7 @@ fn expect_shift(actual: &Shift, heard: &[u32], missed: u64, situation: &str) {
 }
 
 async fn slow_station_counts_the_calls_it_missed() {
-    // A intercom of 2: the station's receiver exists from the start, but the
+    // An intercom of 2: the station's receiver exists from the start, but the
     // chef calls 5 orders before the station reads any, so orders 1, 2 and
     // 3 are overwritten before it gets to them.
     let (chef, calls) = broadcast::channel(2);
@@ -476,7 +476,7 @@ async fn slow_station_counts_the_calls_it_missed() {
         &shift,
         &[4, 5],
         3,
-        "on a intercom holding 2 calls, orders 1..=5 were called before the station read any of \
+        "on an intercom holding 2 calls, orders 1..=5 were called before the station read any of \
          them (it was subscribed, just busy): it should report heard [4, 5], missed 3",
     );
 }
@@ -485,7 +485,7 @@ async fn slow_station_keeps_listening_after_a_lag() {
     let (chef, calls) = broadcast::channel(4);
     explain_open_intercom(&chef, "the slow station");
     let station = tokio::spawn(slow_station(calls, Duration::from_millis(5)));
-    // Rush one: 7 calls at once on a intercom of 4 (orders 1..=3 are lost).
+    // Rush one: 7 calls at once on an intercom of 4 (orders 1..=3 are lost).
     for n in 1..=7 {
         let _ = chef.send(order(n));
     }
@@ -505,7 +505,7 @@ async fn slow_station_keeps_listening_after_a_lag() {
         &shift,
         &[4, 5, 6, 7, 10, 11, 12, 13, 14],
         5,
-        "two rushes on a intercom of 4: 7 calls, then 6 calls, then order 14 \
+        "two rushes on an intercom of 4: 7 calls, then 6 calls, then order 14 \
          (it should report heard [4, 5, 6, 7, 10, 11, 12, 13, 14], missed 3 + 2)",
     );
 }
@@ -567,7 +567,7 @@ async fn slow_station_rush_timeline() {
         &shift,
         &[1, 2, 3, 6, 8, 9, 10, 11, 12],
         3,
-        "a call every 10 ms, 27 ms of prep per order, a intercom of 4",
+        "a call every 10 ms, 27 ms of prep per order, an intercom of 4",
     );
     snapshot(
         "slow_station_rush_timeline",

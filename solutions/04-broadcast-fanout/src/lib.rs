@@ -1,6 +1,6 @@
 //! Exercise 04 — broadcast fan-out (reference solution).
 //!
-//! A kitchen: the head chef calls out each order at the intercom, and every
+//! A kitchen: the head chef calls out each order over the intercom, and every
 //! station (grill, fryer, pastry...) hears every call. The intercom is a
 //! `tokio::sync::broadcast` channel: one value sent, one copy per
 //! subscribed receiver. Nobody waits for a slow station; a station that
@@ -21,7 +21,7 @@ pub struct Order {
 
 /// Task 1 — a station.
 ///
-/// Listens at the intercom and returns every order it heard, in the order they
+/// Listens to the intercom and returns every order it heard, in the order they
 /// were called. Returns only when the intercom is closed: every `Sender` is
 /// gone and the station has heard every call still waiting for it.
 ///
@@ -35,7 +35,7 @@ pub async fn station(mut calls: broadcast::Receiver<Order>) -> Vec<Order> {
             // `Closed` comes only after the last sender is gone *and* every
             // retained call was received: nothing is left to hear.
             Err(RecvError::Closed) => return heard,
-            // Cannot happen with a intercom this big, but a lag is never the
+            // Cannot happen with an intercom this big, but a lag is never the
             // end of the stream: keep listening.
             Err(RecvError::Lagged(_)) => continue,
         }
@@ -44,7 +44,7 @@ pub async fn station(mut calls: broadcast::Receiver<Order>) -> Vec<Order> {
 
 /// Task 2 — the chef calls out one order.
 ///
-/// Sends `order` to every station listening at the intercom and returns how
+/// Sends `order` to every station listening to the intercom and returns how
 /// many stations were listening when it was called. If no station is
 /// listening, the call goes unheard: return 0. Never panics.
 pub fn call_out(intercom: &broadcast::Sender<Order>, order: Order) -> usize {
@@ -55,7 +55,7 @@ pub fn call_out(intercom: &broadcast::Sender<Order>, order: Order) -> usize {
 
 /// Task 3 — a service with `stations` stations.
 ///
-/// Opens a intercom with room for every order: capacity `orders.len()`, or 1
+/// Opens an intercom with room for every order: capacity `orders.len()`, or 1
 /// when there are no orders (a capacity of 0 panics). Subscribes
 /// `stations` stations, each running [`station`], **before** the first
 /// call; calls out every order in `orders`, in order, with [`call_out`];
