@@ -1,4 +1,38 @@
 //! Exercise 01's tasks, points and hints.
+//!
+//! Contract → tests (every sentence of each doc comment in `src/lib.rs`;
+//! keep this map in step when a contract or a test changes):
+//!
+//! * `runner`: takes dishes until the belt is closed and empty →
+//!   `runner_waits_while_a_sender_is_alive` (not before the last `Sender`
+//!   goes; woken by a dish; returns once closed); returns them in the order
+//!   taken → `runner_takes_every_dish_in_order`.
+//! * `chef`: dishes `1..=dishes` in order → `chef_puts_every_dish_on_the_belt_in_order`;
+//!   waits for a free slot when full → `chef_waits_while_the_belt_is_full`
+//!   (poll level: pending, not self-woken, woken by a free slot),
+//!   `chef_backpressure_timeline`; returns when every dish is on the belt →
+//!   `chef_puts_every_dish_on_the_belt_in_order` (stall explained if not),
+//!   `chef_waits_while_the_belt_is_full`; stops early if the belt is closed →
+//!   `chef_stops_when_the_runner_left` (closed before the first dish, and
+//!   while waiting for room).
+//! * `run_kitchen`: chef and runner at the same time, returns what was
+//!   served → `kitchen_serves_every_dish` (12 dishes, belt of 3: a
+//!   sequential kitchen deadlocks), `kitchen_with_a_belt_of_one`,
+//!   `kitchen_with_no_dishes`. Not observable from outside: that the belt's
+//!   capacity is exactly `belt_size` (the tests only rely on it not being
+//!   larger than the number of dishes).
+//! * `chef_reporting`: `Err(Unserved)` with the failed dish then every
+//!   untried one → `chef_reporting_lists_unserved_dishes`,
+//!   `chef_reporting_when_runner_left_before_the_first_dish`; `Ok(())` when
+//!   all were sent → `chef_reporting_ok_when_all_delivered`.
+//! * `offer`: `Accepted` / `Full(dish)` / `Closed(dish)` →
+//!   `offer_accepts_while_there_is_room`, `offer_hands_back_a_dish_when_full`,
+//!   `offer_hands_back_a_dish_when_closed`; never waits → the signature
+//!   (not `async`).
+//! * `cook_when_space`: slot claimed before `cook(n)`, no cooking while
+//!   full, `n` in `1..=dishes` → `cook_when_space_claims_the_slot_before_cooking`;
+//!   stops without cooking more once closed →
+//!   `cook_when_space_stops_when_the_runner_left`.
 
 use crate::course::{Exercise, Task};
 

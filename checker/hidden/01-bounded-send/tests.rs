@@ -12,23 +12,23 @@ use std::rc::Rc;
 use std::task::Poll;
 
 harness::tests! {
-    1 => waiter_takes_every_dish_in_order,
-    1 => waiter_waits_while_a_sender_is_alive,
+    1 => runner_takes_every_dish_in_order,
+    1 => runner_waits_while_a_sender_is_alive,
     2 => chef_puts_every_dish_on_the_belt_in_order,
     2 => chef_waits_while_the_belt_is_full,
     2 => chef_backpressure_timeline,
-    2 => chef_stops_when_the_waiter_left,
+    2 => chef_stops_when_the_runner_left,
     3 => kitchen_serves_every_dish,
     3 => kitchen_with_a_belt_of_one,
     3 => kitchen_with_no_dishes,
     4 => chef_reporting_lists_unserved_dishes,
-    4 => chef_reporting_when_waiter_left_before_the_first_dish,
+    4 => chef_reporting_when_runner_left_before_the_first_dish,
     4 => chef_reporting_ok_when_all_delivered,
     5 => offer_accepts_while_there_is_room,
     5 => offer_hands_back_a_dish_when_full,
     5 => offer_hands_back_a_dish_when_closed,
     6 => cook_when_space_claims_the_slot_before_cooking,
-    6 => cook_when_space_stops_when_the_waiter_left,
+    6 => cook_when_space_stops_when_the_runner_left,
 }
 
 /// Explains a stall in terms of the belt's senders, if they are the cause.
@@ -47,7 +47,7 @@ fn explain_open_belt<T: 'static>(belt: &mpsc::Sender<T>, who: &'static str) {
 
 // ---- task 1: the runner ------------------------------------------------
 
-async fn waiter_takes_every_dish_in_order() {
+async fn runner_takes_every_dish_in_order() {
     let (tx, rx) = mpsc::channel(3);
     // A test chef that is slow at first, then fast, so that the belt is
     // sometimes empty and sometimes full while the runner works.
@@ -67,7 +67,7 @@ async fn waiter_takes_every_dish_in_order() {
     );
 }
 
-async fn waiter_waits_while_a_sender_is_alive() {
+async fn runner_waits_while_a_sender_is_alive() {
     let (tx, rx) = mpsc::channel(4);
     tx.try_send(1).unwrap();
     let mut task = mock_task(runner(rx));
@@ -200,7 +200,7 @@ async fn chef_backpressure_timeline() {
     );
 }
 
-async fn chef_stops_when_the_waiter_left() {
+async fn chef_stops_when_the_runner_left() {
     // The runner has already left: the chef must notice at its first dish.
     let (tx, rx) = mpsc::channel::<u32>(2);
     drop(rx);
@@ -314,7 +314,7 @@ async fn chef_reporting_lists_unserved_dishes() {
     }
 }
 
-async fn chef_reporting_when_waiter_left_before_the_first_dish() {
+async fn chef_reporting_when_runner_left_before_the_first_dish() {
     let (tx, rx) = mpsc::channel::<u32>(2);
     drop(rx);
     let result = chef_reporting(tx, 3).await;
@@ -443,7 +443,7 @@ async fn cook_when_space_claims_the_slot_before_cooking() {
     }
 }
 
-async fn cook_when_space_stops_when_the_waiter_left() {
+async fn cook_when_space_stops_when_the_runner_left() {
     let cooked = Rc::new(RefCell::new(Vec::new()));
     let record = cooked.clone();
     let (tx, rx) = mpsc::channel::<String>(2);

@@ -1,4 +1,33 @@
 //! Exercise 02's tasks, points and hints.
+//!
+//! Contract → tests (every sentence of each doc comment in `src/lib.rs`;
+//! keep this map in step when a contract or a test changes):
+//!
+//! * `cook`: plates numbered from 1, tagged `cook: id`, in order, each after
+//!   `cook_time`, returns right after the last → `cook_tags_every_plate_in_order`
+//!   (exact times), `cooks_interleave_by_cook_time`; stops at once when a
+//!   `send` fails → `cook_stops_when_the_runner_left`.
+//! * `sort_by_cook`: until the belt closes → `sort_waits_for_every_sender`;
+//!   entry `i` = cook `i`'s numbers in arrival order, exactly `cooks`
+//!   entries, empty for a silent cook → `sort_untangles_interleaved_plates`.
+//! * `run_service`: one cook per ticket with its own clone, all at the same
+//!   time → `service_cooks_at_the_same_time` (finishing time);
+//!   collects while they cook → `service_with_a_belt_of_one`; returns once
+//!   every cook finished, sorted as `sort_by_cook` → all three, and
+//!   `service_with_no_tickets`.
+//! * `careful_cook`: like `cook` while the runner stays →
+//!   `careful_cook_serves_a_full_ticket`; abandons the plate in progress the
+//!   moment the runner leaves → `careful_cook_stops_mid_plate`,
+//!   `careful_cooks_go_home_with_the_runner`; never starts for a runner who
+//!   already left → `careful_cook_never_cooks_for_a_closed_runner`; returns
+//!   how many plates it put on the belt → all four.
+//! * `baker`: every `every`, first after one `every`, basket `n` as
+//!   `Plate { cook: id, number: n }` while a `Sender` lives →
+//!   `baker_helps_while_cooks_cook`; goes home when none is left →
+//!   `baker_goes_home_when_the_kitchen_is_closed`, `baker_helps_while_cooks_cook`;
+//!   goes home when a `send` fails → `baker_goes_home_when_the_runner_left`;
+//!   returns the count → all three; holds no `Sender` between baskets →
+//!   `baker_helps_while_cooks_cook` (the belt closes at t=430ms).
 
 use crate::course::{Exercise, Task};
 

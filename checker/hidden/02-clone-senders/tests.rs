@@ -21,7 +21,7 @@ harness::tests! {
     2 => sort_untangles_interleaved_plates,
     2 => sort_waits_for_every_sender,
     3 => service_cooks_at_the_same_time,
-    3 => service_with_a_pass_of_one,
+    3 => service_with_a_belt_of_one,
     3 => service_with_no_tickets,
     4 => careful_cook_never_cooks_for_a_closed_runner,
     4 => careful_cook_stops_mid_plate,
@@ -290,7 +290,7 @@ async fn service_cooks_at_the_same_time() {
     );
 }
 
-async fn service_with_a_pass_of_one() {
+async fn service_with_a_belt_of_one() {
     let (tx, rx) = mpsc::channel(1);
     explain_open_belt(&tx, SERVICE_STALL);
     let tickets = [ticket(2, 10), ticket(3, 10), ticket(1, 10), ticket(2, 10)];
@@ -452,7 +452,7 @@ async fn baker_helps_while_cooks_cook() {
         })
     });
     let start = Instant::now();
-    let runner = tokio::spawn(baker(9, tx.downgrade(), ms(100)));
+    let baking = tokio::spawn(baker(9, tx.downgrade(), ms(100)));
     // Two test cooks hold the belt open until t=250ms and t=430ms.
     let late = tx.clone();
     tokio::spawn(async move {
@@ -486,17 +486,17 @@ async fn baker_helps_while_cooks_cook() {
             (300, plate(9, 3)),
             (400, plate(9, 4))
         ],
-        "every 100 ms, while a cook still holds the belt, the runner puts one basket on it, \
+        "every 100 ms, while a cook still holds the belt, the baker puts one basket on it, \
          tagged `cook: 9` and numbered from 1"
     );
     expect_eq!(
         closed_at,
         430,
-        "the last cook went home at t=430ms, so the belt must close then: the runner must \
+        "the last cook went home at t=430ms, so the belt must close then: the baker must \
          not hold a `Sender` while it waits"
     );
-    let baskets = join(runner).await;
-    expect_eq!(baskets, 4, "the runner put 4 baskets on the belt");
+    let baskets = join(baking).await;
+    expect_eq!(baskets, 4, "the baker put 4 baskets on the belt");
 }
 
 async fn baker_goes_home_when_the_kitchen_is_closed() {
@@ -520,16 +520,16 @@ async fn baker_goes_home_when_the_kitchen_is_closed() {
 async fn baker_goes_home_when_the_runner_left() {
     let (tx, mut rx) = mpsc::channel(4);
     let start = Instant::now();
-    let runner = tokio::spawn(baker(4, tx.downgrade(), ms(100)));
+    let baking = tokio::spawn(baker(4, tx.downgrade(), ms(100)));
     expect_eq!(
         rx.recv().await,
         Some(plate(4, 1)),
-        "the runner expected basket 1 from the runner (cook 4)"
+        "the runner expected basket 1 from the baker (`cook: 4`)"
     );
     sleep(ms(50)).await;
     drop(rx);
     // `tx` (a cook still cooking) keeps the kitchen open throughout.
-    match timeout(Duration::from_secs(10), runner).await {
+    match timeout(Duration::from_secs(10), baking).await {
         Ok(Ok(baskets)) => expect_eq!(
             baskets,
             1,

@@ -1,4 +1,38 @@
 //! Exercise 03's tasks, points and hints.
+//!
+//! Contract → tests (every sentence of each doc comment in `src/lib.rs`;
+//! keep this map in step when a contract or a test changes):
+//!
+//! * `Order::Count` answers the count, 0 if never stored, never changes the
+//!   stock; `Order::Store` adds and answers the new count →
+//!   `keeper_answers_orders_in_turn` (task 1).
+//! * `pantry_keeper` (task 1): one order at a time, in arrival order, each
+//!   answered before the next, empty shelves at first →
+//!   `keeper_answers_orders_in_turn`; runs until the hatch is closed, then
+//!   returns every stored item → `keeper_waits_for_orders_and_closes_with_the_hatch`,
+//!   `keeper_answers_orders_in_turn`.
+//! * `pantry_keeper` (task 4): a waiter gone before its answer: the order is
+//!   still carried out, the answer dropped, the next order served, no panic
+//!   or stop → `keeper_serves_the_next_waiter_after_one_left`,
+//!   `keeper_stays_open_after_a_waiter_left`.
+//! * `Pantry::new`, `count`, `store` (task 2): one order per call, the
+//!   keeper's answer returned → `handle_sends_one_order_per_call` (a
+//!   scripted keeper); clones share the keeper, each gets its own answer →
+//!   `each_clone_gets_its_own_answer`.
+//! * `Pantry::open` (task 2): hatch of `hatch_size`, spawns `pantry_keeper`,
+//!   the `JoinHandle` yields the stock once every clone is dropped →
+//!   `open_spawns_the_keeper` (uses the learner's task-1 keeper; the
+//!   hatch's exact capacity is not observable from outside).
+//! * `count`, `store` (task 3): `Err(Closed)`, never a panic, when the order
+//!   cannot be sent → `closed_hatch_is_an_error`; when the slip is dropped
+//!   unanswered → `dropped_slip_is_an_error`,
+//!   `keeper_leaving_with_an_order_in_the_hatch_is_an_error`.
+//! * `count_within` (task 5): `Ok` as soon as the answer arrives →
+//!   `count_within_answers_as_soon_as_it_can`, `deadline_timeline`;
+//!   `Closed` as soon as known → `count_within_reports_a_closed_pantry`;
+//!   `TimedOut` right at the deadline, the reply receiver dropped →
+//!   `count_within_gives_up_at_the_deadline`, `deadline_timeline`; the
+//!   deadline covers waiting for room → `count_within_deadline_covers_a_full_hatch`.
 
 use crate::course::{Exercise, Task};
 

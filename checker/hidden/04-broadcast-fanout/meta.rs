@@ -1,4 +1,30 @@
 //! Exercise 04's tasks, points and hints.
+//!
+//! Contract → tests (every sentence of each doc comment in `src/lib.rs`;
+//! keep this map in step when a contract or a test changes):
+//!
+//! * `station`: every order heard, in call order → `station_hears_every_order_in_order`;
+//!   returns only when closed: not while any chef can call →
+//!   `station_waits_until_every_chef_has_left`; after hearing the calls
+//!   left on a closed intercom → `station_hears_calls_left_on_a_closed_intercom`;
+//!   when the intercom closes while it waits in `recv()` →
+//!   `station_ends_when_the_intercom_closes_while_it_waits`.
+//! * `call_out`: sends to every listener, returns how many listened →
+//!   `call_out_reaches_every_station`, `call_out_timeline`; nobody listening
+//!   returns 0 and never panics → `call_out_with_nobody_listening`.
+//! * `open_kitchen`: capacity `orders.len()` (1 with no orders) →
+//!   `kitchen_with_a_long_service` (a smaller intercom lags),
+//!   `kitchen_with_no_orders` (0 panics); subscribes before the first call →
+//!   `kitchen_every_station_hears_every_order`; calls every order in order
+//!   with `call_out` → same; closes the intercom → all four (a kept `Sender`
+//!   deadlocks); one `Vec` per station → `kitchen_every_station_hears_every_order`;
+//!   no stations, empty result → `kitchen_with_no_stations`.
+//! * `slow_station`: preps each heard order then listens again →
+//!   `slow_station_keeps_up_when_it_can`, `slow_station_rush_timeline`;
+//!   counts missed calls and carries on with the oldest remembered, a missed
+//!   call costing no prep → `slow_station_counts_the_calls_it_missed`,
+//!   `slow_station_keeps_listening_after_a_lag`; ends only when closed →
+//!   all four.
 
 use crate::course::{Exercise, Task};
 

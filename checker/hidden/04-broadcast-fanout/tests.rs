@@ -16,7 +16,7 @@ harness::tests! {
     1 => station_hears_every_order_in_order,
     1 => station_waits_until_every_chef_has_left,
     1 => station_hears_calls_left_on_a_closed_intercom,
-    1 => station_ends_when_the_pass_closes_while_it_waits,
+    1 => station_ends_when_the_intercom_closes_while_it_waits,
     2 => call_out_reaches_every_station,
     2 => call_out_with_nobody_listening,
     2 => call_out_timeline,
@@ -169,7 +169,7 @@ async fn station_hears_calls_left_on_a_closed_intercom() {
     );
 }
 
-async fn station_ends_when_the_pass_closes_while_it_waits() {
+async fn station_ends_when_the_intercom_closes_while_it_waits() {
     let (chef, calls) = broadcast::channel(4);
     let mut task = mock_task(station(calls));
     let _ = chef.send(order(1));

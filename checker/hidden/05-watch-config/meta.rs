@@ -1,4 +1,33 @@
 //! Exercise 05's tasks, points and hints.
+//!
+//! Contract → tests (every sentence of each doc comment in `src/lib.rs`;
+//! keep this map in step when a contract or a test changes):
+//!
+//! * `glance`: a copy of the latest menu, leaving an unseen menu unseen →
+//!   `glance_shows_the_latest_menu_to_every_station`; works after the
+//!   manager left → `glance_after_the_manager_left`; never waits → the
+//!   signature (not `async`).
+//! * `next_menu`: waits for an unseen menu, the creation menu counting as
+//!   seen → `next_menu_waits_for_an_unseen_menu`; marks it seen, the latest
+//!   once after several writes → `next_menu_returns_the_latest_menu_once`;
+//!   each receiver its own marker → `every_station_has_its_own_seen_marker`;
+//!   `None` once the manager is gone, after a last unseen menu →
+//!   `next_menu_after_the_manager_left`.
+//! * `set_price`: changes one price only, notifies, `true` →
+//!   `set_price_changes_one_price_and_notifies`; same price or unknown dish:
+//!   untouched, nobody woken, `false` → `set_price_to_the_same_price_wakes_nobody`,
+//!   `set_price_of_an_unknown_dish_wakes_nobody`; works with no station →
+//!   `set_price_with_no_station_watching`.
+//! * `post_menu`: stored and notified → `post_menu_reaches_the_stations`;
+//!   stored with no station → `post_menu_with_no_station_watching`.
+//! * `run_station`: reloads at once, seen or not →
+//!   `station_reloads_at_once_then_on_each_change`,
+//!   `station_reloads_a_menu_posted_before_it_started_once`; then once per
+//!   change with the latest, coalescing → same, `three_stations_share_one_board`,
+//!   `station_timeline`; stops when the manager is gone, after an unseen
+//!   menu → `station_stops_when_the_manager_leaves`,
+//!   `station_stops_at_once_when_nothing_is_new`; returns the reload count →
+//!   all; `Send` → the signature (checked by the compiler).
 
 use crate::course::{Exercise, Task};
 
