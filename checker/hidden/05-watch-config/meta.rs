@@ -11,6 +11,9 @@
 //!   seen → `next_menu_waits_for_an_unseen_menu`; marks it seen, the latest
 //!   once after several writes → `next_menu_returns_the_latest_menu_once`;
 //!   each receiver its own marker → `every_station_has_its_own_seen_marker`;
+//!   a clone has seen what its original had, a receiver subscribed later
+//!   has seen the menu then on the board →
+//!   `a_cloned_receiver_has_seen_what_its_original_had`;
 //!   `None` once the manager is gone, after a last unseen menu →
 //!   `next_menu_after_the_manager_left`.
 //! * `set_price`: changes one price only, notifies, `true` →
