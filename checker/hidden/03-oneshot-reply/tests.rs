@@ -338,40 +338,38 @@ async fn each_clone_gets_its_own_answer() {
 }
 
 async fn open_spawns_the_keeper() {
+    // What `open` itself does: a hatch, a keeper task on its far end, and a
+    // handle holding the only `Sender`. The exact answers are the keeper's
+    // business (task 1), so only their arrival is checked here.
     let (pantry, keeper) = Pantry::open(2);
     let other = pantry.clone();
     let (eggs, flour) = tokio::join!(pantry.store("eggs", 6), other.store("flour", 2));
-    expect_eq!(
-        (eggs, flour),
-        (Ok(6), Ok(2)),
-        "two clones stored 6 eggs and 2 flour in a freshly opened pantry"
-    );
-    expect_eq!(other.store("eggs", 4).await, Ok(10), "6 eggs + 4 more");
-    expect_eq!(
-        pantry.count("eggs").await,
-        Ok(10),
-        "both clones reach the same keeper"
-    );
-    expect_eq!(
-        pantry.count("saffron").await,
-        Ok(0),
-        "saffron was never stored"
-    );
+    if eggs.is_err() || flour.is_err() {
+        fail(format!(
+            "two clones of a freshly opened pantry stored eggs and flour, and got {eggs:?} and \
+             {flour:?}: `open` must spawn the keeper on the receiving end of the hatch it \
+             creates, so that every order gets an answer."
+        ));
+    }
     drop(pantry);
     drop(other);
     match timeout(Duration::from_secs(60), keeper).await {
         Err(_) => fail(
             "every `Pantry` was dropped, yet the keeper's task had not ended a minute later: \
-             does `open` keep a copy of the hatch's `Sender` somewhere, or does the keeper go \
-             on waiting after `recv()` returned `None`? The hatch closes only when every \
-             `Sender` is gone, and then the keeper must return its stock.",
+             does `open` keep a copy of the hatch's `Sender` somewhere? The hatch closes only \
+             when every `Sender` is gone, and then the keeper returns its stock.",
         ),
         Ok(Err(e)) => fail(format!("the keeper's task did not finish normally: {e}")),
-        Ok(Ok(stock)) => expect_eq!(
-            sorted(stock),
-            shelves(&[("eggs", 10), ("flour", 2)]),
-            "the keeper's `JoinHandle` yields the final stock once every handle is dropped"
-        ),
+        Ok(Ok(stock)) => {
+            let mut items: Vec<String> = stock.into_keys().collect();
+            items.sort();
+            expect_eq!(
+                items,
+                vec!["eggs".to_string(), "flour".to_string()],
+                "the `JoinHandle` of `open` yields the stock of the one keeper both clones \
+                 talked to, once every clone is dropped"
+            );
+        }
     }
 }
 
