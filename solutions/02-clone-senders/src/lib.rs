@@ -39,14 +39,7 @@ pub async fn cook(id: usize, ticket: Ticket, belt: mpsc::Sender<Plate>) {
         sleep(ticket.cook_time).await;
         // The tag travels with the plate: once plates from several cooks
         // share the belt, it is the only way to tell them apart.
-        if belt
-            .send(Plate {
-                cook: id,
-                number,
-            })
-            .await
-            .is_err()
-        {
+        if belt.send(Plate { cook: id, number }).await.is_err() {
             return;
         }
     }
@@ -108,14 +101,7 @@ pub async fn careful_cook(id: usize, ticket: Ticket, belt: mpsc::Sender<Plate>) 
             _ = belt.closed() => return served,
             _ = sleep(ticket.cook_time) => {}
         }
-        if belt
-            .send(Plate {
-                cook: id,
-                number,
-            })
-            .await
-            .is_err()
-        {
+        if belt.send(Plate { cook: id, number }).await.is_err() {
             return served;
         }
         served += 1;
