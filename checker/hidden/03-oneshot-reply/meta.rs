@@ -21,8 +21,10 @@
 //!   `each_clone_gets_its_own_answer`.
 //! * `Pantry::open` (task 2): hatch of `hatch_size`, spawns `pantry_keeper`,
 //!   the `JoinHandle` yields the stock once every clone is dropped →
-//!   `open_spawns_the_keeper` (uses the learner's task-1 keeper; the
-//!   hatch's exact capacity is not observable from outside).
+//!   `open_spawns_the_keeper` (runs the learner's task-1 keeper, but checks
+//!   only that answers arrive and which items the stock holds, not the
+//!   keeper's arithmetic; the hatch's exact capacity is not observable
+//!   from outside).
 //! * `count`, `store` (task 3): `Err(Closed)`, never a panic, when the order
 //!   cannot be sent → `closed_hatch_is_an_error`; when the slip is dropped
 //!   unanswered → `dropped_slip_is_an_error`,
