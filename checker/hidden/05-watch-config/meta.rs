@@ -5,7 +5,7 @@
 //!
 //! * `glance`: a copy of the latest menu, leaving an unseen menu unseen →
 //!   `glance_shows_the_latest_menu_to_every_station`; works after the
-//!   manager left → `glance_after_the_manager_left`; never waits → the
+//!   manager left → `glance_after_the_manager_left`; never awaits → the
 //!   signature (not `async`).
 //! * `next_menu`: waits for an unseen menu, the creation menu counting as
 //!   seen → `next_menu_waits_for_an_unseen_menu`; marks it seen, the latest

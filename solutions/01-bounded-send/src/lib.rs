@@ -14,8 +14,8 @@ use tokio::sync::mpsc::error::TrySendError;
 /// gone and nothing is left on it) and returns them in the order taken.
 pub async fn runner(mut belt: mpsc::Receiver<u32>) -> Vec<u32> {
     let mut served = Vec::new();
-    // `recv` returns `None` only once every sender is gone and the belt is
-    // empty, so this loop is also the runner's shutdown.
+    // `recv` returns `None` once the belt is closed (here: every sender is
+    // gone) and empty, so this loop is also the runner's shutdown.
     while let Some(dish) = belt.recv().await {
         served.push(dish);
     }

@@ -33,8 +33,8 @@ pub struct Menu {
 /// Returns a copy of the menu on the board right now: the latest one the
 /// manager wrote. A glance does not count as reading the board: the
 /// station's receiver must still report the menu as unseen afterwards, if
-/// it was unseen before. Never waits, and works after the manager has left
-/// (the board keeps showing the last menu).
+/// it was unseen before. Never awaits (it is not `async`), and works after
+/// the manager has left (the board keeps showing the last menu).
 pub fn glance(board: &watch::Receiver<Menu>) -> Menu {
     // `borrow` reads the latest value without marking it seen. Clone it so
     // the read lock (held by the `Ref`) is released at once.
