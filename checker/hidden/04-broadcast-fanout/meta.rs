@@ -60,7 +60,7 @@ pub static EXERCISE: Exercise = Exercise {
             title: "subscribe every station first",
             points: 2,
             hints: &[
-                "A receiver hears only what is sent after it was created. A station that subscribes inside its spawned task subscribes when that task first runs, after the chef has already called.",
+                "A receiver hears only what is sent after it was created. A station that subscribes inside its spawned task subscribes when that task first runs, after the head chef has already called.",
                 "Size the intercom from the contract, then subscribe and spawn every station (keeping the `JoinHandle`s) before the first `call_out`.",
                 "After the last call, get rid of the `Sender`: only then can each station hear `Closed`. Await the handles last, in station order.",
             ],

@@ -158,13 +158,13 @@ async fn station_hears_calls_left_on_a_closed_intercom() {
     for n in 1..=4 {
         let _ = chef.send(order(n));
     }
-    // The chef leaves before the station listens: the calls stay on the intercom.
+    // The head chef leaves before the station listens: the calls stay on the intercom.
     drop(chef);
     let heard = station(calls).await;
     expect_eq!(
         heard,
         orders(1..=4),
-        "the chef called orders 1..=4 and then left: a closed intercom still delivers the calls \
+        "the head chef called orders 1..=4 and then left: a closed intercom still delivers the calls \
          waiting on it, and `recv()` says `Closed` only after the last one"
     );
 }
@@ -174,14 +174,14 @@ async fn station_ends_when_the_intercom_closes_while_it_waits() {
     let mut task = mock_task(station(calls));
     let _ = chef.send(order(1));
     if task.poll().is_ready() {
-        fail("the station returned while the chef could still call: keep listening.");
+        fail("the station returned while the head chef could still call: keep listening.");
     }
     // The station has heard order 1 and waits in `recv()` for the next
-    // call; the chef leaves instead of calling.
+    // call; the head chef leaves instead of calling.
     drop(chef);
     if !task.is_woken() {
         fail(
-            "the chef left while the station waited for the next call, and the station was not \
+            "the head chef left while the station waited for the next call, and the station was not \
              woken: is it waiting in `calls.recv().await`?",
         );
     }
@@ -196,7 +196,7 @@ async fn station_ends_when_the_intercom_closes_while_it_waits() {
         }
     }
     fail(
-        "the chef left while the station waited in `recv()`, and the station did not end its \
+        "the head chef left while the station waited in `recv()`, and the station did not end its \
          shift: `recv()` now returns `Err(RecvError::Closed)` every time, and nothing can ever \
          come again. `Closed` must end the loop (only `Lagged` means \"keep listening\").",
     );
@@ -348,7 +348,7 @@ fn explain_kitchen_stall() {
             "the service never ended: every task was waiting and nothing could wake them. \
              A station returns only when the intercom is closed, so either a `Sender` is still \
              alive (kept in `open_kitchen` while awaiting the stations, or cloned into a \
-             station's task to subscribe there), or a station was awaited before the chef \
+             station's task to subscribe there), or a station was awaited before the head chef \
              called out the orders and dropped the intercom."
                 .to_string(),
         )
@@ -359,18 +359,19 @@ fn explain_kitchen_stall() {
 fn diagnose_station(i: usize, heard: &[Order], called: &[Order]) -> String {
     let heard_n = numbers(heard);
     let called_n = numbers(called);
-    let prefix = format!("station {i} heard orders {heard_n:?} but the chef called {called_n:?}: ");
+    let prefix =
+        format!("station {i} heard orders {heard_n:?} but the head chef called {called_n:?}: ");
     if heard_n.is_empty() && !called_n.is_empty() {
         prefix
             + "it missed the first calls, all of them. A receiver only hears what is sent \
                after it subscribed: call `intercom.subscribe()` for every station before the \
                first `call_out`, not inside the spawned station task (which first runs after \
-               the chef has called)."
+               the head chef has called)."
     } else if heard_n.len() < called_n.len() && called_n.ends_with(&heard_n) {
         prefix
-            + "it missed the first calls. Either it subscribed after the chef had started \
+            + "it missed the first calls. Either it subscribed after the head chef had started \
                calling (call `intercom.subscribe()` for every station before the first \
-               `call_out`), or the intercom was too small and the station fell behind: the chef \
+               `call_out`), or the intercom was too small and the station fell behind: the head chef \
                never waits, so an intercom must hold every order, \
                `broadcast::channel(orders.len().max(1))`."
     } else if heard_n.len() < called_n.len() {
@@ -572,7 +573,7 @@ async fn slow_station_rush_timeline() {
     snapshot(
         "slow_station_rush_timeline",
         &log.render(),
-        "the chef never waits for the slow station: the intercom fills up to 4 unheard calls \
+        "the head chef never waits for the slow station: the intercom fills up to 4 unheard calls \
          and older calls are lost for the station, which skips them and carries on until \
          the intercom is closed and empty",
     );

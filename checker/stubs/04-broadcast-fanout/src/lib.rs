@@ -11,7 +11,7 @@
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-/// One order, as the chef calls it out: "order 12: soup".
+/// One order, as the head chef calls it out: "order 12: soup".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
     /// The order number.
@@ -32,7 +32,7 @@ pub async fn station(mut calls: broadcast::Receiver<Order>) -> Vec<Order> {
     todo!()
 }
 
-/// Task 2 — the chef calls out one order.
+/// Task 2 — the head chef calls out one order.
 ///
 /// Sends `order` to every station listening to the intercom and returns how
 /// many stations were listening when it was called. If no station is
@@ -68,7 +68,7 @@ pub struct Shift {
 ///
 /// After hearing an order, the station spends `prep` preparing it
 /// (`tokio::time::sleep(prep).await`) and only then listens for the next
-/// call. Meanwhile the chef keeps calling, and when the station falls more
+/// call. Meanwhile the head chef keeps calling, and when the station falls more
 /// than the intercom's capacity behind, the oldest calls are lost for it.
 ///
 /// The station does not give up when it has missed calls: it adds the
