@@ -437,4 +437,70 @@ impl Pantry {
             vec![1, 3]
         );
     }
+
+    fn result(statuses: &[Status]) -> ExerciseResult {
+        let e = crate::course::find("01").unwrap();
+        ExerciseResult {
+            dir: e.dir,
+            title: e.title,
+            source: String::new(),
+            compile_error: None,
+            warnings: Vec::new(),
+            tasks: e
+                .tasks
+                .iter()
+                .zip(statuses)
+                .map(|(t, s)| crate::model::TaskResult {
+                    number: t.number,
+                    item: t.item,
+                    title: t.title,
+                    points: t.points,
+                    earned: 0,
+                    status: *s,
+                    tests: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    fn mutant_of_task_1() -> Mutant {
+        Mutant {
+            task: 1,
+            functions: vec!["runner".to_string()],
+            allowed: BTreeMap::from([(1, String::new()), (3, String::new())]),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_caller_may_lose_points_with_the_stubbed_task() {
+        use Status::*;
+        let e = crate::course::find("01").unwrap();
+        let r = result(&[NotStarted, Pass, Deadlock, Pass, Pass, Pass]);
+        assert_eq!(judge(e, &mutant_of_task_1(), &r), Vec::<String>::new());
+    }
+
+    #[test]
+    fn another_task_losing_points_is_a_problem() {
+        use Status::*;
+        let e = crate::course::find("01").unwrap();
+        let r = result(&[NotStarted, Fail, Pass, Pass, Pass, Pass]);
+        let problems = judge(e, &mutant_of_task_1(), &r);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("task 2 loses its points"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_task_passing_with_its_own_code_stubbed_is_a_problem() {
+        let e = crate::course::find("01").unwrap();
+        let r = result(&[Status::Pass; 6]);
+        let problems = judge(e, &mutant_of_task_1(), &r);
+        assert!(
+            problems.iter().any(|p| p.contains("keeps its points")),
+            "{problems:?}"
+        );
+    }
 }
