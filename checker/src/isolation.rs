@@ -184,7 +184,7 @@ fn matching_brace(src: &str, open: usize) -> Option<usize> {
 }
 
 /// Whether `body` calls `name` (`name(`, `name::<`, `.name(`).
-fn calls(body: &str, name: &str) -> bool {
+pub(crate) fn calls(body: &str, name: &str) -> bool {
     let ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut from = 0;
     while let Some(i) = body[from..].find(name).map(|i| i + from) {

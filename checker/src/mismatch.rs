@@ -130,7 +130,7 @@ fn items_involved(items: &[(String, BTreeSet<u32>)], errors: &[HiddenError]) -> 
             // called (or used) on the offending line.
             items
                 .iter()
-                .position(|(n, _)| e.snippet.contains(&format!("{n}(")))
+                .position(|(n, _)| crate::isolation::calls(&e.snippet, n))
                 .or_else(|| items.iter().position(|(n, _)| has_word(&e.snippet, n)))
         });
         if let Some(i) = found
@@ -284,6 +284,18 @@ pub fn offer(belt: &mpsc::Sender<u32>, dish: u32) -> Offer {
             signature(STUB, "offer").unwrap(),
             "pub fn offer(belt: &mpsc::Sender<u32>, dish: u32) -> Offer"
         );
+    }
+
+    #[test]
+    fn a_call_is_matched_as_a_whole_name() {
+        let stub = "/// Task 1 — one.\npub async fn cook(id: usize) {\n    todo!()\n}\n\n/// Task 2 — sort.\npub async fn sort_by_cook(n: usize) {\n    todo!()\n}\n";
+        let items = stub_items(stub);
+        let errors = [HiddenError {
+            message: "mismatched types".to_string(),
+            snippet: "    let sorted = sort_by_cook(rx, 4).await;".to_string(),
+        }];
+        let involved = items_involved(&items, &errors);
+        assert_eq!(items[involved[0]].0, "sort_by_cook");
     }
 
     #[test]
