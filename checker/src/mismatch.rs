@@ -115,6 +115,22 @@ fn signature(src: &str, name: &str) -> Option<String> {
     })
 }
 
+/// Where in the learner's file to point for `name`: a function's own line;
+/// for a type, the line of the first function whose signature uses it, so
+/// that a report naming the task from the function around a location names
+/// the type's task.
+fn anchor_line(stub: &str, learner: &str, name: &str) -> Option<usize> {
+    let fns = crate::isolation::task_functions(stub);
+    if fns.contains_key(name) {
+        return declaration_line(learner, name);
+    }
+    fns.keys()
+        .filter(|f| signature(stub, f).is_some_and(|sig| has_word(&sig, name)))
+        .filter_map(|f| declaration_line(learner, f))
+        .min()
+        .or_else(|| declaration_line(learner, name))
+}
+
 /// The stub's items that `errors` are about, in the order they occur.
 fn items_involved(items: &[(String, BTreeSet<u32>)], errors: &[HiddenError]) -> Vec<usize> {
     let mut out = Vec::new();
@@ -215,11 +231,9 @@ pub fn explain(paths: &Paths, t: &Target, errors: &[HiddenError]) -> CompileErro
                 Some(h) => text.push_str(&format!("  yours:    {h}\n")),
                 None => text.push_str("  yours:    (not in your src/lib.rs)\n"),
             }
-            if location.is_none()
-                && have.is_some()
-                && let Some(line) = declaration_line(&learner, name)
-            {
-                location = Some(format!("{file}:{}:1", line + 1));
+            if location.is_none() && have.is_some() {
+                location =
+                    anchor_line(&stub, &learner, name).map(|line| format!("{file}:{}:1", line + 1));
             }
         }
         if involved.len() > shown {
