@@ -372,13 +372,12 @@ fn diagnose_station(i: usize, heard: &[Order], called: &[Order]) -> String {
             + "it missed the first calls. Either it subscribed after the head chef had started \
                calling (call `intercom.subscribe()` for every station before the first \
                `call_out`), or the intercom was too small and the station fell behind: the head chef \
-               never waits, so an intercom must hold every order, \
-               `broadcast::channel(orders.len().max(1))`."
+               never waits, so the intercom needs one slot per order, as the contract says."
     } else if heard_n.len() < called_n.len() {
         prefix
             + "calls are missing in the middle or at the end, so the station fell behind \
                (lagged) or stopped early. Open the intercom with room for every order, \
-               `broadcast::channel(orders.len().max(1))`, and listen until `Closed`."
+               one slot per order, and listen until `Closed`."
     } else {
         prefix + "each station must hear each call exactly once, in the order called."
     }
@@ -431,7 +430,7 @@ async fn kitchen_with_no_orders() {
         2,
         Vec::new(),
         "`open_kitchen(2, no orders)` panicked. `broadcast::channel(0)` panics: open the \
-         intercom with a capacity of at least 1 (`orders.len().max(1)`).",
+         intercom with a capacity of at least 1, even with no orders.",
     )
     .await;
 }
