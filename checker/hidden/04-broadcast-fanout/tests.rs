@@ -59,7 +59,7 @@ fn panic_text(payload: &(dyn Any + Send)) -> String {
 
 /// Awaits `fut`, turning a panic of the code under test into a failure
 /// that explains it (`why` is followed by the panic message). A `todo!()`
-/// still counts as "not started": the runner sees that panic first.
+/// still counts as "not started": the checker sees that panic first.
 async fn without_panic<T>(fut: impl Future<Output = T>, why: &str) -> T {
     let mut fut = std::pin::pin!(fut);
     std::future::poll_fn(
