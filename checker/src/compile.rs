@@ -7,6 +7,7 @@
 
 use crate::course::Paths;
 use crate::json::{self, View};
+use crate::mismatch::{self, HiddenError, in_hidden_tests};
 use crate::model::{CompileError, Warning};
 use crate::shadow::Target;
 use std::collections::HashMap;
@@ -103,6 +104,9 @@ pub fn build(
         warnings: HashMap::new(),
         cargo_error: None,
     };
+    // Errors inside the hidden tests, by harness package: retold in the
+    // learner's terms once the build is done (see `mismatch`).
+    let mut hidden: HashMap<String, Vec<HiddenError>> = HashMap::new();
     let stdout = BufReader::new(child.stdout.take().expect("piped"));
     for line in stdout.lines() {
         let Ok(line) = line else { break };
@@ -127,7 +131,21 @@ pub fn build(
             Some("compiler-message") if msg.get("message").get("level").str() == Some("error") => {
                 // An error in the code under test belongs to its harness.
                 let key = by_lib.get(&package).cloned().unwrap_or(package);
-                record_error(paths, &mut outcome.errors, key, msg.get("message"));
+                let message = msg.get("message");
+                if let Some(span) = primary_span(message)
+                    && in_hidden_tests(span.get("file_name").str().unwrap_or_default())
+                {
+                    hidden.entry(key.clone()).or_default().push(HiddenError {
+                        message: message.get("message").string(),
+                        snippet: span
+                            .get("text")
+                            .items()
+                            .map(|l| l.get("text").string())
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    });
+                }
+                record_error(paths, &mut outcome.errors, key, message);
             }
             Some("compiler-message")
                 if msg.get("message").get("level").str() == Some("warning") =>
@@ -148,6 +166,13 @@ pub fn build(
                 }
             }
             _ => {}
+        }
+    }
+    for t in targets {
+        if let Some(errors) = hidden.get(&t.harness_package()) {
+            outcome
+                .errors
+                .insert(t.harness_package(), mismatch::explain(paths, t, errors));
         }
     }
     let status = child.wait()?;

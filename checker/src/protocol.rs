@@ -98,6 +98,7 @@ fn read_result(paths: &Paths, r: &mut TestResult, doc: &JsonValue) {
     r.virtual_ms = v.get("virtual_ms").f64().unwrap_or(0.0);
     r.busy_ms = v.get("busy_ms").f64().unwrap_or(0.0);
     r.panics = read_panics(v.get("panics"), |l| relative(paths, l));
+    blame_learner_panic(r);
     diagnose(r);
     r.events = read_events(v.get("events"));
 }
@@ -123,6 +124,39 @@ pub fn read_events(v: View) -> Vec<Event> {
             what: e.get("what").string(),
         })
         .collect()
+}
+
+/// Whether a panic was raised by the hidden test itself (an expectation,
+/// a test double's `expect`) rather than by the code under test.
+fn raised_by_test(p: &PanicInfo) -> bool {
+    p.location.as_deref().is_some_and(|l| {
+        let l = l.replace('\\', "/");
+        // insta's own assertion panics when a snapshot differs.
+        l.contains("checker/hidden/") || l.contains("checker/harness/") || l.contains("/insta-")
+    })
+}
+
+/// One category per kind of failure: when the code under test panicked
+/// (in the test's future or a spawned task, `unwrap` included) and the
+/// test then failed because of it, the verdict is "panicked" in every
+/// exercise, whether or not the test caught the panic to explain it.
+fn blame_learner_panic(r: &mut TestResult) {
+    if r.status != Status::Fail {
+        return;
+    }
+    let Some(p) = r.panics.iter().find(|p| !raised_by_test(p)).cloned() else {
+        return;
+    };
+    r.status = Status::Panic;
+    if !r.message.contains(&p.message) {
+        r.message = format!(
+            "your code panicked: {}\nThe test then reported: {}",
+            p.message, r.message
+        );
+    }
+    if p.location.is_some() {
+        r.location = p.location;
+    }
 }
 
 /// Refines the harness's verdict with what only the checker knows about:
@@ -227,4 +261,75 @@ pub fn nonce(salt: &Path) -> String {
             .unwrap_or(0),
     );
     format!("{:016x}", h.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Captured;
+
+    fn failed_after(panics: &[(&str, &str)]) -> TestResult {
+        TestResult {
+            name: "t".to_string(),
+            task: 1,
+            status: Status::Fail,
+            message: "the keeper stopped answering".to_string(),
+            diff: None,
+            location: Some("checker/hidden/03-oneshot-reply/tests.rs:9:5".to_string()),
+            panics: panics
+                .iter()
+                .map(|(message, location)| PanicInfo {
+                    message: message.to_string(),
+                    location: Some(location.to_string()),
+                    thread: "main".to_string(),
+                })
+                .collect(),
+            events: Vec::new(),
+            expected_events: None,
+            wall_ms: 0.0,
+            virtual_ms: 0.0,
+            busy_ms: 0.0,
+            stdout: Captured::default(),
+            stderr: Captured::default(),
+        }
+    }
+
+    #[test]
+    fn a_panic_in_learner_code_is_panicked_even_if_the_test_explained_it() {
+        let mut r = failed_after(&[
+            (
+                "called `Result::unwrap()` on an `Err` value: 7",
+                "exercises/03-oneshot-reply/src/lib.rs:80:30",
+            ),
+            (
+                "the keeper stopped answering",
+                "checker/hidden/03-oneshot-reply/tests.rs:9:5",
+            ),
+        ]);
+        blame_learner_panic(&mut r);
+        assert_eq!(r.status, Status::Panic);
+        assert!(
+            r.message
+                .starts_with("your code panicked: called `Result::unwrap()`")
+        );
+        assert!(
+            r.message
+                .contains("The test then reported: the keeper stopped answering")
+        );
+        assert_eq!(
+            r.location.as_deref(),
+            Some("exercises/03-oneshot-reply/src/lib.rs:80:30")
+        );
+    }
+
+    #[test]
+    fn a_failed_expectation_alone_stays_failed() {
+        let mut r = failed_after(&[(
+            "the keeper stopped answering",
+            "checker/hidden/03-oneshot-reply/tests.rs:9:5",
+        )]);
+        blame_learner_panic(&mut r);
+        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.message, "the keeper stopped answering");
+    }
 }

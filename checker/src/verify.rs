@@ -153,6 +153,9 @@ pub fn verify(
         runs_results.push(engine::run(paths, &targets, &fresh)?);
     }
     f.problems = analyze(&targets, &runs_results);
+    let isolation = isolation(paths, exercises, &fresh)?;
+    f.problems
+        .extend(isolation.iter().flat_map(|(_, p)| p.clone()));
 
     for e in exercises {
         let count: usize = targets
@@ -174,6 +177,13 @@ pub fn verify(
             e.tasks.len(),
             runs.max(1)
         );
+        if let Some((checked, _)) = isolation.iter().find(|(dir, _)| dir.starts_with(e.dir)) {
+            let _ = writeln!(
+                f.report,
+                "  {}",
+                style.dim(checked.trim_start_matches(e.dir).trim())
+            );
+        }
         if differs(&paths.exercise(e).join("src"), &paths.stub(e).join("src")) {
             let _ = writeln!(
                 f.report,
@@ -186,6 +196,57 @@ pub fn verify(
         }
     }
     Ok(f)
+}
+
+/// Runs every task's isolation mutant (see `isolation`) in one engine run.
+/// Returns, per exercise, a summary line (starting with the exercise's
+/// folder) and the problems found.
+fn isolation(
+    paths: &Paths,
+    exercises: &[&'static Exercise],
+    opts: &Options,
+) -> std::io::Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::new();
+    let mut mutants = Vec::new();
+    for e in exercises {
+        match crate::isolation::targets(paths, e) {
+            Ok(ms) => mutants.extend(ms),
+            Err(why) => out.push((
+                format!("{} isolation: not checked", e.dir),
+                vec![format!("{} isolation: {why}", e.dir)],
+            )),
+        }
+    }
+    let targets: Vec<Target> = mutants.iter().map(|(_, t)| t.clone()).collect();
+    let results = engine::run(paths, &targets, opts)?;
+    for e in exercises {
+        let mine: Vec<_> = mutants
+            .iter()
+            .zip(&results)
+            .filter(|((_, t), _)| t.exercise.dir == e.dir)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let problems: Vec<String> = mine
+            .iter()
+            .flat_map(|((m, _), r)| crate::isolation::judge(e, m, r))
+            .collect();
+        out.push((
+            format!(
+                "{} isolation: each task's functions stubbed in turn in the reference solution; \
+                 {}",
+                e.dir,
+                if problems.is_empty() {
+                    "only that task and its callers lose points"
+                } else {
+                    "other tasks lose points too"
+                }
+            ),
+            problems,
+        ));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

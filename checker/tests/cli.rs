@@ -108,6 +108,14 @@ fn verify_proves_every_hidden_test() {
     let (code, report) = checker(&["verify", "--runs", "2"]);
     assert_eq!(code, 0, "{report}");
     assert!(report.contains("the course is sound"), "{report}");
+    // The task-isolation check ran for every exercise.
+    assert_eq!(
+        report
+            .matches("isolation: each task's functions stubbed")
+            .count(),
+        checker::course::EXERCISES.len(),
+        "{report}"
+    );
 }
 
 #[test]

@@ -106,6 +106,29 @@ fn every_fixture_gets_the_verdicts_it_expects() {
                 }
             }
         }
+        // A build error is told in terms of the learner's code: never a
+        // location in, or a suggestion to edit, the hidden tests.
+        if let Some(e) = &r.compile_error
+            && (e.first.contains("checker/hidden/")
+                || e.location
+                    .as_deref()
+                    .is_some_and(|l| l.contains("checker/hidden/")))
+        {
+            problems.push(format!(
+                "{name}: the build error points into the hidden tests: {:?} at {:?}",
+                e.first, e.location
+            ));
+        }
+        // A build error's explanation must say what the fixture says it does.
+        for needle in f.expect["compile_error"].as_array().into_iter().flatten() {
+            let needle = needle.as_str().unwrap_or_default();
+            let text = r.compile_error.as_ref().map(|e| e.first.as_str());
+            if !text.is_some_and(|t| t.contains(needle)) {
+                problems.push(format!(
+                    "{name}: the build error does not mention {needle:?}: {text:?}"
+                ));
+            }
+        }
         if r.earned() > 0
             && f.expect["tasks"]
                 .as_object()

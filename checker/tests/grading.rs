@@ -219,7 +219,7 @@ fn hostile_submissions_gain_nothing_and_honest_ones_get_their_points() {
     .map(|(n, p)| (n.to_string(), *p))
     .collect();
     assert_eq!(totals(&csv), expected, "gradebook:\n{csv}");
-    assert!(csv.starts_with("submission,01.1 waiter (/1),"), "{csv}");
+    assert!(csv.starts_with("submission,01.1 runner (/1),"), "{csv}");
     let widths: Vec<usize> = csv.lines().map(|l| l.split(',').count()).collect();
     assert!(
         widths.iter().all(|w| *w == 1 + 6 + 1),

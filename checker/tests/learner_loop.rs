@@ -170,13 +170,13 @@ fn solution_waits_until_the_exercise_passes() {
     assert_eq!(code, 1);
     assert!(text.contains("once every task passes"), "{text}");
     assert!(
-        !text.contains("pub async fn waiter"),
+        !text.contains("pub async fn runner"),
         "solution leaked:\n{text}"
     );
 
     let (code, text) = checker(&copy, &["solution", "01", "--force"]);
     assert_eq!(code, 0);
-    assert!(text.contains("pub async fn waiter"));
+    assert!(text.contains("pub async fn runner"));
 
     put(
         &copy,

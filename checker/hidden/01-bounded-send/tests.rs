@@ -12,22 +12,23 @@ use std::rc::Rc;
 use std::task::Poll;
 
 harness::tests! {
-    1 => waiter_takes_every_dish_in_order,
-    1 => waiter_waits_while_a_sender_is_alive,
+    1 => runner_takes_every_dish_in_order,
+    1 => runner_waits_while_a_sender_is_alive,
     2 => chef_puts_every_dish_on_the_belt_in_order,
     2 => chef_waits_while_the_belt_is_full,
     2 => chef_backpressure_timeline,
+    2 => chef_stops_when_the_runner_left,
     3 => kitchen_serves_every_dish,
     3 => kitchen_with_a_belt_of_one,
     3 => kitchen_with_no_dishes,
     4 => chef_reporting_lists_unserved_dishes,
-    4 => chef_reporting_when_waiter_left_before_the_first_dish,
+    4 => chef_reporting_when_runner_left_before_the_first_dish,
     4 => chef_reporting_ok_when_all_delivered,
     5 => offer_accepts_while_there_is_room,
     5 => offer_hands_back_a_dish_when_full,
     5 => offer_hands_back_a_dish_when_closed,
     6 => cook_when_space_claims_the_slot_before_cooking,
-    6 => cook_when_space_stops_when_the_waiter_left,
+    6 => cook_when_space_stops_when_the_runner_left,
 }
 
 /// Explains a stall in terms of the belt's senders, if they are the cause.
@@ -44,51 +45,51 @@ fn explain_open_belt<T: 'static>(belt: &mpsc::Sender<T>, who: &'static str) {
     });
 }
 
-// ---- task 1: the waiter ------------------------------------------------
+// ---- task 1: the runner ------------------------------------------------
 
-async fn waiter_takes_every_dish_in_order() {
+async fn runner_takes_every_dish_in_order() {
     let (tx, rx) = mpsc::channel(3);
     // A test chef that is slow at first, then fast, so that the belt is
-    // sometimes empty and sometimes full while the waiter works.
+    // sometimes empty and sometimes full while the runner works.
     tokio::spawn(async move {
         for dish in 1..=8 {
             if dish < 4 {
                 sleep(Duration::from_millis(50)).await;
             }
-            tx.send(dish).await.expect("the waiter left early");
+            tx.send(dish).await.expect("the runner left early");
         }
     });
-    let served = waiter(rx).await;
+    let served = runner(rx).await;
     expect_eq!(
         served,
         (1..=8).collect::<Vec<u32>>(),
-        "the waiter must return every dish, in the order they were put on the belt"
+        "the runner must return every dish, in the order they were put on the belt"
     );
 }
 
-async fn waiter_waits_while_a_sender_is_alive() {
+async fn runner_waits_while_a_sender_is_alive() {
     let (tx, rx) = mpsc::channel(4);
     tx.try_send(1).unwrap();
-    let mut task = mock_task(waiter(rx));
+    let mut task = mock_task(runner(rx));
     if let Poll::Ready(v) = task.poll() {
         fail(format!(
-            "the waiter returned {v:?} although a `Sender` is still alive and more dishes may \
+            "the runner returned {v:?} although a `Sender` is still alive and more dishes may \
              come. Keep receiving until `recv()` returns `None`."
         ));
     }
     tx.try_send(2).unwrap();
     drop(tx);
     if !task.is_woken() {
-        fail("the waiter was not woken by a new dish: is it waiting in `belt.recv().await`?");
+        fail("the runner was not woken by a new dish: is it waiting in `belt.recv().await`?");
     }
     match task.poll() {
         Poll::Ready(served) => expect_eq!(
             served,
             vec![1, 2],
-            "after the last `Sender` is dropped the waiter returns every dish it took"
+            "after the last `Sender` is dropped the runner returns every dish it took"
         ),
         Poll::Pending => fail(
-            "the belt is closed (every `Sender` dropped) and empty, but the waiter is still \
+            "the belt is closed (every `Sender` dropped) and empty, but the runner is still \
              waiting: stop when `recv()` returns `None`.",
         ),
     }
@@ -100,7 +101,7 @@ async fn chef_puts_every_dish_on_the_belt_in_order() {
     let (tx, mut rx) = mpsc::channel(3);
     explain_open_belt(
         &tx,
-        "the test's waiter (does your chef return after dish 6?)",
+        "the test's runner (does your chef return after dish 6?)",
     );
     let chef = tokio::spawn(chef(tx, 6));
     let mut served = Vec::new();
@@ -125,7 +126,7 @@ async fn chef_waits_while_the_belt_is_full() {
         if done && dish < 3 {
             fail(format!(
                 "the chef finished while dish {} was not on the belt yet: the belt holds one \
-                 dish, so the chef must wait in `send(..).await` until the waiter takes one \
+                 dish, so the chef must wait in `send(..).await` until the runner takes one \
                  (`try_send` drops dishes; your own queue hides the backpressure).",
                 dish + 1
             ));
@@ -139,11 +140,11 @@ async fn chef_waits_while_the_belt_is_full() {
         expect_eq!(
             rx.try_recv().ok(),
             Some(dish),
-            "the waiter expected dish {dish} on the belt"
+            "the runner expected dish {dish} on the belt"
         );
         if !done && !task.is_woken() {
             fail(format!(
-                "the waiter took dish {dish} and freed a slot, but the chef was not woken: it \
+                "the runner took dish {dish} and freed a slot, but the chef was not woken: it \
                  should be waiting in `send(..).await`, which wakes when a slot frees."
             ));
         }
@@ -160,7 +161,7 @@ async fn chef_backpressure_timeline() {
     let mut task = mock_task(chef(tx, 5));
     let mut cooking = true;
     let mut first = true;
-    // The test plays a waiter who takes one dish every 100 ms; the chef is
+    // The test plays a runner who takes one dish every 100 ms; the chef is
     // polled only when woken, as a real executor would.
     loop {
         if cooking && (first || task.is_woken()) {
@@ -180,10 +181,10 @@ async fn chef_backpressure_timeline() {
         }
         sleep(Duration::from_millis(100)).await;
         match rx.try_recv() {
-            Ok(dish) => log.event("waiter", format!("takes dish {dish}")),
-            Err(mpsc::error::TryRecvError::Empty) => log.event("waiter", "belt empty"),
+            Ok(dish) => log.event("runner", format!("takes dish {dish}")),
+            Err(mpsc::error::TryRecvError::Empty) => log.event("runner", "belt empty"),
             Err(mpsc::error::TryRecvError::Disconnected) => {
-                log.event("waiter", "belt closed");
+                log.event("runner", "belt closed");
                 break;
             }
         }
@@ -194,8 +195,44 @@ async fn chef_backpressure_timeline() {
     snapshot(
         "chef_backpressure_timeline",
         &log.render(),
-        "the belt holds 2 dishes and the waiter takes one every 100 ms: the chef must keep \
+        "the belt holds 2 dishes and the runner takes one every 100 ms: the chef must keep \
          the belt full and wait for each free slot",
+    );
+}
+
+async fn chef_stops_when_the_runner_left() {
+    // The runner has already left: the chef must notice at its first dish.
+    let (tx, rx) = mpsc::channel::<u32>(2);
+    drop(rx);
+    let mut gone = mock_task(chef(tx, 4));
+    if !(0..3).any(|_| gone.poll().is_ready()) {
+        fail(
+            "the runner had left before the first dish, and the chef did not return: `send` \
+             returns `Err(SendError(dish))` at once when the receiver is gone; stop there.",
+        );
+    }
+
+    // The runner takes one dish and leaves while the chef waits for room.
+    let (tx, mut rx) = mpsc::channel::<u32>(1);
+    let mut task = mock_task(chef(tx, 5));
+    if task.poll().is_ready() {
+        fail("the chef finished although the belt holds one dish and four more were to come.");
+    }
+    expect_eq!(
+        rx.try_recv().ok(),
+        Some(1),
+        "the chef puts dish 1 on the belt first"
+    );
+    drop(rx);
+    for _ in 0..3 {
+        if task.poll().is_ready() {
+            return;
+        }
+    }
+    fail(
+        "the runner left (its receiver was dropped) while the chef waited for room, and the \
+         chef did not stop: when `send` returns `Err`, nobody will ever take a dish, so stop \
+         cooking.",
     );
 }
 
@@ -206,7 +243,7 @@ fn explain_kitchen_stall() {
         Some(
             "the kitchen never finished: every task was waiting and nothing could wake them. \
              Either the chef waits for a belt nobody empties (did you await the chef before \
-             starting the waiter? they must run at the same time), or the waiter waits for a \
+             starting the runner? they must run at the same time), or the runner waits for a \
              `Sender` that is still alive (did you keep `tx` in `run_kitchen`?)."
                 .to_string(),
         )
@@ -239,7 +276,7 @@ async fn kitchen_with_no_dishes() {
     expect_eq!(
         served,
         Vec::<u32>::new(),
-        "with no dishes to cook the waiter serves nothing and the kitchen closes"
+        "with no dishes to cook the runner serves nothing and the kitchen closes"
     );
 }
 
@@ -255,11 +292,11 @@ async fn chef_reporting_lists_unserved_dishes() {
     }
     expect_eq!(rx.try_recv().ok(), Some(1), "dish 1 should be on the belt");
     let _ = task.poll();
-    // Dish 2 is on the belt now; the waiter leaves without taking it.
+    // Dish 2 is on the belt now; the runner leaves without taking it.
     drop(rx);
     if !task.is_woken() {
         fail(
-            "the waiter left, but the chef was not woken: wait in `send(..).await`, which fails when the receiver is dropped.",
+            "the runner left, but the chef was not woken: wait in `send(..).await`, which fails when the receiver is dropped.",
         );
     }
     match task.poll() {
@@ -268,16 +305,16 @@ async fn chef_reporting_lists_unserved_dishes() {
             Err(Unserved {
                 dishes: vec![3, 4, 5]
             }),
-            "the waiter left after dish 1, with dish 2 on the belt: dishes 3, 4 and 5 never made it \
+            "the runner left after dish 1, with dish 2 on the belt: dishes 3, 4 and 5 never made it \
              onto the belt. The failed `send` hands its dish back in `SendError(dish)`."
         ),
         Poll::Pending => fail(
-            "the waiter is gone but the chef is still waiting: `send` returns `Err` then, so stop.",
+            "the runner is gone but the chef is still waiting: `send` returns `Err` then, so stop.",
         ),
     }
 }
 
-async fn chef_reporting_when_waiter_left_before_the_first_dish() {
+async fn chef_reporting_when_runner_left_before_the_first_dish() {
     let (tx, rx) = mpsc::channel::<u32>(2);
     drop(rx);
     let result = chef_reporting(tx, 3).await;
@@ -286,7 +323,7 @@ async fn chef_reporting_when_waiter_left_before_the_first_dish() {
         Err(Unserved {
             dishes: vec![1, 2, 3]
         }),
-        "the waiter left before the first dish, so no dish made it onto the belt"
+        "the runner left before the first dish, so no dish made it onto the belt"
     );
 }
 
@@ -347,7 +384,7 @@ async fn offer_hands_back_a_dish_when_full() {
     expect_eq!(
         offer(&tx, 3),
         Offer::Accepted,
-        "after the waiter took dish 1 there is room again"
+        "after the runner took dish 1 there is room again"
     );
 }
 
@@ -357,7 +394,7 @@ async fn offer_hands_back_a_dish_when_closed() {
     expect_eq!(
         offer(&tx, 7),
         Offer::Closed(7),
-        "the waiter is gone: `try_send` fails with `TrySendError::Closed(dish)`, not `Full`"
+        "the runner is gone: `try_send` fails with `TrySendError::Closed(dish)`, not `Full`"
     );
 }
 
@@ -397,7 +434,7 @@ async fn cook_when_space_claims_the_slot_before_cooking() {
         );
         if !done && !task.is_woken() {
             fail(
-                "the waiter took a dish and freed a slot, but the chef was not woken: wait in `reserve().await`.",
+                "the runner took a dish and freed a slot, but the chef was not woken: wait in `reserve().await`.",
             );
         }
     }
@@ -406,7 +443,7 @@ async fn cook_when_space_claims_the_slot_before_cooking() {
     }
 }
 
-async fn cook_when_space_stops_when_the_waiter_left() {
+async fn cook_when_space_stops_when_the_runner_left() {
     let cooked = Rc::new(RefCell::new(Vec::new()));
     let record = cooked.clone();
     let (tx, rx) = mpsc::channel::<String>(2);
@@ -419,6 +456,6 @@ async fn cook_when_space_stops_when_the_waiter_left() {
     expect_eq!(
         cooked.borrow().clone(),
         Vec::<u32>::new(),
-        "the waiter is gone, so nothing should be cooked: `reserve()` returns `Err` when the receiver is dropped"
+        "the runner is gone, so nothing should be cooked: `reserve()` returns `Err` when the receiver is dropped"
     );
 }

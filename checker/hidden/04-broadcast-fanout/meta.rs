@@ -1,4 +1,30 @@
 //! Exercise 04's tasks, points and hints.
+//!
+//! Contract → tests (every sentence of each doc comment in `src/lib.rs`;
+//! keep this map in step when a contract or a test changes):
+//!
+//! * `station`: every order heard, in call order → `station_hears_every_order_in_order`;
+//!   returns only when closed: not while any chef can call →
+//!   `station_waits_until_every_chef_has_left`; after hearing the calls
+//!   left on a closed intercom → `station_hears_calls_left_on_a_closed_intercom`;
+//!   when the intercom closes while it waits in `recv()` →
+//!   `station_ends_when_the_intercom_closes_while_it_waits`.
+//! * `call_out`: sends to every listener, returns how many listened →
+//!   `call_out_reaches_every_station`, `call_out_timeline`; nobody listening
+//!   returns 0 and never panics → `call_out_with_nobody_listening`.
+//! * `open_kitchen`: capacity `orders.len()` (1 with no orders) →
+//!   `kitchen_with_a_long_service` (a smaller intercom lags),
+//!   `kitchen_with_no_orders` (0 panics); subscribes before the first call →
+//!   `kitchen_every_station_hears_every_order`; calls every order in order
+//!   with `call_out` → same; closes the intercom → all four (a kept `Sender`
+//!   deadlocks); one `Vec` per station → `kitchen_every_station_hears_every_order`;
+//!   no stations, empty result → `kitchen_with_no_stations`.
+//! * `slow_station`: preps each heard order then listens again →
+//!   `slow_station_keeps_up_when_it_can`, `slow_station_rush_timeline`;
+//!   counts missed calls and carries on with the oldest remembered, a missed
+//!   call costing no prep → `slow_station_counts_the_calls_it_missed`,
+//!   `slow_station_keeps_listening_after_a_lag`; ends only when closed →
+//!   all four.
 
 use crate::course::{Exercise, Task};
 
@@ -11,11 +37,11 @@ pub static EXERCISE: Exercise = Exercise {
         Task {
             number: 1,
             item: "station",
-            title: "listen until the pass closes",
+            title: "listen until the intercom closes",
             points: 1,
             hints: &[
                 "`recv().await` gives `Ok(order)` for each call, and `Err(RecvError::Closed)` once every `Sender` is gone and no call is left for this station.",
-                "Loop on `calls.recv().await` and `match` the result: push on `Ok(order)`, return the list on `Err(RecvError::Closed)` (`tokio::sync::broadcast::error::RecvError`).",
+                "Loop and `match` on the result (`tokio::sync::broadcast::error::RecvError`): keep each order; only `Closed` ends the shift, whether it comes at once or while the station waits.",
             ],
         },
         Task {
@@ -25,7 +51,7 @@ pub static EXERCISE: Exercise = Exercise {
             points: 1,
             hints: &[
                 "`send` does not wait and returns `Ok(number of receivers)`. With no receiver at all it returns `Err(SendError(order))`.",
-                "No station listening is a normal moment in a kitchen, not a bug: do not `unwrap()`. `pass.send(order).unwrap_or(0)` says it in one line.",
+                "No station listening is a normal moment in a kitchen, not a bug: turn that `Err` into the 0 the contract asks for instead of `unwrap()`ing it.",
             ],
         },
         Task {
@@ -34,9 +60,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "subscribe every station first",
             points: 2,
             hints: &[
-                "A receiver hears only what is sent after it was created. A station that subscribes inside its spawned task subscribes when that task first runs, after the chef has already called.",
-                "Create the pass with `broadcast::channel(orders.len().max(1))`, then `tokio::spawn(station(pass.subscribe()))` once per station, keeping the `JoinHandle`s, all before the first `call_out`.",
-                "After the last call, `drop(pass)`: once no `Sender` is left, each station hears the calls still waiting for it, then `Closed`. Only then await each handle, in order.",
+                "A receiver hears only what is sent after it was created. A station that subscribes inside its spawned task subscribes when that task first runs, after the head chef has already called.",
+                "Size the intercom from the contract, then subscribe and spawn every station (keeping the `JoinHandle`s) before the first `call_out`.",
+                "After the last call, get rid of the `Sender`: only then can each station hear `Closed`. Await the handles last, in station order.",
             ],
         },
         Task {
@@ -45,9 +71,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "lagged is not the end",
             points: 3,
             hints: &[
-                "`recv()` has two errors. `Lagged(n)` means n calls were lost for this station; it is still subscribed and the next `recv()` returns the oldest call left. Only `Closed` ends the shift.",
-                "`while let Ok(order) = calls.recv().await` stops at the first lag: write a `loop` with a `match` on all three cases.",
-                "`Ok(order)`: push it, then `tokio::time::sleep(prep).await`. `Err(RecvError::Lagged(n))`: `shift.missed += n` and listen again at once. `Err(RecvError::Closed)`: return the shift.",
+                "`recv()` has two errors. `Lagged(n)` means n calls were lost for this station; it is still subscribed. Only `Closed` ends the shift.",
+                "`while let Ok(..)` stops at the first lag: handle all three cases of the result.",
+                "After hearing an order, prep (sleep `prep`) before listening again; a lag costs no prep, only `missed += n`.",
             ],
         },
     ],

@@ -1,7 +1,7 @@
 //! Hidden tests of exercise 04: broadcast fan-out.
 //!
-//! The test usually plays the head chef: it owns the `Sender` of the pass,
-//! calls out orders on a schedule and closes the pass by dropping it. Every
+//! The test usually plays the head chef: it owns the `Sender` of the intercom,
+//! calls out orders on a schedule and closes the intercom by dropping it. Every
 //! capacity used where a lag matters is a power of two, so the expected
 //! numbers of missed calls do not depend on tokio rounding capacities up.
 
@@ -15,7 +15,8 @@ use std::task::Poll;
 harness::tests! {
     1 => station_hears_every_order_in_order,
     1 => station_waits_until_every_chef_has_left,
-    1 => station_hears_calls_left_on_a_closed_pass,
+    1 => station_hears_calls_left_on_a_closed_intercom,
+    1 => station_ends_when_the_intercom_closes_while_it_waits,
     2 => call_out_reaches_every_station,
     2 => call_out_with_nobody_listening,
     2 => call_out_timeline,
@@ -58,7 +59,7 @@ fn panic_text(payload: &(dyn Any + Send)) -> String {
 
 /// Awaits `fut`, turning a panic of the code under test into a failure
 /// that explains it (`why` is followed by the panic message). A `todo!()`
-/// still counts as "not started": the runner sees that panic first.
+/// still counts as "not started": the checker sees that panic first.
 async fn without_panic<T>(fut: impl Future<Output = T>, why: &str) -> T {
     let mut fut = std::pin::pin!(fut);
     std::future::poll_fn(
@@ -71,13 +72,13 @@ async fn without_panic<T>(fut: impl Future<Output = T>, why: &str) -> T {
 }
 
 /// Explains a stall in terms of the chefs (Senders) the test still holds.
-fn explain_open_pass(pass: &broadcast::Sender<Order>, who: &'static str) {
-    let weak = pass.downgrade();
+fn explain_open_intercom(intercom: &broadcast::Sender<Order>, who: &'static str) {
+    let weak = intercom.downgrade();
     on_stall(move || {
         let alive = weak.strong_count();
         Some(if alive > 0 {
             format!(
-                "{who} is still waiting for the next call: {alive} `Sender` of the pass is \
+                "{who} is still waiting for the next call: {alive} `Sender` of the intercom is \
                  still alive, so `recv()` cannot return `Err(RecvError::Closed)` yet."
             )
         } else {
@@ -92,8 +93,8 @@ fn explain_open_pass(pass: &broadcast::Sender<Order>, who: &'static str) {
 // ---- task 1: a station -------------------------------------------------
 
 async fn station_hears_every_order_in_order() {
-    let (pass, calls) = broadcast::channel(16);
-    explain_open_pass(&pass, "the station");
+    let (intercom, calls) = broadcast::channel(16);
+    explain_open_intercom(&intercom, "the station");
     // A test chef who calls slowly at first, then quickly, so that the
     // station sometimes waits for a call and sometimes has several queued.
     tokio::spawn(async move {
@@ -101,7 +102,7 @@ async fn station_hears_every_order_in_order() {
             if n < 4 {
                 sleep(Duration::from_millis(20)).await;
             }
-            let _ = pass.send(order(n));
+            let _ = intercom.send(order(n));
         }
     });
     let heard = station(calls).await;
@@ -115,7 +116,7 @@ async fn station_hears_every_order_in_order() {
 async fn station_waits_until_every_chef_has_left() {
     let (chef, calls) = broadcast::channel(8);
     let sous_chef = chef.clone();
-    explain_open_pass(&chef, "the station");
+    explain_open_intercom(&chef, "the station");
     let mut task = mock_task(station(calls));
     let _ = chef.send(order(1));
     if let Poll::Ready(heard) = task.poll() {
@@ -129,7 +130,7 @@ async fn station_waits_until_every_chef_has_left() {
     if let Poll::Ready(heard) = task.poll() {
         fail(format!(
             "the station returned {:?} when the first chef left, but the sous-chef can still \
-             call: the pass closes only when every `Sender` is gone.",
+             call: the intercom closes only when every `Sender` is gone.",
             numbers(&heard)
         ));
     }
@@ -152,19 +153,52 @@ async fn station_waits_until_every_chef_has_left() {
     }
 }
 
-async fn station_hears_calls_left_on_a_closed_pass() {
+async fn station_hears_calls_left_on_a_closed_intercom() {
     let (chef, calls) = broadcast::channel(4);
     for n in 1..=4 {
         let _ = chef.send(order(n));
     }
-    // The chef leaves before the station listens: the calls stay on the pass.
+    // The head chef leaves before the station listens: the calls stay on the intercom.
     drop(chef);
     let heard = station(calls).await;
     expect_eq!(
         heard,
         orders(1..=4),
-        "the chef called orders 1..=4 and then left: a closed pass still delivers the calls \
+        "the head chef called orders 1..=4 and then left: a closed intercom still delivers the calls \
          waiting on it, and `recv()` says `Closed` only after the last one"
+    );
+}
+
+async fn station_ends_when_the_intercom_closes_while_it_waits() {
+    let (chef, calls) = broadcast::channel(4);
+    let mut task = mock_task(station(calls));
+    let _ = chef.send(order(1));
+    if task.poll().is_ready() {
+        fail("the station returned while the head chef could still call: keep listening.");
+    }
+    // The station has heard order 1 and waits in `recv()` for the next
+    // call; the head chef leaves instead of calling.
+    drop(chef);
+    if !task.is_woken() {
+        fail(
+            "the head chef left while the station waited for the next call, and the station was not \
+             woken: is it waiting in `calls.recv().await`?",
+        );
+    }
+    for _ in 0..3 {
+        if let Poll::Ready(heard) = task.poll() {
+            expect_eq!(
+                heard,
+                orders(1..=1),
+                "the intercom closed while the station waited: it returns the one order it heard"
+            );
+            return;
+        }
+    }
+    fail(
+        "the head chef left while the station waited in `recv()`, and the station did not end its \
+         shift: `recv()` now returns `Err(RecvError::Closed)` every time, and nothing can ever \
+         come again. `Closed` must end the loop (only `Lagged` means \"keep listening\").",
     );
 }
 
@@ -172,9 +206,9 @@ async fn station_hears_calls_left_on_a_closed_pass() {
 
 /// Calls `call_out`, explaining a panic (the usual one: `unwrap()` on the
 /// `Err` that `send` returns when nobody listens).
-fn guarded_call_out(pass: &broadcast::Sender<Order>, order: Order) -> usize {
-    let nobody = pass.receiver_count() == 0;
-    match catch_unwind(AssertUnwindSafe(|| call_out(pass, order))) {
+fn guarded_call_out(intercom: &broadcast::Sender<Order>, order: Order) -> usize {
+    let nobody = intercom.receiver_count() == 0;
+    match catch_unwind(AssertUnwindSafe(|| call_out(intercom, order))) {
         Ok(n) => n,
         Err(payload) if nobody => fail(format!(
             "`call_out` panicked when no station was listening. With no receiver, \
@@ -184,20 +218,20 @@ fn guarded_call_out(pass: &broadcast::Sender<Order>, order: Order) -> usize {
         )),
         Err(payload) => fail(format!(
             "`call_out` panicked with {} station(s) listening. The panic: {}",
-            pass.receiver_count(),
+            intercom.receiver_count(),
             panic_text(&*payload)
         )),
     }
 }
 
 async fn call_out_reaches_every_station() {
-    let (pass, mut grill) = broadcast::channel(4);
-    let mut fryer = pass.subscribe();
-    let pastry = pass.subscribe();
+    let (intercom, mut grill) = broadcast::channel(4);
+    let mut fryer = intercom.subscribe();
+    let pastry = intercom.subscribe();
     expect_eq!(
-        guarded_call_out(&pass, order(1)),
+        guarded_call_out(&intercom, order(1)),
         3,
-        "three stations listen at the pass: `send` returns `Ok(3)`"
+        "three stations listen at the intercom: `send` returns `Ok(3)`"
     );
     expect_eq!(
         grill.try_recv().ok(),
@@ -211,7 +245,7 @@ async fn call_out_reaches_every_station() {
     );
     drop(pastry);
     expect_eq!(
-        guarded_call_out(&pass, order(2)),
+        guarded_call_out(&intercom, order(2)),
         2,
         "the pastry station left (its receiver was dropped): two stations are listening"
     );
@@ -228,17 +262,17 @@ async fn call_out_reaches_every_station() {
 }
 
 async fn call_out_with_nobody_listening() {
-    let (pass, first) = broadcast::channel(4);
+    let (intercom, first) = broadcast::channel(4);
     drop(first);
-    let heard_by = guarded_call_out(&pass, order(1));
+    let heard_by = guarded_call_out(&intercom, order(1));
     expect_eq!(
         heard_by,
         0,
         "no station is listening, so nobody heard the call"
     );
-    let mut late = pass.subscribe();
+    let mut late = intercom.subscribe();
     expect_eq!(
-        guarded_call_out(&pass, order(2)),
+        guarded_call_out(&intercom, order(2)),
         1,
         "a station has joined since: it is the one listener"
     );
@@ -251,11 +285,11 @@ async fn call_out_with_nobody_listening() {
 
 async fn call_out_timeline() {
     let log = Log::new();
-    let (pass, first) = broadcast::channel(8);
+    let (intercom, first) = broadcast::channel(8);
     drop(first);
     let step = Duration::from_millis(100);
     let call = |n: u32| {
-        let heard_by = match guarded_call_out(&pass, order(n)) {
+        let heard_by = match guarded_call_out(&intercom, order(n)) {
             0 => "nobody listening, the call goes unheard".to_string(),
             1 => "1 station listening".to_string(),
             n => format!("{n} stations listening"),
@@ -270,7 +304,7 @@ async fn call_out_timeline() {
                 break;
             }
             Err(broadcast::error::TryRecvError::Closed) => {
-                log.event(name, "the pass is closed");
+                log.event(name, "the intercom is closed");
                 break;
             }
             Err(broadcast::error::TryRecvError::Lagged(n)) => {
@@ -281,21 +315,21 @@ async fn call_out_timeline() {
 
     call(1);
     sleep(step).await;
-    let mut grill = pass.subscribe();
-    log.event("grill", "joins the pass");
+    let mut grill = intercom.subscribe();
+    log.event("grill", "joins the intercom");
     call(2);
     sleep(step).await;
-    let mut pastry = pass.subscribe();
-    log.event("pastry", "joins the pass");
+    let mut pastry = intercom.subscribe();
+    log.event("pastry", "joins the intercom");
     call(3);
     sleep(step).await;
     hear_all("grill", &mut grill);
     drop(grill);
-    log.event("grill", "leaves the pass");
+    log.event("grill", "leaves the intercom");
     call(4);
     sleep(step).await;
-    drop(pass);
-    log.event("chef", "leaves: the pass is closed");
+    drop(intercom);
+    log.event("chef", "leaves: the intercom is closed");
     hear_all("pastry", &mut pastry);
     snapshot(
         "call_out_timeline",
@@ -312,10 +346,10 @@ fn explain_kitchen_stall() {
     on_stall(|| {
         Some(
             "the service never ended: every task was waiting and nothing could wake them. \
-             A station returns only when the pass is closed, so either a `Sender` is still \
+             A station returns only when the intercom is closed, so either a `Sender` is still \
              alive (kept in `open_kitchen` while awaiting the stations, or cloned into a \
-             station's task to subscribe there), or a station was awaited before the chef \
-             called out the orders and dropped the pass."
+             station's task to subscribe there), or a station was awaited before the head chef \
+             called out the orders and dropped the intercom."
                 .to_string(),
         )
     });
@@ -325,25 +359,25 @@ fn explain_kitchen_stall() {
 fn diagnose_station(i: usize, heard: &[Order], called: &[Order]) -> String {
     let heard_n = numbers(heard);
     let called_n = numbers(called);
-    let prefix = format!("station {i} heard orders {heard_n:?} but the chef called {called_n:?}: ");
+    let prefix =
+        format!("station {i} heard orders {heard_n:?} but the head chef called {called_n:?}: ");
     if heard_n.is_empty() && !called_n.is_empty() {
         prefix
             + "it missed the first calls, all of them. A receiver only hears what is sent \
-               after it subscribed: call `pass.subscribe()` for every station before the \
+               after it subscribed: call `intercom.subscribe()` for every station before the \
                first `call_out`, not inside the spawned station task (which first runs after \
-               the chef has called)."
+               the head chef has called)."
     } else if heard_n.len() < called_n.len() && called_n.ends_with(&heard_n) {
         prefix
-            + "it missed the first calls. Either it subscribed after the chef had started \
-               calling (call `pass.subscribe()` for every station before the first \
-               `call_out`), or the pass was too small and the station fell behind: the chef \
-               never waits, so a pass must hold every order, \
-               `broadcast::channel(orders.len().max(1))`."
+            + "it missed the first calls. Either it subscribed after the head chef had started \
+               calling (call `intercom.subscribe()` for every station before the first \
+               `call_out`), or the intercom was too small and the station fell behind: the head chef \
+               never waits, so the intercom needs one slot per order, as the contract says."
     } else if heard_n.len() < called_n.len() {
         prefix
             + "calls are missing in the middle or at the end, so the station fell behind \
-               (lagged) or stopped early. Open the pass with room for every order, \
-               `broadcast::channel(orders.len().max(1))`, and listen until `Closed`."
+               (lagged) or stopped early. Open the intercom with room for every order, \
+               one slot per order, and listen until `Closed`."
     } else {
         prefix + "each station must hear each call exactly once, in the order called."
     }
@@ -396,7 +430,7 @@ async fn kitchen_with_no_orders() {
         2,
         Vec::new(),
         "`open_kitchen(2, no orders)` panicked. `broadcast::channel(0)` panics: open the \
-         pass with a capacity of at least 1 (`orders.len().max(1)`).",
+         intercom with a capacity of at least 1, even with no orders.",
     )
     .await;
 }
@@ -412,7 +446,7 @@ fn expect_shift(actual: &Shift, heard: &[u32], missed: u64, situation: &str) {
     }
     let why = if actual.heard.len() < heard.len() && actual.missed == 0 {
         "the station stopped listening at its first lag. `Err(RecvError::Lagged(n))` is not \
-         the end of the pass: the station is still subscribed and its next `recv()` \
+         the end of the intercom: the station is still subscribed and its next `recv()` \
          returns the oldest call left. Only `Err(RecvError::Closed)` ends the shift \
          (`while let Ok(order) = calls.recv().await` stops at a lag)."
     } else if actual.heard.len() < heard.len() {
@@ -429,8 +463,9 @@ fn expect_shift(actual: &Shift, heard: &[u32], missed: u64, situation: &str) {
 }
 
 async fn slow_station_counts_the_calls_it_missed() {
-    // A pass of 2: the chef calls 5 orders before the station listens, so
-    // orders 1, 2 and 3 are gone for it.
+    // An intercom of 2: the station's receiver exists from the start, but the
+    // chef calls 5 orders before the station reads any, so orders 1, 2 and
+    // 3 are overwritten before it gets to them.
     let (chef, calls) = broadcast::channel(2);
     for n in 1..=5 {
         let _ = chef.send(order(n));
@@ -441,16 +476,16 @@ async fn slow_station_counts_the_calls_it_missed() {
         &shift,
         &[4, 5],
         3,
-        "on a pass holding 2 calls, orders 1..=5 were called before the station listened \
-         (it should report heard [4, 5], missed 3)",
+        "on an intercom holding 2 calls, orders 1..=5 were called before the station read any of \
+         them (it was subscribed, just busy): it should report heard [4, 5], missed 3",
     );
 }
 
 async fn slow_station_keeps_listening_after_a_lag() {
     let (chef, calls) = broadcast::channel(4);
-    explain_open_pass(&chef, "the slow station");
+    explain_open_intercom(&chef, "the slow station");
     let station = tokio::spawn(slow_station(calls, Duration::from_millis(5)));
-    // Rush one: 7 calls at once on a pass of 4 (orders 1..=3 are lost).
+    // Rush one: 7 calls at once on an intercom of 4 (orders 1..=3 are lost).
     for n in 1..=7 {
         let _ = chef.send(order(n));
     }
@@ -470,14 +505,14 @@ async fn slow_station_keeps_listening_after_a_lag() {
         &shift,
         &[4, 5, 6, 7, 10, 11, 12, 13, 14],
         5,
-        "two rushes on a pass of 4: 7 calls, then 6 calls, then order 14 \
+        "two rushes on an intercom of 4: 7 calls, then 6 calls, then order 14 \
          (it should report heard [4, 5, 6, 7, 10, 11, 12, 13, 14], missed 3 + 2)",
     );
 }
 
 async fn slow_station_keeps_up_when_it_can() {
     let (chef, calls) = broadcast::channel(2);
-    explain_open_pass(&chef, "the slow station");
+    explain_open_intercom(&chef, "the slow station");
     let station = tokio::spawn(slow_station(calls, Duration::from_millis(20)));
     for n in 1..=5 {
         let _ = chef.send(order(n));
@@ -499,7 +534,7 @@ async fn slow_station_keeps_up_when_it_can() {
 async fn slow_station_rush_timeline() {
     let log = Log::new();
     let (chef, calls) = broadcast::channel(4);
-    explain_open_pass(&chef, "the slow station");
+    explain_open_intercom(&chef, "the slow station");
     // Prep takes 27 ms and a call comes every 10 ms, so the station's wake-ups
     // (multiples of 27 ms) never coincide with a call (multiples of 10 ms).
     let station = tokio::spawn(slow_station(calls, Duration::from_millis(27)));
@@ -508,14 +543,14 @@ async fn slow_station_rush_timeline() {
         log.event(
             "chef",
             format!(
-                "calls order {n} ({heard_by} listening, {} unheard on the pass of 4)",
+                "calls order {n} ({heard_by} listening, {} unheard on the intercom of 4)",
                 chef.len()
             ),
         );
         sleep(Duration::from_millis(10)).await;
     }
     drop(chef);
-    log.event("chef", "leaves: the pass is closed");
+    log.event("chef", "leaves: the intercom is closed");
     let shift = match station.await {
         Ok(shift) => shift,
         Err(err) => fail(format!("the slow station's task failed: {err}")),
@@ -532,13 +567,13 @@ async fn slow_station_rush_timeline() {
         &shift,
         &[1, 2, 3, 6, 8, 9, 10, 11, 12],
         3,
-        "a call every 10 ms, 27 ms of prep per order, a pass of 4",
+        "a call every 10 ms, 27 ms of prep per order, an intercom of 4",
     );
     snapshot(
         "slow_station_rush_timeline",
         &log.render(),
-        "the chef never waits for the slow station: the pass fills up to 4 unheard calls \
+        "the head chef never waits for the slow station: the intercom fills up to 4 unheard calls \
          and older calls are lost for the station, which skips them and carries on until \
-         the pass is closed and empty",
+         the intercom is closed and empty",
     );
 }

@@ -1,4 +1,36 @@
 //! Exercise 05's tasks, points and hints.
+//!
+//! Contract → tests (every sentence of each doc comment in `src/lib.rs`;
+//! keep this map in step when a contract or a test changes):
+//!
+//! * `glance`: a copy of the latest menu, leaving an unseen menu unseen →
+//!   `glance_shows_the_latest_menu_to_every_station`; works after the
+//!   manager left → `glance_after_the_manager_left`; never awaits → the
+//!   signature (not `async`).
+//! * `next_menu`: waits for an unseen menu, the creation menu counting as
+//!   seen → `next_menu_waits_for_an_unseen_menu`; marks it seen, the latest
+//!   once after several writes → `next_menu_returns_the_latest_menu_once`;
+//!   each receiver its own marker → `every_station_has_its_own_seen_marker`;
+//!   a clone has seen what its original had, a receiver subscribed later
+//!   has seen the menu then on the board →
+//!   `a_cloned_receiver_has_seen_what_its_original_had`;
+//!   `None` once the manager is gone, after a last unseen menu →
+//!   `next_menu_after_the_manager_left`.
+//! * `set_price`: changes one price only, notifies, `true` →
+//!   `set_price_changes_one_price_and_notifies`; same price or unknown dish:
+//!   untouched, nobody woken, `false` → `set_price_to_the_same_price_wakes_nobody`,
+//!   `set_price_of_an_unknown_dish_wakes_nobody`; works with no station →
+//!   `set_price_with_no_station_watching`.
+//! * `post_menu`: stored and notified → `post_menu_reaches_the_stations`;
+//!   stored with no station → `post_menu_with_no_station_watching`.
+//! * `run_station`: reloads at once, seen or not →
+//!   `station_reloads_at_once_then_on_each_change`,
+//!   `station_reloads_a_menu_posted_before_it_started_once`; then once per
+//!   change with the latest, coalescing → same, `three_stations_share_one_board`,
+//!   `station_timeline`; stops when the manager is gone, after an unseen
+//!   menu → `station_stops_when_the_manager_leaves`,
+//!   `station_stops_at_once_when_nothing_is_new`; returns the reload count →
+//!   all; `Send` → the signature (checked by the compiler).
 
 use crate::course::{Exercise, Task};
 
@@ -14,8 +46,8 @@ pub static EXERCISE: Exercise = Exercise {
             title: "read the latest menu (borrow)",
             points: 1,
             hints: &[
-                "A watch channel holds exactly one value: the latest. Reading it never waits.",
-                "`board.borrow()` gives a `Ref` to the current menu; clone the menu out of it: `board.borrow().clone()`. `borrow()` does not mark the menu as seen.",
+                "A watch channel holds one value, the latest. `Receiver::borrow()` reads it without marking it seen.",
+                "`borrow()` gives a `Ref` guard; copy the menu out of it (it is `Clone`) rather than returning the guard.",
             ],
         },
         Task {
@@ -24,9 +56,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "wait for an unseen menu",
             points: 2,
             hints: &[
-                "The menu on the board when the receiver was created already counts as seen: wait for a change first.",
-                "`board.changed().await` returns `Ok(())` when an unseen menu is on the board (at once if there already is one) and `Err` once the manager is gone and nothing unseen is left: `board.changed().await.ok()?;`.",
-                "Then read with `board.borrow_and_update().clone()`, which marks what you read as seen, so the same menu is never returned twice. `has_changed()` plus `borrow()` leaves the menu unseen.",
+                "The menu on the board when the receiver was made by `watch::channel` or `subscribe()` already counts as seen: wait for a change first.",
+                "`changed().await` returns `Ok` when an unseen menu is there (at once if there already is one) and `Err` once the manager is gone and nothing unseen is left: that `Err` is your `None`.",
+                "Read with `borrow_and_update()`, which marks what you read as seen, so the same menu is never returned twice.",
             ],
         },
         Task {
@@ -36,8 +68,7 @@ pub static EXERCISE: Exercise = Exercise {
             points: 2,
             hints: &[
                 "Change the menu where it lies on the board instead of building a new one, and only notify when something really changed.",
-                "`board.send_if_modified(|menu| ...)` lets you edit the stored menu; return `true` from the closure only if you changed a price. `send_modify` and `send_replace` always notify.",
-                "Find the dish with `menu.dishes.iter_mut().find(|d| d.name == dish)`; return `false` when there is none or its price is already `price`. `send_if_modified` stores even when no station is watching, unlike `send`.",
+                "`Sender::send_if_modified` lets you edit the stored menu in a closure; what the closure returns decides whether anyone is woken. `send_modify` and `send_replace` always notify.",
             ],
         },
         Task {
@@ -47,7 +78,7 @@ pub static EXERCISE: Exercise = Exercise {
             points: 1,
             hints: &[
                 "`send` checks for receivers first: with none it hands the value back in `SendError` and the board keeps the old menu.",
-                "`board.send_replace(menu)` stores the menu and notifies, whether or not a station is watching (it returns the old menu, which you may ignore).",
+                "One of the `send_*` methods stores the value whether or not a station is watching (and returns the old one).",
             ],
         },
         Task {
@@ -56,10 +87,9 @@ pub static EXERCISE: Exercise = Exercise {
             title: "reload on change, stop when closed",
             points: 3,
             hints: &[
-                "Inside `async move { ... }`: reload with the current menu first, then loop on `board.changed().await`, which fails once the manager is gone.",
-                "Read with `board.borrow_and_update()` both times: reading the first menu with `borrow()` leaves it unseen, and `changed()` then returns at once with the same menu, so it is reloaded twice.",
-                "Stop (return the count) as soon as `changed().await` returns `Err`; ignoring the error makes the station reload forever.",
-                "Clone the menu in a `let` of its own: `let menu = board.borrow_and_update().clone(); reload(menu).await;`. Writing `reload(board.borrow_and_update().clone()).await` keeps the `Ref` (a read lock, not `Send`) alive across the `.await` and does not compile.",
+                "Inside `async move { ... }`: reload with the current menu first, then wait with `changed()` and reload again, until `changed()` fails (the manager is gone).",
+                "Read with `borrow_and_update()` both times: reading the first menu with `borrow()` leaves it unseen, and `changed()` then returns at once with the same menu.",
+                "A `Ref` is a read lock and not `Send`: copy the menu out in a statement of its own, so the `Ref` is dropped before you await `reload`.",
             ],
         },
     ],

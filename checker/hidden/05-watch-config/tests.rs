@@ -19,6 +19,7 @@ harness::tests! {
     2 => next_menu_returns_the_latest_menu_once,
     2 => next_menu_after_the_manager_left,
     2 => every_station_has_its_own_seen_marker,
+    2 => a_cloned_receiver_has_seen_what_its_original_had,
     3 => set_price_changes_one_price_and_notifies,
     3 => set_price_to_the_same_price_wakes_nobody,
     3 => set_price_of_an_unknown_dish_wakes_nobody,
@@ -211,6 +212,34 @@ async fn every_station_has_its_own_seen_marker() {
                 "the {name} station waited although menu 2 is unseen by its receiver"
             )),
         }
+    }
+}
+
+async fn a_cloned_receiver_has_seen_what_its_original_had() {
+    let (tx, grill) = watch::channel(menu(1));
+    tx.send_replace(menu(2));
+    // The grill has not read menu 2, so neither has a clone of its receiver.
+    let mut copy = grill.clone();
+    match timeout(Duration::from_secs(1), next_menu(&mut copy)).await {
+        Ok(got) => expect_eq!(
+            got,
+            Some(menu(2)),
+            "a `clone()` of a receiver that has not seen menu 2 has not seen it either: \
+             next_menu returns it at once"
+        ),
+        Err(_) => fail(
+            "next_menu waited on a cloned receiver, but a clone copies what the original has \
+             seen, and the original had not seen menu 2.",
+        ),
+    }
+    // A receiver subscribed now has seen menu 2 already.
+    let mut pastry = tx.subscribe();
+    let mut task = mock_task(next_menu(&mut pastry));
+    if let Poll::Ready(got) = task.poll() {
+        fail(format!(
+            "next_menu returned {got:?} at once, but the station subscribed after menu 2 was \
+             written, so menu 2 counts as seen: wait for a change."
+        ));
     }
 }
 

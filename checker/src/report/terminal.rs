@@ -297,9 +297,11 @@ pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
         );
     }
     for (name, c) in [("stdout", &test.stdout), ("stderr", &test.stderr)] {
-        if name == "stderr" && test.status != Status::Crashed {
-            // The harness keeps panics out of stderr; what is left there
-            // matters only when the process died.
+        if name == "stderr" && test.status == Status::NotStarted {
+            // The harness keeps panics out of stderr: what is left there is
+            // the code's own `eprintln!`s (or the runtime's last words), and
+            // a test that failed or was killed while printing a lot is
+            // often explained by its first lines.
             continue;
         }
         if c.text.trim().is_empty() {
@@ -307,7 +309,15 @@ pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
         }
         let lines: Vec<&str> = c.text.lines().collect();
         let shown = &lines[..lines.len().min(12)];
-        let _ = writeln!(out, "    your code printed ({name}):");
+        let _ = writeln!(
+            out,
+            "    your code printed ({name}{}):",
+            if lines.len() > shown.len() || c.dropped_bytes > 0 {
+                ", first lines"
+            } else {
+                ""
+            }
+        );
         for l in shown {
             let l: String = l.chars().take(WIDTH - 6).collect();
             let _ = writeln!(out, "      {}", style.dim(&l));

@@ -1,19 +1,19 @@
 //! Exercise 01 — bounded send and backpressure.
 //!
 //! A kitchen: the chef puts numbered dishes on a belt (a bounded
-//! `tokio::sync::mpsc` channel), the waiter takes them off. The belt holds
-//! only a few dishes, so a fast chef must wait for a slow waiter: that
+//! `tokio::sync::mpsc` channel), the runner takes them off. The belt holds
+//! only a few dishes, so a fast chef must wait for a slow runner: that
 //! waiting is backpressure. Read `README.md` in this folder first.
 //!
 //! Replace each `todo!()` with your code, then run `cargo run -p checker`.
 
 use tokio::sync::mpsc;
 
-/// Task 1 — the waiter.
+/// Task 1 — the runner.
 ///
 /// Takes dishes off the belt until the belt is closed (every `Sender` is
 /// gone and nothing is left on it) and returns them in the order taken.
-pub async fn waiter(mut belt: mpsc::Receiver<u32>) -> Vec<u32> {
+pub async fn runner(mut belt: mpsc::Receiver<u32>) -> Vec<u32> {
     todo!()
 }
 
@@ -21,7 +21,7 @@ pub async fn waiter(mut belt: mpsc::Receiver<u32>) -> Vec<u32> {
 ///
 /// Puts dishes `1..=dishes` on the belt, in order, waiting for a free slot
 /// whenever the belt is full. Returns when every dish is on the belt.
-/// If the belt is closed (the waiter left), stops early.
+/// If the belt is closed (the runner left), stops early.
 pub async fn chef(belt: mpsc::Sender<u32>, dishes: u32) {
     todo!()
 }
@@ -29,13 +29,13 @@ pub async fn chef(belt: mpsc::Sender<u32>, dishes: u32) {
 /// Task 3 — the kitchen.
 ///
 /// Creates a belt that holds `belt_size` dishes, runs a chef cooking
-/// `dishes` dishes and a waiter at the same time, and returns what the
-/// waiter served.
+/// `dishes` dishes and a runner at the same time, and returns what the
+/// runner served.
 pub async fn run_kitchen(dishes: u32, belt_size: usize) -> Vec<u32> {
     todo!()
 }
 
-/// What a chef could not deliver because the waiter left.
+/// What a chef could not deliver because the runner left.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unserved {
     /// The dishes that never made it onto the belt, in order: the one whose
@@ -43,7 +43,7 @@ pub struct Unserved {
     pub dishes: Vec<u32>,
 }
 
-/// Task 4 — a chef who notices that the waiter left.
+/// Task 4 — a chef who notices that the runner left.
 ///
 /// Like [`chef`], but returns `Err(Unserved)` listing every dish that was
 /// not put on the belt if the belt closes before all `dishes` are sent.
@@ -59,7 +59,7 @@ pub enum Offer {
     Accepted,
     /// The belt is full: the dish is handed back and turned away.
     Full(u32),
-    /// The waiter is gone: the dish is handed back and nobody will serve it.
+    /// The runner is gone: the dish is handed back and nobody will serve it.
     Closed(u32),
 }
 

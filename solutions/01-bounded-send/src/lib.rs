@@ -1,21 +1,21 @@
 //! Exercise 01 — bounded send and backpressure (reference solution).
 //!
 //! A kitchen: the chef puts numbered dishes on a belt (a bounded
-//! `tokio::sync::mpsc` channel), the waiter takes them off. The belt holds
-//! only a few dishes, so a fast chef must wait for a slow waiter: that
+//! `tokio::sync::mpsc` channel), the runner takes them off. The belt holds
+//! only a few dishes, so a fast chef must wait for a slow runner: that
 //! waiting is backpressure.
 
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 
-/// Task 1 — the waiter.
+/// Task 1 — the runner.
 ///
 /// Takes dishes off the belt until the belt is closed (every `Sender` is
 /// gone and nothing is left on it) and returns them in the order taken.
-pub async fn waiter(mut belt: mpsc::Receiver<u32>) -> Vec<u32> {
+pub async fn runner(mut belt: mpsc::Receiver<u32>) -> Vec<u32> {
     let mut served = Vec::new();
-    // `recv` returns `None` only once every sender is gone and the belt is
-    // empty, so this loop is also the waiter's shutdown.
+    // `recv` returns `None` once the belt is closed (here: every sender is
+    // gone) and empty, so this loop is also the runner's shutdown.
     while let Some(dish) = belt.recv().await {
         served.push(dish);
     }
@@ -26,7 +26,7 @@ pub async fn waiter(mut belt: mpsc::Receiver<u32>) -> Vec<u32> {
 ///
 /// Puts dishes `1..=dishes` on the belt, in order, waiting for a free slot
 /// whenever the belt is full. Returns when every dish is on the belt.
-/// If the belt is closed (the waiter left), stops early.
+/// If the belt is closed (the runner left), stops early.
 pub async fn chef(belt: mpsc::Sender<u32>, dishes: u32) {
     for dish in 1..=dishes {
         // `send` waits for a free slot: this await is the backpressure.
@@ -39,19 +39,19 @@ pub async fn chef(belt: mpsc::Sender<u32>, dishes: u32) {
 /// Task 3 — the kitchen.
 ///
 /// Creates a belt that holds `belt_size` dishes, runs a chef cooking
-/// `dishes` dishes and a waiter at the same time, and returns what the
-/// waiter served.
+/// `dishes` dishes and a runner at the same time, and returns what the
+/// runner served.
 pub async fn run_kitchen(dishes: u32, belt_size: usize) -> Vec<u32> {
     let (tx, rx) = mpsc::channel(belt_size);
-    let waiter = tokio::spawn(waiter(rx));
+    let runner = tokio::spawn(runner(rx));
     // `tx` moves into the chef: when the chef is done, the last sender is
-    // dropped and the waiter's loop ends.
+    // dropped and the runner's loop ends.
     let chef = tokio::spawn(chef(tx, dishes));
     chef.await.expect("the chef panicked");
-    waiter.await.expect("the waiter panicked")
+    runner.await.expect("the runner panicked")
 }
 
-/// What a chef could not deliver because the waiter left.
+/// What a chef could not deliver because the runner left.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unserved {
     /// The dishes that never made it onto the belt, in order: the one whose
@@ -59,7 +59,7 @@ pub struct Unserved {
     pub dishes: Vec<u32>,
 }
 
-/// Task 4 — a chef who notices that the waiter left.
+/// Task 4 — a chef who notices that the runner left.
 ///
 /// Like [`chef`], but returns `Err(Unserved)` listing every dish that was
 /// not put on the belt if the belt closes before all `dishes` are sent.
@@ -83,7 +83,7 @@ pub enum Offer {
     Accepted,
     /// The belt is full: the dish is handed back and turned away.
     Full(u32),
-    /// The waiter is gone: the dish is handed back and nobody will serve it.
+    /// The runner is gone: the dish is handed back and nobody will serve it.
     Closed(u32),
 }
 
@@ -110,8 +110,10 @@ pub async fn cook_when_space(
     mut cook: impl FnMut(u32) -> String,
 ) {
     for n in 1..=dishes {
-        // A permit is a reserved slot: holding one guarantees the send
-        // below succeeds, so nothing cooked is ever thrown away.
+        // A permit is a reserved slot: nothing is cooked until there is
+        // room, and `permit.send` neither waits nor meets a full belt. (It
+        // cannot report a runner who left after `reserve`: that dish is
+        // dropped silently.)
         let Ok(permit) = belt.reserve().await else {
             return;
         };

@@ -33,8 +33,8 @@ pub struct Menu {
 /// Returns a copy of the menu on the board right now: the latest one the
 /// manager wrote. A glance does not count as reading the board: the
 /// station's receiver must still report the menu as unseen afterwards, if
-/// it was unseen before. Never waits, and works after the manager has left
-/// (the board keeps showing the last menu).
+/// it was unseen before. Never awaits (it is not `async`), and works after
+/// the manager has left (the board keeps showing the last menu).
 pub fn glance(board: &watch::Receiver<Menu>) -> Menu {
     // `borrow` reads the latest value without marking it seen. Clone it so
     // the read lock (held by the `Ref`) is released at once.
@@ -44,10 +44,11 @@ pub fn glance(board: &watch::Receiver<Menu>) -> Menu {
 /// Task 2 — wait for the next menu.
 ///
 /// Waits until the board shows a menu this station has not seen yet, marks
-/// it as seen and returns it. The menu that was on the board when the
-/// receiver was created (or subscribed) counts as seen already. If the
-/// manager rewrote the board several times since the station last looked,
-/// only the latest menu is returned, once.
+/// it as seen and returns it. A receiver made by `watch::channel` or
+/// `Sender::subscribe` has already seen the menu on the board at that
+/// moment (a `clone()` of a receiver has seen what the original had). If
+/// the manager rewrote the board several times since the station last
+/// looked, only the latest menu is returned, once.
 ///
 /// Returns `None` once the manager is gone (every `Sender` dropped) and
 /// there is no unseen menu left; a menu written just before the manager
@@ -97,8 +98,9 @@ pub fn set_price(board: &watch::Sender<Menu>, dish: &str, price: u32) -> bool {
 /// stored even when no station is watching at the moment: a station that
 /// subscribes afterwards must find `menu` on the board.
 pub fn post_menu(board: &watch::Sender<Menu>, menu: Menu) {
-    // `send` refuses (and drops the value) when no receiver exists;
-    // `send_replace` stores it in every case.
+    // `send` refuses when no receiver exists (it hands the menu back in
+    // `SendError` and the board keeps the old one); `send_replace` stores it
+    // in every case.
     board.send_replace(menu);
 }
 

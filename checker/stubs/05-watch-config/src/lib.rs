@@ -34,8 +34,8 @@ pub struct Menu {
 /// Returns a copy of the menu on the board right now: the latest one the
 /// manager wrote. A glance does not count as reading the board: the
 /// station's receiver must still report the menu as unseen afterwards, if
-/// it was unseen before. Never waits, and works after the manager has left
-/// (the board keeps showing the last menu).
+/// it was unseen before. Never awaits (it is not `async`), and works after
+/// the manager has left (the board keeps showing the last menu).
 pub fn glance(board: &watch::Receiver<Menu>) -> Menu {
     todo!()
 }
@@ -43,10 +43,11 @@ pub fn glance(board: &watch::Receiver<Menu>) -> Menu {
 /// Task 2 — wait for the next menu.
 ///
 /// Waits until the board shows a menu this station has not seen yet, marks
-/// it as seen and returns it. The menu that was on the board when the
-/// receiver was created (or subscribed) counts as seen already. If the
-/// manager rewrote the board several times since the station last looked,
-/// only the latest menu is returned, once.
+/// it as seen and returns it. A receiver made by `watch::channel` or
+/// `Sender::subscribe` has already seen the menu on the board at that
+/// moment (a `clone()` of a receiver has seen what the original had). If
+/// the manager rewrote the board several times since the station last
+/// looked, only the latest menu is returned, once.
 ///
 /// Returns `None` once the manager is gone (every `Sender` dropped) and
 /// there is no unseen menu left; a menu written just before the manager
