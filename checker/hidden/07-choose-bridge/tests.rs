@@ -262,8 +262,9 @@ async fn slow_runner_backlog_grows_with_a_burst() {
     expect_eq!(
         peak,
         299,
-        "300 tickets arrived at once; after taking the first, 299 are still waiting on the \
-         rail: that backlog is memory an unbounded rail spends"
+        "300 tickets arrived at once; right after taking the first, 299 are still waiting \
+         on the rail (count with `rail.len()` after `recv` returns, not before): that backlog \
+         is memory an unbounded rail spends"
     );
     expect_eq!(
         *order.borrow(),
@@ -510,8 +511,10 @@ async fn porters_carry_every_crate_once() {
     expect_eq!(
         ms_since(start),
         72,
-        "the last crate arrives at 60 ms and takes 12 ms: run_porters returns when the belt \
-         is closed and every porter is done, at 72 ms"
+        "crates arrive every 5 ms and take 12 ms, three porters: each crate is picked up \
+         at once and the last is done at 72 ms, when run_porters returns. Later means crates \
+         waited for a porter: is the belt's lock held while a porter carries? Earlier means \
+         run_porters returned before every porter was done"
     );
 }
 
@@ -619,7 +622,8 @@ async fn tray_never_waits_to_fill_up() {
         "tray_never_waits_to_fill_up",
         &log.render(),
         "a trip takes what is waiting, up to 3 dishes, as soon as one dish is there: it never \
-         waits for the tray to fill",
+         waits for the tray to fill, and each trip is a fresh batch (`recv_many` appends to \
+         the Vec it is given)",
     );
 }
 
