@@ -1,6 +1,6 @@
 //! Exercise 07's tasks, points and hints.
 
-use crate::course::{Exercise, Task};
+use sack::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "07-choose-bridge",
@@ -47,7 +47,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "A `Receiver` cannot be cloned. To let several porters take from it, put it behind `Arc<tokio::sync::Mutex<..>>` (the guard is held across `recv().await`, so it must be tokio's mutex), and share `carry` with an `Arc` too.",
                 "Spawn exactly `porters` tasks (a `JoinSet` collects their results). Each loops: lock, `recv().await`, unlock, then carry.",
-                "Where the guard ends matters: in `while let Some(c) = belt.lock().await.recv().await { .. }` the guard lives through the whole loop body, so only one porter works at a time. Take the crate in a statement of its own first.",
+                "Where the guard ends matters: in `while let Some(c) = belt.lock().await.recv().await { .. }` the guard lives through the whole loop body, so only one porter works at a time. Take the sack in a statement of its own first.",
             ],
         },
         Task {

@@ -42,12 +42,12 @@
 //!   `bookkeeper_stops_when_the_receiver_is_dropped`
 //!
 //! task 4 `run_porters`
-//! - every crate carried once, results returned after close:
-//!   `porters_carry_every_crate_once`
-//! - a crate is picked up as soon as a porter is free (the lock is not held
-//!   while carrying): `porters_pick_up_a_crate_as_soon_as_one_is_free`
+//! - every sack carried once, results returned after close:
+//!   `porters_carry_every_sack_once`
+//! - a sack is picked up as soon as a porter is free (the lock is not held
+//!   while carrying): `porters_pick_up_a_sack_as_soon_as_one_is_free`
 //! - at most `porters` at a time: `porters_never_carry_more_than_their_number`,
-//!   `porters_pick_up_a_crate_as_soon_as_one_is_free`
+//!   `porters_pick_up_a_sack_as_soon_as_one_is_free`
 //!
 //! task 5 `tray_runner`
 //! - up to `tray` per trip, belt order, trip count:
@@ -85,8 +85,8 @@ harness::tests! {
     3 => bookkeeper_streams_every_result_in_order,
     3 => bookkeeper_waits_while_the_belt_is_full,
     3 => bookkeeper_stops_when_the_receiver_is_dropped,
-    4 => porters_carry_every_crate_once,
-    4 => porters_pick_up_a_crate_as_soon_as_one_is_free,
+    4 => porters_carry_every_sack_once,
+    4 => porters_pick_up_a_sack_as_soon_as_one_is_free,
     4 => porters_never_carry_more_than_their_number,
     5 => tray_takes_what_is_waiting_up_to_a_full_tray,
     5 => tray_never_waits_to_fill_up,
@@ -447,7 +447,7 @@ async fn bookkeeper_stops_when_the_receiver_is_dropped() {
 
 // ---- task 4: porters -----------------------------------------------------
 
-/// What the test's `carry` records: when each crate was picked up, and how
+/// What the test's `carry` records: when each sack was picked up, and how
 /// many were carried at once.
 #[derive(Default)]
 struct Yard {
@@ -486,7 +486,7 @@ fn closed_belt(items: impl IntoIterator<Item = u32>) -> mpsc::Receiver<u32> {
     rx
 }
 
-async fn porters_carry_every_crate_once() {
+async fn porters_carry_every_sack_once() {
     let start = Instant::now();
     let yard = Arc::new(Mutex::new(Yard::default()));
     let (tx, belt) = mpsc::channel(2);
@@ -506,48 +506,48 @@ async fn porters_carry_every_crate_once() {
     expect_eq!(
         results,
         (1..=12).map(|i| i * 10).collect::<Vec<u32>>(),
-        "run_porters returns carry(crate) for each of the 12 crates exactly once"
+        "run_porters returns carry(sack) for each of the 12 sacks exactly once"
     );
     expect_eq!(
         ms_since(start),
         72,
-        "crates arrive every 5 ms and take 12 ms, three porters: each crate is picked up \
-         at once and the last is done at 72 ms, when run_porters returns. Later means crates \
+        "sacks arrive every 5 ms and take 12 ms, three porters: each sack is picked up \
+         at once and the last is done at 72 ms, when run_porters returns. Later means sacks \
          waited for a porter: is the belt's lock held while a porter carries? Earlier means \
          run_porters returned before every porter was done"
     );
 }
 
-async fn porters_pick_up_a_crate_as_soon_as_one_is_free() {
+async fn porters_pick_up_a_sack_as_soon_as_one_is_free() {
     let start = Instant::now();
     let yard = Arc::new(Mutex::new(Yard::default()));
-    // Crate 1 is heavy (60 ms), the others light (10 ms).
+    // Sack 1 is heavy (60 ms), the others light (10 ms).
     let carry = recording_carry(yard.clone(), start, |c| if c == 1 { 60 } else { 10 });
     let mut results = run_porters(closed_belt(1..=7), 3, carry).await;
     results.sort_unstable();
     expect_eq!(
         results,
         vec![10, 20, 30, 40, 50, 60, 70],
-        "every crate is carried once"
+        "every sack is carried once"
     );
     let y = yard.lock().unwrap();
     expect_eq!(
         y.started.clone(),
         BTreeMap::from([(1, 0), (2, 0), (3, 0), (4, 10), (5, 10), (6, 20), (7, 20)]),
-        "crate → ms when it was picked up. Three porters: crates 1-3 at once; while one \
-         porter carries the heavy crate 1, the other two keep taking crates as soon as they \
+        "sack → ms when it was picked up. Three porters: sacks 1-3 at once; while one \
+         porter carries the heavy sack 1, the other two keep taking sacks as soon as they \
          are free. Is a porter holding the belt's lock while carrying (release it before \
-         `carry`), or are crates handed out in turns instead of from one shared belt?"
+         `carry`), or are sacks handed out in turns instead of from one shared belt?"
     );
     expect_eq!(
         y.most,
         3,
-        "three porters carry three crates at once at the start"
+        "three porters carry three sacks at once at the start"
     );
     expect_eq!(
         ms_since(start),
         60,
-        "run_porters returns when the heavy crate is done, at 60 ms"
+        "run_porters returns when the heavy sack is done, at 60 ms"
     );
 }
 
@@ -556,17 +556,17 @@ async fn porters_never_carry_more_than_their_number() {
     let yard = Arc::new(Mutex::new(Yard::default()));
     let carry = recording_carry(yard.clone(), start, |_| 10);
     let results = run_porters(closed_belt(1..=10), 2, carry).await;
-    expect_eq!(results.len(), 10, "every crate is carried");
+    expect_eq!(results.len(), 10, "every sack is carried");
     expect_eq!(
         yard.lock().unwrap().most,
         2,
-        "two porters carry at most two crates at the same time (one task per crate is not a \
+        "two porters carry at most two sacks at the same time (one task per sack is not a \
          pool: start exactly `porters` porters)"
     );
     expect_eq!(
         ms_since(start),
         50,
-        "ten 10 ms crates shared by two porters take 50 ms"
+        "ten 10 ms sacks shared by two porters take 50 ms"
     );
 }
 

@@ -63,11 +63,11 @@ pub fn start_bookkeeper(
 /// Task 4 — porters: many consumers sharing one belt.
 ///
 /// Starts `porters` porters (at least 1) that share the one belt. Each
-/// porter takes the next crate off the belt, carries it
-/// (`carry(crate).await`), and goes back for the next one; a porter who is
-/// carrying never keeps the others from taking crates, so a crate is picked
-/// up as soon as a porter is free. At most `porters` crates are carried at
-/// the same time. Returns the result of every crate (in any order) once
+/// porter takes the next sack off the belt, carries it
+/// (`carry(sack).await`), and goes back for the next one; a porter who is
+/// carrying never keeps the others from taking sacks, so a sack is picked
+/// up as soon as a porter is free. At most `porters` sacks are carried at
+/// the same time. Returns the result of every sack (in any order) once
 /// the belt is closed and empty and every porter has finished.
 pub async fn run_porters<F, Fut>(belt: mpsc::Receiver<u32>, porters: usize, carry: F) -> Vec<u32>
 where
@@ -98,7 +98,7 @@ pub async fn tray_runner(
 /// Replace the empty braces with the fields your design needs.
 pub struct Thermometer {}
 
-/// The manager's end of the connection made by [`fridge`], used in async
+/// The kitchen's end of the connection made by [`fridge`], used in async
 /// code.
 ///
 /// Replace the empty braces with the fields your design needs.
@@ -107,7 +107,7 @@ pub struct Gauge {}
 /// Task 6 — which channel? The fridge thermometer.
 ///
 /// A thermometer on a plain thread reports readings as often as it likes;
-/// the manager only ever cares about the latest one. Choose the channel
+/// the kitchen only ever cares about the latest one. Choose the channel
 /// and return both ends, connected. The guarantees are on
 /// [`Thermometer::report`] and [`Gauge::next_reading`].
 pub fn fridge() -> (Thermometer, Gauge) {

@@ -73,7 +73,7 @@ where
             let mut results = Vec::new();
             loop {
                 // The guard is dropped at the end of this statement, so the
-                // lock is held only while waiting for the next crate, never
+                // lock is held only while waiting for the next sack, never
                 // while carrying it.
                 let next = belt.lock().await.recv().await;
                 let Some(item) = next else { break };
@@ -110,7 +110,7 @@ pub struct Thermometer {
     latest: watch::Sender<Option<i32>>,
 }
 
-/// The manager's end of the connection made by [`fridge`].
+/// The kitchen's end of the connection made by [`fridge`].
 pub struct Gauge {
     latest: watch::Receiver<Option<i32>>,
 }
