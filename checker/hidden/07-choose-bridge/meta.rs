@@ -1,6 +1,6 @@
 //! Exercise 07's tasks, points and hints.
 
-use sack::course::{Exercise, Task};
+use crate::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "07-choose-bridge",
