@@ -211,10 +211,7 @@ async fn slow_runner_backlog_timeline() {
             served.set(served.get() + 1);
             log.event(
                 "runner",
-                format!(
-                    "serves ticket {ticket} (waiting: {})",
-                    rung.get() - served.get()
-                ),
+                format!("serves {ticket}, {} waiting", rung.get() - served.get()),
             );
         }
     };
@@ -229,10 +226,7 @@ async fn slow_runner_backlog_timeline() {
             }
             log.event(
                 "till",
-                format!(
-                    "rings up 6 tickets (waiting: {})",
-                    rung.get() - served.get()
-                ),
+                format!("+6 tickets, {} waiting", rung.get() - served.get()),
             );
         }
         drop(rail);
