@@ -243,7 +243,8 @@ async fn slow_runner_backlog_timeline() {
     expect_eq!(
         ms_since(start),
         120,
-        "twelve tickets at 10 ms each, the first taken at 0 ms: the runner returns at 120 ms"
+        "twelve tickets at 10 ms each, the first taken at 0 ms: the runner returns at 120 ms, \
+         after spending 10 ms on the last ticket too"
     );
     snapshot(
         "slow_runner_backlog_timeline",

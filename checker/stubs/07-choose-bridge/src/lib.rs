@@ -29,8 +29,9 @@ pub fn ring_up(rail: &mpsc::UnboundedSender<u32>, sales: &[u32]) -> usize {
 /// closed and empty. For each ticket, in this order: notes the backlog
 /// (how many tickets are still waiting on the rail right after taking this
 /// one), calls `serve(ticket)`, then spends `per_ticket` on it
-/// (`tokio::time::sleep`) before taking the next ticket. Returns the
-/// largest backlog it noted, or 0 if no ticket came.
+/// (`tokio::time::sleep`), the last ticket included; only then does it
+/// take the next ticket or find the rail closed. Returns the largest
+/// backlog it noted, or 0 if no ticket came.
 pub async fn slow_runner(
     rail: mpsc::UnboundedReceiver<u32>,
     per_ticket: Duration,
