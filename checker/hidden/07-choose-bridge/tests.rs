@@ -35,8 +35,8 @@
 //! task 3 `start_bookkeeper`
 //! - returns at once, `tally` never on the runtime's thread:
 //!   `bookkeeper_returns_at_once_and_tallies_off_the_runtime`
-//! - every result in order, belt closes after the last:
-//!   `bookkeeper_streams_every_result_in_order`
+//! - a belt of `belt_size`; every result in order, belt closes after the
+//!   last: `bookkeeper_streams_every_result_in_order`
 //! - waits while the belt is full: `bookkeeper_waits_while_the_belt_is_full`
 //! - receiver dropped: no tally after a failed put:
 //!   `bookkeeper_stops_when_the_receiver_is_dropped`
@@ -354,6 +354,11 @@ async fn bookkeeper_streams_every_result_in_order() {
     let _hold = hold_clock();
     let orders: Vec<u32> = (1..=40).collect();
     let mut belt = start_bookkeeper(orders.clone(), 3, |order| order * order + 1);
+    expect_eq!(
+        belt.max_capacity(),
+        3,
+        "the belt holds `belt_size` results: make it with `mpsc::channel(belt_size)`"
+    );
     let got = read_all(&mut belt).await;
     if got.len() < orders.len() {
         fail(format!(

@@ -99,6 +99,11 @@ pub async fn tray_runner(
 /// Replace the empty braces with the fields your design needs.
 pub struct Thermometer {}
 
+// The checker moves a `Thermometer` to a plain thread. Keep this line: it
+// stops compiling, right here, if your fields make `Thermometer` not `Send`.
+const _: fn() = || is_send::<Thermometer>();
+fn is_send<T: Send>() {}
+
 /// The kitchen's end of the connection made by [`fridge`], used in async
 /// code.
 ///
