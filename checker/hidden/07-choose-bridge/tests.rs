@@ -175,7 +175,12 @@ async fn slow_runner_backlog_timeline() {
                 sleep(Duration::from_millis(35)).await;
             }
             for t in burst {
-                rail.send(t).expect("the runner left early");
+                if rail.send(t).is_err() {
+                    fail(
+                        "the runner dropped the rail before it was closed: keep receiving until \
+                         `recv()` returns `None`",
+                    );
+                }
                 rung.set(rung.get() + 1);
             }
             log.event(
@@ -460,9 +465,12 @@ async fn porters_carry_every_sack_once() {
     let dock = async move {
         for item in 1..=12 {
             sleep(Duration::from_millis(5)).await;
-            tx.send(item)
-                .await
-                .expect("the porters left the belt early");
+            if tx.send(item).await.is_err() {
+                fail(
+                    "the porters dropped the belt before it was closed: keep taking sacks \
+                     until `recv()` returns `None`",
+                );
+            }
         }
     };
     let (mut results, ()) = tokio::join!(
@@ -568,7 +576,12 @@ async fn tray_never_waits_to_fill_up() {
                 sleep(Duration::from_millis(10)).await;
             }
             for d in dishes.clone() {
-                tx.try_send(d).unwrap();
+                if tx.try_send(d).is_err() {
+                    fail(
+                        "the runner dropped the belt before it was closed: keep making trips \
+                         until `recv_many` returns 0",
+                    );
+                }
             }
             log.event(
                 "kitchen",
@@ -580,17 +593,17 @@ async fn tray_never_waits_to_fill_up() {
         log
     };
     let (count, log) = tokio::join!(tray_runner(belt, 3, serve), kitchen);
-    expect_eq!(
-        count,
-        4,
-        "trips: [1, 2] at 0 ms, [3, 4, 5] and [6, 7] at 10 ms, [8] at 20 ms"
-    );
     snapshot(
         "tray_never_waits_to_fill_up",
         &log.render(),
         "a trip takes what is waiting, up to 3 dishes, as soon as one dish is there: it never \
          waits for the tray to fill, and each trip is a fresh batch (`recv_many` appends to \
          the Vec it is given)",
+    );
+    expect_eq!(
+        count,
+        4,
+        "trips: [1, 2] at 0 ms, [3, 4, 5] and [6, 7] at 10 ms, [8] at 20 ms"
     );
 }
 
