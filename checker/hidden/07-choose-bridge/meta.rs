@@ -122,7 +122,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "A queue keeps every reading and hands out the oldest first. Which of tokio's channels keeps only the latest value, and can be written without `.await`?",
                 "A `watch` channel: the thermometer keeps the `Sender`, the gauge the `Receiver`. Start it with `None`, since there is no reading yet.",
-                "`watch::Sender::send` fails (and drops the value) once no receiver is left; the method that always stores the value and never fails is `send_replace`. On the gauge, `changed().await` then `borrow_and_update()`; `changed()` gives `Err` once the sender is gone and nothing new is left.",
+                "`watch::Sender::send` fails (and drops the value) once no receiver is left, so `report` needs the sending method that stores the value either way. On the gauge, `changed()` waits for a value not yet marked as seen and fails once the sender is gone with nothing new; remember to mark what you return as seen.",
             ],
         },
     ],
