@@ -14,6 +14,7 @@ pub mod cache;
 pub mod cli;
 pub mod compile;
 pub mod course;
+pub mod depinfo;
 pub mod engine;
 pub mod export;
 pub mod files;
