@@ -128,7 +128,7 @@ pub fn grade(
             let refused = link.or_else(|| {
                 screened.iter().find_map(|(rel, text)| {
                     let dir = rel.parent().unwrap_or(Path::new(""));
-                    review::reaches_outside(dir, text).map(|(line, why)| CompileError {
+                    crate::screen::refuse(dir, text).map(|(line, why)| CompileError {
                         first: format!(
                             "rejected: {why}. Graded code may only use files inside its own \
                          exercise's src/ folder."

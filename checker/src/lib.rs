@@ -27,6 +27,7 @@ pub mod report;
 pub mod reset;
 pub mod review;
 pub mod runner;
+pub mod screen;
 pub mod shadow;
 pub mod style;
 pub mod timeline;
