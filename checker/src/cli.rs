@@ -56,6 +56,8 @@ Options for grade:
   --format human|json|junit|gradescope|csv|classroom
   --output FILE           write the report to FILE (classroom: appends, for
                           $GITHUB_OUTPUT)
+  --report FORMAT=FILE    also write a report in FORMAT to FILE, from the same
+                          run (repeat for several)
   --exercise EXERCISE     grade only this exercise (repeat for several)
 ";
 
@@ -95,6 +97,8 @@ enum Command {
         exercises: Vec<String>,
         format: String,
         output: Option<PathBuf>,
+        /// `--report FORMAT=FILE`: more reports from the same run.
+        reports: Vec<(String, PathBuf)>,
     },
     Export {
         to: PathBuf,
@@ -136,6 +140,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
     let mut positional: Vec<String> = Vec::new();
     let mut format = String::from("human");
     let mut output: Option<PathBuf> = None;
+    let mut reports: Vec<(String, PathBuf)> = Vec::new();
     let mut student: Option<PathBuf> = None;
     let mut only: Vec<String> = Vec::new();
     let mut source = Source::Learner;
@@ -148,6 +153,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
             Long("source") => source = Source::Dir(PathBuf::from(parser.value()?)),
             Long("stubs") => source = Source::Stubs,
             Long("output") => output = Some(PathBuf::from(parser.value()?)),
+            Long("report") => reports.push(report::parse_report(&parser.value()?.string()?)?),
             Long("student") => student = Some(PathBuf::from(parser.value()?)),
             Long("exercise") => only.push(parser.value()?.string()?),
             Long("solutions") => source = Source::Solutions,
@@ -224,6 +230,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
                 exercises: only,
                 format,
                 output,
+                reports,
             }
         }
         Some("list") => Command::List,
@@ -318,7 +325,15 @@ pub fn main_with(watch: Option<WatchFn>) -> i32 {
             exercises,
             format,
             output,
-        } => grade_cmd(&paths, &submissions, &exercises, &format, output, &opts),
+            reports,
+        } => grade_cmd(
+            &paths,
+            &submissions,
+            &exercises,
+            (&format, output),
+            &reports,
+            &opts,
+        ),
         Command::Export { to } => export(&paths, &to),
         Command::List => crate::learn::list(&paths, &opts, style),
         Command::Bench {
@@ -491,8 +506,8 @@ fn grade_cmd(
     paths: &Paths,
     submissions: &[PathBuf],
     only: &[String],
-    format: &str,
-    output: Option<PathBuf>,
+    (format, output): (&str, Option<PathBuf>),
+    reports: &[(String, PathBuf)],
     opts: &Options,
 ) -> CliResult {
     use crate::grade::{self, Submission};
@@ -513,12 +528,18 @@ fn grade_cmd(
         if subs.len() == 1 {
             Ok(())
         } else {
-            Err(format!(
-                "--format {format} describes one submission; grade them one at a time"
-            ))
+            Err(
+                "gradescope and classroom reports describe one submission; grade them one \
+                 at a time"
+                    .to_string(),
+            )
         }
     };
-    if matches!(format, "gradescope" | "classroom") {
+    let formats = std::iter::once(format).chain(reports.iter().map(|(f, _)| f.as_str()));
+    if formats
+        .clone()
+        .any(|f| matches!(f, "gradescope" | "classroom"))
+    {
         one()?;
     }
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -529,32 +550,19 @@ fn grade_cmd(
         .map(|n| exercise_arg(n))
         .collect::<Result<_, _>>()?;
     let batch = grade::grade(paths, &subs, &exercises, opts)?;
-    let text = match format {
-        "json" => report::gradebook::json(&batch),
-        "junit" => report::junit::render(&batch),
-        "gradescope" => report::gradescope::render(&batch.graded[0], batch.seconds),
-        "csv" => report::csv::render(&batch),
-        "classroom" => report::classroom::render(&batch.graded[0]),
-        _ => report::gradebook::human(
-            &batch,
-            if output.is_some() {
-                Style::plain()
-            } else {
-                Style::detect()
-            },
-        ),
+    let style = if output.is_some() {
+        Style::plain()
+    } else {
+        Style::detect()
     };
+    let text = report::grade_report(format, &batch, style);
     match output {
-        Some(path) if format == "classroom" => {
-            use std::io::Write;
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)?
-                .write_all(text.as_bytes())?;
-        }
-        Some(path) => std::fs::write(path, text)?,
+        Some(path) => report::write_report(format, &path, &text)?,
         None => print!("{text}"),
+    }
+    for (format, path) in reports {
+        let text = report::grade_report(format, &batch, Style::plain());
+        report::write_report(format, path, &text)?;
     }
     // Grading succeeded whatever the scores are: a low score is not an error.
     Ok(0)

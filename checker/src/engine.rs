@@ -197,6 +197,7 @@ pub fn run_screened(
             // Messages name the staged copy; the learner knows their own file.
             let staged = format!("{}/", paths.display(&t.staged(paths)));
             r.relocate(&staged, &format!("{}/", r.source));
+            crate::cap::result(&mut r);
             r
         })
         .collect())
@@ -228,6 +229,7 @@ pub fn rejected(paths: &Paths, t: &Target, reason: CompileError) -> ExerciseResu
     for task in &mut r.tasks {
         task.status = Status::Rejected;
     }
+    crate::cap::result(&mut r);
     r
 }
 

@@ -151,6 +151,15 @@ pub fn grade(
                 }
             }
         }
+        if g.review.len() > crate::cap::REVIEW {
+            let more = g.review.len() - crate::cap::REVIEW;
+            g.review.truncate(crate::cap::REVIEW);
+            g.review.push(Finding {
+                file: String::new(),
+                line: 0,
+                construct: format!("... and {more} more entries, not shown"),
+            });
+        }
         plan.push(row);
         graded.push(g);
     }

@@ -11,6 +11,7 @@
 pub mod advice;
 pub mod bench;
 pub mod cache;
+pub mod cap;
 pub mod cli;
 pub mod compile;
 pub mod course;
