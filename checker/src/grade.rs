@@ -1,11 +1,12 @@
 //! Grading submissions: a learner's copy of the course in, trusted scores
 //! out.
 //!
-//! Only the learner's source files (`exercises/*/src/**/*.rs`) are taken,
-//! copied into the checker's own grading area; hidden tests, snapshots,
-//! manifests and build settings always come from the checker. Code that
-//! reads files outside its exercise (`include_str!("../../solutions/..")`,
-//! absolute paths, a `#[path]` elsewhere) is rejected before it is built.
+//! Only the learner's `exercises/*/src/` is taken, copied into the
+//! checker's own grading area; hidden tests, snapshots, manifests and
+//! build settings always come from the checker. Code is screened twice:
+//! its tokens before the build (`screen`), and after the build what the
+//! compiler actually read (`depinfo`); code that reaches outside its
+//! exercise is rejected and scores nothing.
 //! Every submission of a batch goes through one engine run, so compiled
 //! dependencies are shared and one hostile submission cannot touch another.
 
