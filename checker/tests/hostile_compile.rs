@@ -10,6 +10,8 @@
 //! read must appear in no report. The same run writes JSON, JUnit and CSV
 //! (`--report`), and each is checked against its format.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -42,21 +44,9 @@ fn make(root: &Path, name: &str, files: &[(&str, String)]) -> PathBuf {
     sub
 }
 
-/// Runs `checker grade` and returns stdout; panics unless it succeeds.
+/// Runs `checker grade`, with the secret in the grader's environment.
 fn run_grade(args: &[&str], subs: &[PathBuf]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
-        .arg("grade")
-        .args(subs)
-        .args(args)
-        .env("CHECKER_TEST_SECRET", SECRET)
-        .output()
-        .expect("the checker runs");
-    assert!(
-        out.status.success(),
-        "grade failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    support::grade_with(args, subs, &[("CHECKER_TEST_SECRET", SECRET)])
 }
 
 /// The hostile corpus: (name, files of src/, why it must earn nothing).
