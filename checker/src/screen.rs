@@ -214,6 +214,12 @@ fn token_rule(rel_dir: &Path, toks: &[Tok], i: usize) -> Option<(usize, String)>
             line,
             "#[macro_export] puts a macro into the hidden tests' scope".into(),
         )),
+        // Lifting the compiler's own limits lets a build run forever (a
+        // constant evaluated in an endless loop) and stall the batch.
+        "long_running_const_eval" | "recursion_limit" | "type_length_limit" => Some((
+            line,
+            format!("changing the compiler's limit `{name}` could stall the build"),
+        )),
         _ => None,
     }
 }
@@ -444,6 +450,8 @@ mod tests {
             "macro_rules! m { () => { pub struct String; } }",
             "macro_rules! m { ($n:ident) => { pub struct $n; } }",
             "#[macro_export] macro_rules! m { () => {} }",
+            "#![allow(long_running_const_eval)]",
+            "#![recursion_limit = \"100000\"]",
         ] {
             assert!(refused(src), "{src}");
         }
