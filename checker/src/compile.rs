@@ -75,6 +75,7 @@ pub fn build(
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
+    cmd.envs(crate::buildlimit::cargo_env());
     // Run from the shadow workspace: cargo reads `.cargo/config.toml` from
     // the current directory upwards, and the caller's directory (a
     // submission, say) must not configure the build.

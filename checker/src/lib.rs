@@ -10,6 +10,7 @@
 
 pub mod advice;
 pub mod bench;
+pub mod buildlimit;
 pub mod cache;
 pub mod cap;
 pub mod cli;

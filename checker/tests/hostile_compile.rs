@@ -44,9 +44,18 @@ fn make(root: &Path, name: &str, files: &[(&str, String)]) -> PathBuf {
     sub
 }
 
-/// Runs `checker grade`, with the secret in the grader's environment.
+/// Runs `checker grade`, with the secret in the grader's environment and
+/// a short limit on the compiler's processor time (honest crates here take
+/// about a second).
 fn run_grade(args: &[&str], subs: &[PathBuf]) -> String {
-    support::grade_with(args, subs, &[("CHECKER_TEST_SECRET", SECRET)])
+    support::grade_with(
+        args,
+        subs,
+        &[
+            ("CHECKER_TEST_SECRET", SECRET),
+            ("CHECKER_BUILD_CPU_SECS", "10"),
+        ],
+    )
 }
 
 /// The hostile corpus: (name, files of src/, why it must earn nothing).
@@ -159,6 +168,18 @@ fn corpus(secret_file: &Path) -> Vec<(&'static str, Vec<(&'static str, String)>)
                 ),
             )],
         ),
+        // A macro that doubles at every step: within the recursion limit,
+        // yet the build would never end.
+        (
+            "endless-build",
+            vec![(
+                "lib.rs",
+                with_stub(&format!(
+                    "macro_rules! d {{ () => {{}}; (x $($t:tt)*) => {{ d!($($t)*); d!($($t)*); }} }}\nd!({});",
+                    "x ".repeat(40)
+                )),
+            )],
+        ),
         // Source the tokenizer cannot read.
         (
             "untokenizable",
@@ -265,6 +286,16 @@ fn compile_time_attacks_gain_nothing_and_reports_fit_their_formats() {
     assert_eq!(status_of("include-via-macro-argument"), "rejected");
     assert_eq!(status_of("secret-in-compile-error"), "rejected");
     assert_eq!(status_of("environment-at-compile-time"), "rejected");
+    // The endless build was stopped, and said why.
+    assert_eq!(status_of("endless-build"), "compile_error");
+    let endless = graded
+        .iter()
+        .find(|g| g["name"] == "endless-build")
+        .unwrap();
+    let why = endless["exercises"][0]["compile_error"]["message"]
+        .as_str()
+        .unwrap();
+    assert!(why.contains("processor time"), "{why}");
 
     // Nothing read at compile time reaches a report.
     for (format, text) in [("json", &json), ("junit", &junit), ("csv", &csv)] {
