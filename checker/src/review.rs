@@ -329,6 +329,11 @@ fn use_tree(toks: &[Tok], prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, 
                     use_tree(part, &mut p, out);
                 }
             }
+            Tok::Punct('*', _) => {
+                let mut glob = prefix.clone();
+                glob.push("*".to_string());
+                out.push((glob, None));
+            }
             Tok::Punct(',', _) => prefix.truncate(depth),
             _ => {}
         }
@@ -383,13 +388,14 @@ mod tests {
             names.iter().any(|n| n.starts_with("include_str!")),
             "{names:?}"
         );
-        let paths = use_paths(&tokenize("a::{b::{c as d, e}, f};").unwrap());
+        let paths = use_paths(&tokenize("a::{b::{c as d, e}, f, g::*};").unwrap());
         assert_eq!(
             paths,
             vec![
                 (vec!["a".into(), "b".into(), "c".into()], Some("d".into())),
                 (vec!["a".into(), "b".into(), "e".into()], None),
                 (vec!["a".into(), "f".into()], None),
+                (vec!["a".into(), "g".into(), "*".into()], None),
             ]
         );
     }
