@@ -350,6 +350,23 @@ fn compile_time_attacks_gain_nothing_and_reports_fit_their_formats() {
             .any(|c| c.starts_with("include!"))
     );
 
+    // A second batch: the controls now take the slots the attacks used,
+    // and nothing those left behind (staged data files, builds) counts.
+    let again = run_grade(
+        &["--exercise", "01", "--format", "csv"],
+        &[
+            subs[subs.len() - 1].clone(),
+            subs[0].clone(),
+            subs[1].clone(),
+        ],
+    );
+    let totals: Vec<&str> = again
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(totals, ["10", "10", "0"], "{again}");
+
     let _ = std::fs::remove_dir_all(&root);
 }
 
