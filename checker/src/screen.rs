@@ -196,6 +196,13 @@ fn token_rule(rel_dir: &Path, toks: &[Tok], i: usize) -> Option<(usize, String)>
                     )
                 })
             }),
+        // #[debugger_visualizer(...)] embeds a file in the binary.
+        "gdb_script_file" | "natvis_file" if toks.get(i + 1).is_some_and(|t| t.is_punct('=')) => {
+            match toks.get(i + 2) {
+                Some(Tok::Lit(lit, _)) if !escapes(rel_dir, lit) => None,
+                _ => Some((line, format!("{name} may only name a file inside src/"))),
+            }
+        }
         "path" if toks.get(i + 1).is_some_and(|t| t.is_punct('=')) => match toks.get(i + 2) {
             Some(Tok::Lit(lit, _)) if escapes(rel_dir, lit) => {
                 Some((line, format!("#[path = {lit}] points outside the exercise")))
@@ -481,6 +488,9 @@ mod tests {
         ));
         assert!(refused("use std::{include as grab};"));
         assert!(refused("r#include_str!(\"/etc/passwd\");"));
+        assert!(refused(
+            "#![debugger_visualizer(gdb_script_file = \"/etc/passwd\")]"
+        ));
         // The grader's environment.
         assert!(refused("const H: &str = env!(\"HOME\");"));
         assert!(!refused("const N: &str = env!(\"CARGO_PKG_NAME\");"));
