@@ -106,7 +106,13 @@ pub fn grade(
                 ));
                 paths.stub(e).join("src")
             };
-            let screened = copy_sources(&from, &to.join("src"))?;
+            // A flood of files is refused before it is copied.
+            let size = source_size(&from);
+            let screened = if size > MAX_SOURCE {
+                Vec::new()
+            } else {
+                copy_sources(&from, &to.join("src"))?
+            };
             for (rel, text) in &screened {
                 let shown = format!("exercises/{}/src/{}", e.dir, rel.display());
                 g.review.extend(review::review_source(&shown, text));
@@ -126,7 +132,16 @@ pub fn grade(
                     ),
                     error_count: 1,
                 });
-            let refused = link.or_else(|| {
+            let too_big = (size > MAX_SOURCE).then(|| CompileError {
+                first: format!(
+                    "rejected: src/ holds {:.1} MiB; graded code may hold at most {} MiB.",
+                    size as f64 / (1 << 20) as f64,
+                    MAX_SOURCE >> 20
+                ),
+                location: Some(format!("exercises/{}/src", e.dir)),
+                error_count: 1,
+            });
+            let refused = link.or(too_big).or_else(|| {
                 screened.iter().find_map(|(rel, text)| {
                     let dir = rel.parent().unwrap_or(Path::new(""));
                     crate::screen::refuse(dir, text).map(|(line, why)| CompileError {
@@ -211,6 +226,18 @@ fn copy_sources(from: &Path, to: &Path) -> std::io::Result<Vec<(PathBuf, String)
         // Source that is not UTF-8 cannot compile; it is screened as text.
         .map(|(rel, bytes)| (rel, String::from_utf8_lossy(&bytes).into_owned()))
         .collect())
+}
+
+/// The most an exercise's `src/` may hold: lessons need a few KiB.
+const MAX_SOURCE: u64 = 8 << 20;
+
+/// Bytes of the regular files below `dir` (links are not followed).
+fn source_size(dir: &Path) -> u64 {
+    crate::files::walk_all(dir)
+        .iter()
+        .filter_map(|p| std::fs::symlink_metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// The grading slot of a submission: its position in the batch.

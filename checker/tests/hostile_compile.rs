@@ -180,6 +180,11 @@ fn corpus(secret_file: &Path) -> Vec<(&'static str, Vec<(&'static str, String)>)
                 )),
             )],
         ),
+        // A flood of data in src/.
+        (
+            "oversized-src",
+            vec![("lib.rs", solution()), ("blob.txt", "x".repeat(9 << 20))],
+        ),
         // Source the tokenizer cannot read.
         (
             "untokenizable",
