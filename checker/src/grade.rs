@@ -107,8 +107,9 @@ pub fn grade(
                 paths.stub(e).join("src")
             };
             // A flood of files is refused before it is copied.
-            let size = source_size(&from);
-            let screened = if size > MAX_SOURCE {
+            let (files, size) = source_extent(&from);
+            let flood = files > MAX_FILES || size > MAX_SOURCE;
+            let screened = if flood {
                 Vec::new()
             } else {
                 copy_sources(&from, &to.join("src"))?
@@ -132,9 +133,10 @@ pub fn grade(
                     ),
                     error_count: 1,
                 });
-            let too_big = (size > MAX_SOURCE).then(|| CompileError {
+            let too_big = flood.then(|| CompileError {
                 first: format!(
-                    "rejected: src/ holds {:.1} MiB; graded code may hold at most {} MiB.",
+                    "rejected: src/ holds {files} files, {:.1} MiB; graded code may hold at \
+                     most {MAX_FILES} files and {} MiB.",
                     size as f64 / (1 << 20) as f64,
                     MAX_SOURCE >> 20
                 ),
@@ -228,16 +230,21 @@ fn copy_sources(from: &Path, to: &Path) -> std::io::Result<Vec<(PathBuf, String)
         .collect())
 }
 
-/// The most an exercise's `src/` may hold: lessons need a few KiB.
+/// The most an exercise's `src/` may hold: lessons need a few KiB in a
+/// file or two.
 const MAX_SOURCE: u64 = 8 << 20;
+const MAX_FILES: usize = 1000;
 
-/// Bytes of the regular files below `dir` (links are not followed).
-fn source_size(dir: &Path) -> u64 {
-    crate::files::walk_all(dir)
+/// How many regular files are below `dir`, and their bytes (links are not
+/// followed).
+fn source_extent(dir: &Path) -> (usize, u64) {
+    let files = crate::files::walk_all(dir);
+    let bytes = files
         .iter()
         .filter_map(|p| std::fs::symlink_metadata(p).ok())
         .map(|m| m.len())
-        .sum()
+        .sum();
+    (files.len(), bytes)
 }
 
 /// The grading slot of a submission: its position in the batch.
