@@ -57,6 +57,8 @@ Options for grade:
                           (html: the class report, one static page)
   --output FILE           write the report to FILE (classroom: appends, for
                           $GITHUB_OUTPUT)
+  --report FORMAT=FILE    also write a report in FORMAT to FILE, from the same
+                          run (repeat for several)
   --exercise EXERCISE     grade only this exercise (repeat for several)
 ";
 
@@ -96,6 +98,8 @@ enum Command {
         exercises: Vec<String>,
         format: String,
         output: Option<PathBuf>,
+        /// `--report FORMAT=FILE`: more reports from the same run.
+        reports: Vec<(String, PathBuf)>,
     },
     Export {
         to: PathBuf,
@@ -137,6 +141,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
     let mut positional: Vec<String> = Vec::new();
     let mut format = String::from("human");
     let mut output: Option<PathBuf> = None;
+    let mut reports: Vec<(String, PathBuf)> = Vec::new();
     let mut student: Option<PathBuf> = None;
     let mut only: Vec<String> = Vec::new();
     let mut source = Source::Learner;
@@ -149,6 +154,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
             Long("source") => source = Source::Dir(PathBuf::from(parser.value()?)),
             Long("stubs") => source = Source::Stubs,
             Long("output") => output = Some(PathBuf::from(parser.value()?)),
+            Long("report") => reports.push(report::parse_report(&parser.value()?.string()?)?),
             Long("student") => student = Some(PathBuf::from(parser.value()?)),
             Long("exercise") => only.push(parser.value()?.string()?),
             Long("solutions") => source = Source::Solutions,
@@ -225,6 +231,7 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
                 exercises: only,
                 format,
                 output,
+                reports,
             }
         }
         Some("list") => Command::List,
@@ -319,7 +326,15 @@ pub fn main_with(watch: Option<WatchFn>) -> i32 {
             exercises,
             format,
             output,
-        } => grade_cmd(&paths, &submissions, &exercises, &format, output, &opts),
+            reports,
+        } => grade_cmd(
+            &paths,
+            &submissions,
+            &exercises,
+            (&format, output),
+            &reports,
+            &opts,
+        ),
         Command::Export { to } => export(&paths, &to),
         Command::List => crate::learn::list(&paths, &opts, style),
         Command::Bench {
@@ -492,8 +507,8 @@ fn grade_cmd(
     paths: &Paths,
     submissions: &[PathBuf],
     only: &[String],
-    format: &str,
-    output: Option<PathBuf>,
+    (format, output): (&str, Option<PathBuf>),
+    reports: &[(String, PathBuf)],
     opts: &Options,
 ) -> CliResult {
     use crate::grade::{self, Submission};
@@ -514,12 +529,18 @@ fn grade_cmd(
         if subs.len() == 1 {
             Ok(())
         } else {
-            Err(format!(
-                "--format {format} describes one submission; grade them one at a time"
-            ))
+            Err(
+                "gradescope and classroom reports describe one submission; grade them one \
+                 at a time"
+                    .to_string(),
+            )
         }
     };
-    if matches!(format, "gradescope" | "classroom") {
+    let formats = std::iter::once(format).chain(reports.iter().map(|(f, _)| f.as_str()));
+    if formats
+        .clone()
+        .any(|f| matches!(f, "gradescope" | "classroom"))
+    {
         one()?;
     }
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -530,41 +551,37 @@ fn grade_cmd(
         .map(|n| exercise_arg(n))
         .collect::<Result<_, _>>()?;
     let batch = grade::grade(paths, &subs, &exercises, opts)?;
-    if format == "html" {
-        let json = report::gradebook::json_with_meta(
-            &batch,
-            Some(&crate::provenance::record(paths, opts)),
-        );
-        return class_report(paths, &json, output.as_deref());
-    }
-    let text = match format {
-        "json" => {
-            report::gradebook::json_with_meta(&batch, Some(&crate::provenance::record(paths, opts)))
-        }
-        "junit" => report::junit::render(&batch),
-        "gradescope" => report::gradescope::render(&batch.graded[0], batch.seconds),
-        "csv" => report::csv::render(&batch),
-        "classroom" => report::classroom::render(&batch.graded[0]),
-        _ => report::gradebook::human(
-            &batch,
-            if output.is_some() {
-                Style::plain()
-            } else {
-                Style::detect()
-            },
-        ),
+    // How the batch was graded, for the JSON report and the class report.
+    let meta = crate::provenance::record(paths, opts);
+    let style = if output.is_some() {
+        Style::plain()
+    } else {
+        Style::detect()
     };
-    match output {
-        Some(path) if format == "classroom" => {
-            use std::io::Write;
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)?
-                .write_all(text.as_bytes())?;
+    if format == "html" {
+        class_report(
+            paths,
+            &report::gradebook::json_with_meta(&batch, Some(&meta)),
+            output.as_deref(),
+        )?;
+    } else {
+        let text = report::grade_report(format, &batch, style, &meta);
+        match output {
+            Some(path) => report::write_report(format, &path, &text)?,
+            None => print!("{text}"),
         }
-        Some(path) => std::fs::write(path, text)?,
-        None => print!("{text}"),
+    }
+    for (format, path) in reports {
+        if format == "html" {
+            class_report(
+                paths,
+                &report::gradebook::json_with_meta(&batch, Some(&meta)),
+                Some(path),
+            )?;
+            continue;
+        }
+        let text = report::grade_report(format, &batch, Style::plain(), &meta);
+        report::write_report(format, path, &text)?;
     }
     // Grading succeeded whatever the scores are: a low score is not an error.
     Ok(0)
@@ -599,7 +616,11 @@ fn class_report(paths: &Paths, json: &str, output: Option<&std::path::Path>) -> 
         cmd.arg("--output").arg(std::path::absolute(out)?);
     }
     let status = cmd.status()?;
-    Ok(if status.success() { 0 } else { 2 })
+    if status.success() {
+        Ok(0)
+    } else {
+        Err(std::io::Error::other("the class report could not be written").into())
+    }
 }
 
 /// Runs `watch` in the `checker-watch` binary, building it on first use:

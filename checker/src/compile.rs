@@ -24,6 +24,9 @@ pub struct BuildOutcome {
     /// Cargo's own failure (a broken manifest, no network on a first
     /// build...), when it produced no compiler message to explain it.
     pub cargo_error: Option<String>,
+    /// For screening (see `depinfo`): what each target's build produced
+    /// and what its diagnostics point into, and when the build started.
+    pub screening: crate::depinfo::BuildRecord,
 }
 
 /// Environment variables that would change how the code under test is
@@ -73,6 +76,7 @@ pub fn build(
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
+    cmd.envs(crate::buildlimit::cargo_env());
     // Run from the shadow workspace: cargo reads `.cargo/config.toml` from
     // the current directory upwards, and the caller's directory (a
     // submission, say) must not configure the build.
@@ -83,6 +87,7 @@ pub fn build(
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    let screening = crate::depinfo::BuildRecord::start(&paths.work().join("build"))?;
     let mut child = cmd.spawn()?;
 
     // Cargo's stderr only matters when it fails before compiling anything;
@@ -103,6 +108,7 @@ pub fn build(
         errors: HashMap::new(),
         warnings: HashMap::new(),
         cargo_error: None,
+        screening,
     };
     // Errors inside the hidden tests, by harness package: retold in the
     // learner's terms once the build is done (see `mismatch`).
@@ -119,6 +125,10 @@ pub fn build(
             .str()
             .map(package_name)
             .unwrap_or_default();
+        let key = by_lib.get(&package).unwrap_or(&package);
+        outcome
+            .screening
+            .record(key, by_lib.contains_key(&package), msg);
         match msg.get("reason").str() {
             Some("compiler-artifact") => {
                 if msg.get("fresh").bool() == Some(false) {

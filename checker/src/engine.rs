@@ -86,6 +86,21 @@ pub fn run_locked(
     targets: &[Target],
     opts: &Options,
 ) -> std::io::Result<Vec<ExerciseResult>> {
+    run_screened(paths, targets, opts, &|_, _| None)
+}
+
+/// Decides, after the build and before any test runs, whether a target's
+/// build may be used: `Some(reason)` rejects it (see `grade`).
+pub type Screen<'a> = &'a dyn Fn(&Target, &compile::BuildOutcome) -> Option<CompileError>;
+
+/// [`run_locked`] with a screening step between the build and the tests.
+/// A rejected target runs no test, and its compiler messages are dropped.
+pub fn run_screened(
+    paths: &Paths,
+    targets: &[Target],
+    opts: &Options,
+    screen: Screen,
+) -> std::io::Result<Vec<ExerciseResult>> {
     let manifest = shadow::write(paths, targets)?;
     let mut progress = Progress::on_stderr();
     let built = compile::build(paths, &manifest, targets, |name| progress.crate_done(name))?;
@@ -98,8 +113,14 @@ pub fn run_locked(
     // Every test of every target that built, as one queue.
     let mut jobs: Vec<(usize, u32, Job)> = Vec::new();
     let mut early: Vec<Option<CompileError>> = Vec::new();
+    let mut refused = vec![false; targets.len()];
     for (i, t) in targets.iter().enumerate() {
         let key = t.harness_package();
+        if let Some(reason) = screen(t, &built) {
+            refused[i] = true;
+            early.push(Some(reason));
+            continue;
+        }
         let Some(binary) = built.binaries.get(&key) else {
             early.push(Some(built.errors.get(&key).cloned().unwrap_or_else(|| {
                 CompileError {
@@ -163,6 +184,10 @@ pub fn run_locked(
                 .filter(|(j, _)| *j == i)
                 .map(|(_, r)| r.clone())
                 .collect();
+            let compile_error = match compile_error {
+                Some(reason) if refused[i] => return rejected(paths, t, reason),
+                other => other,
+            };
             let mut r = assemble(paths, t, compile_error, tests);
             r.warnings = built
                 .warnings
@@ -172,6 +197,7 @@ pub fn run_locked(
             // Messages name the staged copy; the learner knows their own file.
             let staged = format!("{}/", paths.display(&t.staged(paths)));
             r.relocate(&staged, &format!("{}/", r.source));
+            crate::cap::result(&mut r);
             r
         })
         .collect())
@@ -203,6 +229,7 @@ pub fn rejected(paths: &Paths, t: &Target, reason: CompileError) -> ExerciseResu
     for task in &mut r.tasks {
         task.status = Status::Rejected;
     }
+    crate::cap::result(&mut r);
     r
 }
 

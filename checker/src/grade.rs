@@ -1,11 +1,12 @@
 //! Grading submissions: a learner's copy of the course in, trusted scores
 //! out.
 //!
-//! Only the learner's source files (`exercises/*/src/**/*.rs`) are taken,
-//! copied into the checker's own grading area; hidden tests, snapshots,
-//! manifests and build settings always come from the checker. Code that
-//! reads files outside its exercise (`include_str!("../../solutions/..")`,
-//! absolute paths, a `#[path]` elsewhere) is rejected before it is built.
+//! Only the learner's `exercises/*/src/` is taken, copied into the
+//! checker's own grading area; hidden tests, snapshots, manifests and
+//! build settings always come from the checker. Code is screened twice:
+//! its tokens before the build (`screen`), and after the build what the
+//! compiler actually read (`depinfo`); code that reaches outside its
+//! exercise is rejected and scores nothing.
 //! Every submission of a batch goes through one engine run, so compiled
 //! dependencies are shared and one hostile submission cannot touch another.
 
@@ -105,7 +106,14 @@ pub fn grade(
                 ));
                 paths.stub(e).join("src")
             };
-            let screened = copy_sources(&from, &to.join("src"))?;
+            // A flood of files is refused before it is copied.
+            let (files, size) = source_extent(&from);
+            let flood = files > MAX_FILES || size > MAX_SOURCE;
+            let screened = if flood {
+                Vec::new()
+            } else {
+                copy_sources(&from, &to.join("src"))?
+            };
             for (rel, text) in &screened {
                 let shown = format!("exercises/{}/src/{}", e.dir, rel.display());
                 g.review.extend(review::review_source(&shown, text));
@@ -125,10 +133,20 @@ pub fn grade(
                     ),
                     error_count: 1,
                 });
-            let refused = link.or_else(|| {
+            let too_big = flood.then(|| CompileError {
+                first: format!(
+                    "rejected: src/ holds {files} files, {:.1} MiB; graded code may hold at \
+                     most {MAX_FILES} files and {} MiB.",
+                    size as f64 / (1 << 20) as f64,
+                    MAX_SOURCE >> 20
+                ),
+                location: Some(format!("exercises/{}/src", e.dir)),
+                error_count: 1,
+            });
+            let refused = link.or(too_big).or_else(|| {
                 screened.iter().find_map(|(rel, text)| {
                     let dir = rel.parent().unwrap_or(Path::new(""));
-                    review::reaches_outside(dir, text).map(|(line, why)| CompileError {
+                    crate::screen::refuse(dir, text).map(|(line, why)| CompileError {
                         first: format!(
                             "rejected: {why}. Graded code may only use files inside its own \
                          exercise's src/ folder."
@@ -151,11 +169,23 @@ pub fn grade(
                 }
             }
         }
+        if g.review.len() > crate::cap::REVIEW {
+            let more = g.review.len() - crate::cap::REVIEW;
+            g.review.truncate(crate::cap::REVIEW);
+            g.review.push(Finding {
+                file: String::new(),
+                line: 0,
+                construct: format!("... and {more} more entries, not shown"),
+            });
+        }
         plan.push(row);
         graded.push(g);
     }
 
-    let results = engine::run_locked(paths, &targets, opts)?;
+    // After the build, what the compiler actually read decides (dep-info).
+    let results = engine::run_screened(paths, &targets, opts, &|t, built| {
+        crate::depinfo::screen(paths, t, built)
+    })?;
     for (g, row) in graded.iter_mut().zip(plan) {
         for (e, entry) in exercises.iter().copied().zip(row) {
             let mut r = match entry {
@@ -198,6 +228,23 @@ fn copy_sources(from: &Path, to: &Path) -> std::io::Result<Vec<(PathBuf, String)
         // Source that is not UTF-8 cannot compile; it is screened as text.
         .map(|(rel, bytes)| (rel, String::from_utf8_lossy(&bytes).into_owned()))
         .collect())
+}
+
+/// The most an exercise's `src/` may hold: lessons need a few KiB in a
+/// file or two.
+const MAX_SOURCE: u64 = 8 << 20;
+const MAX_FILES: usize = 1000;
+
+/// How many regular files are below `dir`, and their bytes (links are not
+/// followed).
+fn source_extent(dir: &Path) -> (usize, u64) {
+    let files = crate::files::walk_all(dir);
+    let bytes = files
+        .iter()
+        .filter_map(|p| std::fs::symlink_metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    (files.len(), bytes)
 }
 
 /// The grading slot of a submission: its position in the batch.

@@ -10,10 +10,13 @@
 
 pub mod advice;
 pub mod bench;
+pub mod buildlimit;
 pub mod cache;
+pub mod cap;
 pub mod cli;
 pub mod compile;
 pub mod course;
+pub mod depinfo;
 pub mod engine;
 pub mod export;
 pub mod files;
@@ -29,6 +32,7 @@ pub mod report;
 pub mod reset;
 pub mod review;
 pub mod runner;
+pub mod screen;
 pub mod shadow;
 pub mod style;
 pub mod timeline;

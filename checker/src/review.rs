@@ -1,13 +1,13 @@
-//! Reading a submission's code as tokens: the instructor's review of
-//! suspicious constructs, and the screening that keeps graded code from
-//! reaching outside its exercise.
+//! Reading a submission's code as tokens, and the instructor's review list
+//! of constructs worth a look (never scored).
 //!
 //! The code is tokenized (proc-macro2), not grepped, so comments and string
 //! contents never count, and `std :: process :: exit` spread over lines
-//! still does.
+//! still does. `use` trees are resolved, so `use std::{fs, process::exit
+//! as quit}` is listed as well. The screening rules that reject code live
+//! in `screen`, which shares the tokenizer.
 
-use proc_macro2::{TokenStream, TokenTree};
-use std::path::{Component, Path};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::str::FromStr;
 
 /// One construct an instructor may want to look at.
@@ -21,30 +21,40 @@ pub struct Finding {
 
 /// A flat view of the tokens, with enough structure kept to look at the
 /// argument of a macro call or an attribute.
-#[derive(Clone, Debug)]
-enum Tok {
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    /// Raw identifiers (`r#include_str`) are stored without their `r#`:
+    /// they name the same thing.
     Ident(String, usize),
     Punct(char, usize),
     Lit(String, usize),
-    Group(Vec<Tok>, usize),
+    /// `(`, `[`, `{`, or ` ` for an invisible group.
+    Group(char, Vec<Tok>, usize),
 }
 
 impl Tok {
-    fn line(&self) -> usize {
+    pub fn line(&self) -> usize {
         match self {
-            Tok::Ident(_, l) | Tok::Punct(_, l) | Tok::Lit(_, l) | Tok::Group(_, l) => *l,
+            Tok::Ident(_, l) | Tok::Punct(_, l) | Tok::Lit(_, l) | Tok::Group(_, _, l) => *l,
         }
     }
 
-    fn ident(&self) -> Option<&str> {
+    pub fn ident(&self) -> Option<&str> {
         match self {
             Tok::Ident(s, _) => Some(s),
             _ => None,
         }
     }
 
-    fn is_punct(&self, c: char) -> bool {
+    pub fn is_punct(&self, c: char) -> bool {
         matches!(self, Tok::Punct(p, _) if *p == c)
+    }
+
+    pub fn group(&self, delim: char) -> Option<&[Tok]> {
+        match self {
+            Tok::Group(d, inner, _) if *d == delim => Some(inner),
+            _ => None,
+        }
     }
 }
 
@@ -54,13 +64,56 @@ fn flatten(stream: TokenStream) -> Vec<Tok> {
         .map(|tt| {
             let line = tt.span().start().line;
             match tt {
-                TokenTree::Ident(i) => Tok::Ident(i.to_string(), line),
+                TokenTree::Ident(i) => {
+                    let s = i.to_string();
+                    let s = s.strip_prefix("r#").map(str::to_string).unwrap_or(s);
+                    Tok::Ident(s, line)
+                }
                 TokenTree::Punct(p) => Tok::Punct(p.as_char(), line),
                 TokenTree::Literal(l) => Tok::Lit(l.to_string(), line),
-                TokenTree::Group(g) => Tok::Group(flatten(g.stream()), line),
+                TokenTree::Group(g) => {
+                    let d = match g.delimiter() {
+                        Delimiter::Parenthesis => '(',
+                        Delimiter::Bracket => '[',
+                        Delimiter::Brace => '{',
+                        Delimiter::None => ' ',
+                    };
+                    Tok::Group(d, flatten(g.stream()), line)
+                }
             }
         })
         .collect()
+}
+
+/// The tokens of one source file, as rustc would see them: a first-line
+/// shebang (`#!` not followed by `[`) is dropped, as rustc drops it.
+/// `Err` holds the line where the tokenizer gave up.
+pub fn tokenize(source: &str) -> Result<Vec<Tok>, usize> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let blanked;
+    let source = match source.strip_prefix("#!") {
+        Some(rest) if !rest.trim_start().starts_with('[') => {
+            // Keep the line count, so lines in messages stay right.
+            blanked = source
+                .find('\n')
+                .map_or(String::new(), |i| source[i..].to_string());
+            blanked.as_str()
+        }
+        _ => source,
+    };
+    TokenStream::from_str(source)
+        .map(flatten)
+        .map_err(|e| e.span().start().line.max(1))
+}
+
+/// Calls `f` for every token position, at every nesting level.
+pub fn walk(toks: &[Tok], f: &mut dyn FnMut(&[Tok], usize)) {
+    for i in 0..toks.len() {
+        f(toks, i);
+        if let Tok::Group(_, inner, _) = &toks[i] {
+            walk(inner, f);
+        }
+    }
 }
 
 /// Paths whose use deserves a look, as pairs of adjacent segments.
@@ -81,6 +134,22 @@ const PATHS: &[(&str, &str, &str)] = &[
     ("std", "net", "std::net (network access)"),
     ("tokio", "net", "tokio::net (network access)"),
     ("std", "env", "std::env (environment access)"),
+    (
+        "panic",
+        "set_hook",
+        "std::panic::set_hook (replaces the panic hook)",
+    ),
+    (
+        "panic",
+        "take_hook",
+        "std::panic::take_hook (removes the panic hook)",
+    ),
+    (
+        "panic",
+        "catch_unwind",
+        "std::panic::catch_unwind (swallows panics)",
+    ),
+    ("mem", "forget", "std::mem::forget"),
 ];
 
 const MACROS: &[(&str, &str)] = &[
@@ -93,47 +162,103 @@ const MACROS: &[(&str, &str)] = &[
     ("env", "env! (reads the build environment)"),
     ("option_env", "option_env! (reads the build environment)"),
     ("asm", "asm! (inline assembly)"),
+    ("global_asm", "global_asm! (inline assembly)"),
+];
+
+/// Attributes that place code where the loader runs it, or export it.
+const ATTRIBUTES: &[(&str, &str)] = &[
+    (
+        "link_section",
+        "#[link_section] (code the loader may run before main)",
+    ),
+    ("no_mangle", "#[no_mangle] (an exported symbol)"),
+    ("export_name", "#[export_name] (an exported symbol)"),
+    ("used", "#[used] (kept even if unreferenced)"),
+    (
+        "macro_export",
+        "#[macro_export] (a macro in the tests' scope)",
+    ),
 ];
 
 /// Everything suspicious in one file's source.
 pub fn review_source(file: &str, source: &str) -> Vec<Finding> {
-    let tokens = match TokenStream::from_str(source) {
-        Ok(t) => flatten(t),
-        Err(e) => {
+    let tokens = match tokenize(source) {
+        Ok(t) => t,
+        Err(line) => {
             return vec![Finding {
                 file: file.to_string(),
-                line: e.span().start().line,
+                line,
                 construct: "could not be tokenized (unbalanced delimiters?)".to_string(),
             }];
         }
     };
     let mut out = Vec::new();
+    let mut found = |line: usize, what: &str| {
+        let f = Finding {
+            file: file.to_string(),
+            line,
+            construct: what.to_string(),
+        };
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    };
     walk(&tokens, &mut |toks, i| {
         let line = toks[i].line();
-        let mut found = |what: &str| {
-            out.push(Finding {
-                file: file.to_string(),
-                line,
-                construct: what.to_string(),
-            })
-        };
+        if let Tok::Lit(lit, _) = &toks[i]
+            && lit.contains("/proc")
+        {
+            found(line, "a /proc path (the process's own memory, environment)");
+        }
+        if toks[i].is_punct('#')
+            && let Some(attr) = toks.get(i + 1).and_then(|t| t.group('['))
+        {
+            // `#[unsafe(no_mangle)]` as well as `#[no_mangle]`.
+            let names: Vec<&str> = attr
+                .iter()
+                .chain(attr.iter().filter_map(|t| t.group('(')).flatten())
+                .filter_map(Tok::ident)
+                .collect();
+            for (name, what) in ATTRIBUTES {
+                if names.contains(name) {
+                    found(line, what);
+                }
+            }
+        }
         let Some(name) = toks[i].ident() else { return };
-        if name == "unsafe" {
-            found("unsafe");
+        match name {
+            "unsafe" => found(line, "unsafe"),
+            "extern" if extern_block(&toks[i + 1..]) => {
+                found(line, "extern block (foreign functions)")
+            }
+            "use" => {
+                for (path, alias) in use_paths(&toks[i + 1..]) {
+                    for what in path_findings(&path) {
+                        match &alias {
+                            Some(a) => found(line, &format!("{what}, imported as `{a}`")),
+                            None => found(line, what),
+                        }
+                    }
+                    if let Some(last) = path.last()
+                        && let Some((_, what)) = MACROS.iter().find(|(m, _)| m == last)
+                    {
+                        found(line, &format!("{what}, imported"));
+                    }
+                }
+            }
+            _ => {}
         }
         let path_next = toks.get(i + 1).is_some_and(|t| t.is_punct(':'))
             && toks.get(i + 2).is_some_and(|t| t.is_punct(':'));
         if path_next && let Some(next) = toks.get(i + 3).and_then(Tok::ident) {
-            for (a, b, what) in PATHS {
-                if name == *a && next == *b {
-                    found(what);
-                }
+            for what in path_findings(&[name.to_string(), next.to_string()]) {
+                found(line, what);
             }
         }
         if toks.get(i + 1).is_some_and(|t| t.is_punct('!')) {
             for (m, what) in MACROS {
                 if name == *m {
-                    found(what);
+                    found(line, what);
                 }
             }
         }
@@ -141,105 +266,92 @@ pub fn review_source(file: &str, source: &str) -> Vec<Finding> {
     out
 }
 
-/// Calls `f` for every token position, at every nesting level.
-fn walk(toks: &[Tok], f: &mut dyn FnMut(&[Tok], usize)) {
-    for i in 0..toks.len() {
-        f(toks, i);
-        if let Tok::Group(inner, _) = &toks[i] {
-            walk(inner, f);
-        }
-    }
-}
-
-/// Why graded code may not be built as it is: it reads a file outside its
-/// own `src/` folder (`include_str!("../../solutions/...")`, an absolute
-/// path, a `#[path]` pointing elsewhere), or names its file in a way the
-/// grader cannot check. `rel_dir` is the file's folder relative to `src/`.
-pub fn reaches_outside(rel_dir: &Path, source: &str) -> Option<(usize, String)> {
-    let tokens = flatten(TokenStream::from_str(source).ok()?);
-    let mut problem = None;
-    walk(&tokens, &mut |toks, i| {
-        if problem.is_some() {
-            return;
-        }
-        let Some(name) = toks[i].ident() else { return };
-        let line = toks[i].line();
-        // include!/include_str!/include_bytes!( "literal" )
-        if matches!(name, "include" | "include_str" | "include_bytes")
-            && toks.get(i + 1).is_some_and(|t| t.is_punct('!'))
-            && let Some(Tok::Group(args, _)) = toks.get(i + 2)
-        {
-            match args.as_slice() {
-                [Tok::Lit(lit, _)] if escapes(rel_dir, lit) => {
-                    problem = Some((
-                        line,
-                        format!("{name}!({lit}) reads a file outside the exercise"),
-                    ));
-                }
-                [Tok::Lit(..)] => {}
-                _ => {
-                    problem = Some((
-                        line,
-                        format!("{name}! with a computed path cannot be checked"),
-                    ));
-                }
+/// Review entries for one path, from its adjacent segment pairs.
+fn path_findings(path: &[String]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for pair in path.windows(2) {
+        for (a, b, what) in PATHS {
+            if pair[0] == *a && pair[1] == *b {
+                out.push(*what);
             }
         }
-        // #[path = "literal"]
-        if name == "path"
-            && toks.get(i + 1).is_some_and(|t| t.is_punct('='))
-            && let Some(Tok::Lit(lit, _)) = toks.get(i + 2)
-            && escapes(rel_dir, lit)
-        {
-            problem = Some((line, format!("#[path = {lit}] points outside the exercise")));
-        }
-    });
-    problem
+    }
+    out
 }
 
-/// Whether a string literal names a path outside `src/`, seen from
-/// `rel_dir` (relative to `src/`).
-fn escapes(rel_dir: &Path, literal: &str) -> bool {
-    let Some(path) = unquote(literal) else {
-        return true;
-    };
-    let path = Path::new(&path);
-    if path.is_absolute() {
-        return true;
+/// Whether the tokens after `extern` open a block of foreign items:
+/// `extern "C" { ... }` or `extern { ... }` (not `extern crate`, not an
+/// `extern "C" fn`).
+fn extern_block(rest: &[Tok]) -> bool {
+    match rest {
+        [Tok::Lit(..), next, ..] => next.group('{').is_some(),
+        [next, ..] => next.group('{').is_some(),
+        [] => false,
     }
-    let mut depth: i64 = rel_dir.components().count() as i64;
-    for c in path.components() {
-        match c {
-            Component::ParentDir => depth -= 1,
-            Component::Normal(_) => depth += 1,
-            Component::CurDir => {}
-            _ => return true,
-        }
-        if depth < 0 {
-            return true;
-        }
-    }
-    false
 }
 
-/// The value of a plain or raw string literal; `None` for anything else.
-fn unquote(lit: &str) -> Option<String> {
-    if let Some(rest) = lit.strip_prefix('r') {
-        let hashes = rest.chars().take_while(|c| *c == '#').count();
-        let inner = rest.get(hashes + 1..rest.len().checked_sub(hashes + 1)?)?;
-        return Some(inner.to_string());
+/// The paths a `use` item brings in, each with its alias (`as name`), from
+/// the tokens after `use` up to its `;`. Groups are expanded:
+/// `std::{fs, process::{exit as quit}}` gives `std::fs` and
+/// `std::process::exit` (as `quit`).
+pub fn use_paths(rest: &[Tok]) -> Vec<(Vec<String>, Option<String>)> {
+    let end = rest
+        .iter()
+        .position(|t| t.is_punct(';'))
+        .unwrap_or(rest.len());
+    let mut out = Vec::new();
+    use_tree(&rest[..end], &mut Vec::new(), &mut out);
+    out
+}
+
+fn use_tree(toks: &[Tok], prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, Option<String>)>) {
+    let depth = prefix.len();
+    let mut i = 0;
+    while i < toks.len() {
+        match &toks[i] {
+            Tok::Ident(s, _) if s == "as" => {
+                let alias = toks.get(i + 1).and_then(Tok::ident).map(str::to_string);
+                if let Some(last) = out.last_mut() {
+                    last.1 = alias;
+                }
+                i += 1;
+            }
+            Tok::Ident(s, _) => {
+                prefix.push(s.clone());
+                if !toks.get(i + 1).is_some_and(|t| t.is_punct(':')) {
+                    out.push((prefix.clone(), None));
+                }
+            }
+            Tok::Group(_, inner, _) => {
+                // Each comma-separated subtree starts from the same prefix.
+                for part in inner.split(|t| t.is_punct(',')) {
+                    let mut p = prefix.clone();
+                    use_tree(part, &mut p, out);
+                }
+            }
+            Tok::Punct('*', _) => {
+                let mut glob = prefix.clone();
+                glob.push("*".to_string());
+                out.push((glob, None));
+            }
+            Tok::Punct(',', _) => prefix.truncate(depth),
+            _ => {}
+        }
+        i += 1;
     }
-    let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
-    if inner.contains('\\') {
-        // Escapes could hide a path: refuse rather than interpret them.
-        return None;
-    }
-    Some(inner.to_string())
+    prefix.truncate(depth);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn constructs(src: &str) -> Vec<String> {
+        review_source("lib.rs", src)
+            .into_iter()
+            .map(|f| f.construct)
+            .collect()
+    }
 
     #[test]
     fn finds_paths_across_lines_but_not_in_comments_or_strings() {
@@ -252,28 +364,73 @@ mod tests {
 
     #[test]
     fn finds_unsafe_and_include_macros() {
-        let src = "fn f() { unsafe { g() }; let s = include_str!(\"a.txt\"); }";
-        let names: Vec<String> = review_source("lib.rs", src)
-            .into_iter()
-            .map(|f| f.construct)
-            .collect();
+        let names = constructs("fn f() { unsafe { g() }; let s = include_str!(\"a.txt\"); }");
         assert!(names.iter().any(|n| n == "unsafe"));
         assert!(names.iter().any(|n| n.starts_with("include_str!")));
     }
 
     #[test]
-    fn includes_inside_src_are_allowed_and_escapes_are_not() {
-        let ok = "const A: &str = include_str!(\"data/a.txt\");";
-        assert_eq!(reaches_outside(Path::new(""), ok), None);
-        let up = "const A: &str = include_str!(\"../../../solutions/01-bounded-send/src/lib.rs\");";
-        assert!(reaches_outside(Path::new(""), up).is_some());
-        let abs = "const A: &str = include_str!(r\"/work/solutions/lib.rs\");";
-        assert!(reaches_outside(Path::new(""), abs).is_some());
-        let computed = "include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/x.rs\"));";
-        assert!(reaches_outside(Path::new(""), computed).is_some());
-        let sub = "include!(\"../helpers.rs\");";
-        assert_eq!(reaches_outside(Path::new("inner"), sub), None);
-        let path_attr = "#[path = \"../../x.rs\"] mod x;";
-        assert!(reaches_outside(Path::new(""), path_attr).is_some());
+    fn resolves_grouped_and_aliased_imports() {
+        let names = constructs(
+            "use std::{fs, process::{exit as quit, id}};\nuse std::include_str as grab;\n",
+        );
+        assert!(
+            names.contains(&"std::fs (file access)".to_string()),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(
+                &"std::process::exit (ends the process early), imported as `quit`".to_string()
+            ),
+            "{names:?}"
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("include_str!")),
+            "{names:?}"
+        );
+        let paths = use_paths(&tokenize("a::{b::{c as d, e}, f, g::*};").unwrap());
+        assert_eq!(
+            paths,
+            vec![
+                (vec!["a".into(), "b".into(), "c".into()], Some("d".into())),
+                (vec!["a".into(), "b".into(), "e".into()], None),
+                (vec!["a".into(), "f".into()], None),
+                (vec!["a".into(), "g".into(), "*".into()], None),
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_panic_hooks_loader_sections_extern_blocks_and_proc() {
+        let names = constructs(
+            "use std::panic::{self, set_hook};\nfn f() { panic::take_hook(); }\n\
+             #[unsafe(link_section = \".init_array\")] static X: u8 = 0;\n\
+             unsafe extern \"C\" { fn getpid() -> i32; }\n\
+             extern \"C\" fn ok() {}\n\
+             const P: &str = \"/proc/self/mem\";\n",
+        );
+        for want in [
+            "set_hook",
+            "take_hook",
+            "#[link_section]",
+            "extern block",
+            "/proc",
+        ] {
+            assert!(names.iter().any(|n| n.contains(want)), "{want}: {names:?}");
+        }
+        assert_eq!(
+            names.iter().filter(|n| n.contains("extern block")).count(),
+            1,
+            "an extern fn is not a block: {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_shebang_is_dropped_as_rustc_drops_it() {
+        let toks = tokenize("#!/bin/sh \"\ninclude!(\"x.rs\");\n").expect("tokenizes");
+        assert_eq!(toks[0].ident(), Some("include"));
+        assert_eq!(toks[0].line(), 2);
+        assert!(tokenize("#![allow(dead_code)]\nfn f() {}").unwrap()[0].is_punct('#'));
+        assert!(tokenize("fn f() {\n\n").is_err());
     }
 }

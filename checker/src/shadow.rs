@@ -137,7 +137,11 @@ fn lib_manifest(paths: &Paths, t: &Target) -> String {
          [lib]\nname = \"{lib}\"\npath = \"{src}\"\n\n\
          [dependencies]\ntokio.workspace = true\n\n\
          # As in the exercise crates: the stubs leave parameters unused.\n\
-         [lints.rust]\nunused_variables = \"allow\"\nunused_mut = \"allow\"\n",
+         # `forbid`: no `allow` in the code can lift it, and it covers\n\
+         # `unsafe` blocks, `unsafe extern` and the `unsafe(...)` attributes\n\
+         # (`no_mangle`, `export_name`, `link_section`).\n\
+         [lints.rust]\nunused_variables = \"allow\"\nunused_mut = \"allow\"\n\
+         unsafe_code = \"forbid\"\n",
         pkg = t.lib_package(),
         lib = t.exercise.lib,
         src = toml_path(&t.staged(paths).join("src").join("lib.rs")),

@@ -4,6 +4,8 @@
 //! Each hostile submission starts from the untouched stub (0 points) and
 //! adds one trick; none may gain a point.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -91,23 +93,7 @@ fn submission(root: &Path, name: &str, src: &Path) -> PathBuf {
 }
 
 fn grade(args: &[&str], subs: &[PathBuf]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
-        .arg("grade")
-        .args(args)
-        .args(subs)
-        // A hostile environment: none of it may change a verdict.
-        .env("INSTA_FORCE_PASS", "1")
-        .env("INSTA_UPDATE", "always")
-        .env("RUSTFLAGS", "-D warnings")
-        .env("RUST_BACKTRACE", "full")
-        .output()
-        .expect("the checker runs");
-    assert!(
-        out.status.success(),
-        "grade failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    support::grade_with(args, subs, &[])
 }
 
 /// Splits the CSV gradebook into (submission, total) pairs.

@@ -189,7 +189,10 @@ fn the_page_needs_nothing_from_the_network() {
 #[test]
 fn a_failing_timeline_is_drawn_expected_above_the_students() {
     let doc = Html::parse_document(&page());
-    let gus = doc.select(&sel("details[data-student=gus]")).next().unwrap();
+    let gus = doc
+        .select(&sel("details[data-student=gus]"))
+        .next()
+        .unwrap();
     let svg = gus.select(&sel("svg.timeline")).next().expect("a timeline");
     let labels: Vec<String> = svg
         .select(&sel("text"))

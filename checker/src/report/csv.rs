@@ -4,7 +4,17 @@
 use crate::course;
 use crate::grade::Batch;
 
+/// One cell. A cell a spreadsheet would read as a formula (`=`, `+`, `-`,
+/// `@`, or a tab or carriage return first) gets a leading `'`, as OWASP
+/// advises: a submission folder named `=HYPERLINK(...)` stays text.
 fn field(s: &str) -> String {
+    let guarded;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        guarded = format!("'{s}");
+        guarded.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

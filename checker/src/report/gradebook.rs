@@ -48,7 +48,12 @@ pub fn human(batch: &Batch, style: Style) -> String {
         if !g.review.is_empty() {
             let _ = writeln!(out, "  for review (not scored):");
             for f in &g.review {
-                let _ = writeln!(out, "    {}:{}  {}", f.file, f.line, f.construct);
+                if f.file.is_empty() {
+                    // The note that the list was cut.
+                    let _ = writeln!(out, "    {}", f.construct);
+                } else {
+                    let _ = writeln!(out, "    {}:{}  {}", f.file, f.line, f.construct);
+                }
             }
         }
         out.push('\n');

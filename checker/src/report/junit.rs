@@ -7,7 +7,7 @@
 
 use crate::grade::Batch;
 use crate::model::Status;
-use crate::report::feedback;
+use crate::report::{feedback, seconds};
 use std::fmt::Write;
 
 /// Escapes text for XML attributes and content, dropping the control
@@ -41,13 +41,13 @@ pub fn render(batch: &Batch) -> String {
                 .filter(|t| matches!(t.status, Status::CompileError | Status::Rejected))
                 .count();
             let failures = e.tasks.iter().filter(|t| t.status != Status::Pass).count() - errors;
-            let time: f64 = e
-                .tasks
-                .iter()
-                .flat_map(|t| &t.tests)
-                .map(|t| t.wall_ms)
-                .sum::<f64>()
-                / 1000.0;
+            let time = seconds(
+                e.tasks
+                    .iter()
+                    .flat_map(|t| &t.tests)
+                    .map(|t| t.wall_ms)
+                    .sum(),
+            );
             all_tests += tests;
             all_failures += failures;
             all_errors += errors;
@@ -57,7 +57,7 @@ pub fn render(batch: &Batch) -> String {
                 escape(&format!("{} / {}", g.submission.name, e.dir))
             );
             for t in &e.tasks {
-                let time: f64 = t.tests.iter().map(|x| x.wall_ms).sum::<f64>() / 1000.0;
+                let time = seconds(t.tests.iter().map(|x| x.wall_ms).sum());
                 let _ = write!(
                     suites,
                     "    <testcase classname=\"{}\" name=\"{}\" time=\"{time:.3}\"",
@@ -95,6 +95,6 @@ pub fn render(batch: &Batch) -> String {
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tokio channels course\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"{all_errors}\" time=\"{:.3}\">\n{suites}</testsuites>\n",
-        batch.seconds
+        seconds(batch.seconds * 1000.0)
     )
 }

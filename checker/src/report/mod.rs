@@ -9,13 +9,82 @@ pub mod json;
 pub mod junit;
 pub mod terminal;
 
+use crate::grade::Batch;
 use crate::model::{ExerciseResult, Status, TaskResult};
-use crate::style::strip_ansi;
+use crate::style::{Style, strip_ansi};
+use std::path::{Path, PathBuf};
+
+/// The report formats of `grade`.
+pub const GRADE_FORMATS: &[&str] = &[
+    "human",
+    "json",
+    "junit",
+    "gradescope",
+    "csv",
+    "classroom",
+    "html",
+];
+
+/// Renders a graded batch in `format` (one of [`GRADE_FORMATS`]; the
+/// caller has checked that `gradescope` and `classroom` get one
+/// submission).
+/// `meta` is how the batch was graded (see `provenance`), which the JSON
+/// report records. `html` is drawn by the `checker-report` binary from the
+/// JSON report, not here.
+pub fn grade_report(format: &str, batch: &Batch, style: Style, meta: &str) -> String {
+    match format {
+        "json" | "html" => gradebook::json_with_meta(batch, Some(meta)),
+        "junit" => junit::render(batch),
+        "gradescope" => gradescope::render(&batch.graded[0], batch.seconds),
+        "csv" => csv::render(batch),
+        "classroom" => classroom::render(&batch.graded[0]),
+        _ => gradebook::human(batch, style),
+    }
+}
+
+/// Writes a report to `path`; `classroom` appends, as `$GITHUB_OUTPUT`
+/// expects.
+pub fn write_report(format: &str, path: &Path, text: &str) -> std::io::Result<()> {
+    if format == "classroom" {
+        use std::io::Write;
+        return std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?
+            .write_all(text.as_bytes());
+    }
+    std::fs::write(path, text)
+}
+
+/// Reads `--report FORMAT=FILE`.
+pub fn parse_report(spec: &str) -> Result<(String, PathBuf), String> {
+    match spec.split_once('=') {
+        Some((format, file)) if GRADE_FORMATS.contains(&format) && !file.is_empty() => {
+            Ok((format.to_string(), PathBuf::from(file)))
+        }
+        _ => Err(format!(
+            "--report needs FORMAT=FILE with FORMAT one of {}, not `{spec}`",
+            GRADE_FORMATS.join(", ")
+        )),
+    }
+}
+
+/// Seconds from a sum of milliseconds, never `-0`: the sum of no `f64`
+/// at all is `-0.0`, which prints as `-0.000` and breaks the JUnit schema.
+pub fn seconds(ms: f64) -> f64 {
+    if ms > 0.0 { ms / 1000.0 } else { 0.0 }
+}
 
 /// What an instructor's tool shows for a task: the compiler's (or the
 /// screening's) message when the exercise was not built, else the task's
 /// own feedback.
 pub fn feedback(e: &ExerciseResult, t: &TaskResult) -> String {
+    let mut text = uncapped_feedback(e, t);
+    crate::cap::text(&mut text, crate::cap::FEEDBACK);
+    text
+}
+
+fn uncapped_feedback(e: &ExerciseResult, t: &TaskResult) -> String {
     match &e.compile_error {
         Some(c) => {
             let mut out = strip_ansi(&c.first);
