@@ -68,6 +68,8 @@
 //!   → closing_serves_every_order_already_in_the_hatch
 //! - waiters waiting for room are answered or turned away, never left
 //!   hanging → waiters_waiting_for_room_are_answered_or_turned_away
+//! - once closed, the hatch takes no new order, even from a waiter whose
+//!   `Kitchen` is still alive → closed_hatch_takes_no_new_orders
 //! - the whole service on one timeline → whole_kitchen_timeline
 
 use harness::prelude::*;
@@ -101,6 +103,7 @@ harness::tests! {
     5 => bell_during_cooking_finishes_the_dish_first,
     5 => closing_serves_every_order_already_in_the_hatch,
     5 => waiters_waiting_for_room_are_answered_or_turned_away,
+    5 => closed_hatch_takes_no_new_orders,
     5 => whole_kitchen_timeline,
 }
 
@@ -221,11 +224,12 @@ fn explain_expediter_stall(hatch: &mpsc::Sender<Order>, closing: bool) {
         let alive = weak.strong_count();
         Some(if closing {
             format!(
-                "the bell has rung, yet the expediter never went home ({alive} `Sender` of \
-                 the hatch is still alive, as a waiter's `Kitchen` would be). At closing time \
-                 watch the bell together with the hatch (`tokio::select!`), close the hatch \
-                 with `orders.close()` so that `recv()` returns `None` once the orders in it \
-                 are served, and return the report."
+                "closing time has come (the bell rang, or its `Sender` was dropped), yet the \
+                 expediter never went home ({alive} `Sender` of the hatch is still alive, as a \
+                 waiter's `Kitchen` would be). Watch the bell together with the hatch \
+                 (`tokio::select!`), then close the hatch with `orders.close()` so that \
+                 `recv()` returns `None` once the orders in it are served, and return the \
+                 report."
             )
         } else if alive > 0 {
             format!(
@@ -1306,6 +1310,70 @@ async fn waiters_waiting_for_room_are_answered_or_turned_away() {
         "last orders is called exactly once"
     );
     drop(hatch);
+}
+
+async fn closed_hatch_takes_no_new_orders() {
+    let start = Instant::now();
+    let (hatch, orders) = mpsc::channel(4);
+    let mut menu = full_menu();
+    menu.insert("tea".into(), dish(("tea", 100, 10)));
+    let (_board, screen) = watch::channel(menu);
+    let (intercom, calls) = broadcast::channel(128);
+    let (bell, bell_rings) = oneshot::channel();
+    for _ in 0..4 {
+        let (order, _gone) = written("tea");
+        hatch.try_send(order).expect("room");
+    }
+    bell.send(()).expect("the bell's receiver is alive");
+    explain_expediter_stall(&hatch, true);
+    // A pushy waiter tries to slip in a tea every 5 ms for 300 ms, while the
+    // teas (10 ms each) are served. Whenever the expediter notices the bell,
+    // nothing may get in after it called last orders.
+    let pushy = async move {
+        let mut accepted = Vec::new();
+        for _ in 0..60 {
+            let (order, slip) = written("tea");
+            if hatch.try_send(order).is_ok() {
+                accepted.push((ms_since(start), slip));
+            }
+            sleep(Duration::from_millis(5)).await;
+        }
+        let mut answered = Vec::new();
+        for (at, slip) in accepted {
+            answered.push((at, slip.await));
+        }
+        answered
+    };
+    let (report, heard, accepted) = tokio::join!(
+        guarded(run_expediter(orders, screen, intercom, bell_rings)),
+        overhear(calls, start),
+        pushy
+    );
+    no_panic("the expediter", report, "return the report instead.");
+    let last = last_orders_times(&heard);
+    let Some(&closed_at) = last.first() else {
+        fail("the bell rang, but last orders was never called on the intercom.");
+    };
+    let late: Vec<u64> = accepted
+        .iter()
+        .filter(|(at, _)| *at > closed_at)
+        .map(|(at, _)| *at)
+        .collect();
+    if !late.is_empty() {
+        fail(format!(
+            "last orders was called at {closed_at} ms, yet the hatch still took new orders at \
+             {late:?} ms from a waiter who kept its `Kitchen`: at closing time close the hatch \
+             with `orders.close()`, so that every later `send` fails at once, and serve only \
+             what is already in it."
+        ));
+    }
+    for (at, answer) in accepted {
+        expect_eq!(
+            answer,
+            Ok(Ok(100)),
+            "the tea that got into the hatch at {at} ms, before closing, must be served"
+        );
+    }
 }
 
 // ---- the whole kitchen on one timeline ------------------------------------
