@@ -227,8 +227,8 @@ fn card(board: &mut watch::Receiver<Menu>) -> Vec<String> {
 ///
 /// Task 5: closing time comes when the bell rings, or when the bell's
 /// `Sender` is dropped without ringing. The expediter notices it while it
-/// waits for the next order, or as soon as the dish it is cooking is done
-/// (a dish is never abandoned halfway). Then it:
+/// waits for the next order, or at the latest when the dish it is cooking
+/// is done (a dish is never abandoned halfway). Then it:
 ///
 /// 1. closes the hatch: no new order gets in, and a waiter still waiting
 ///    for room in it is turned away;
