@@ -11,7 +11,7 @@ pub static EXERCISE: Exercise = Exercise {
         Task {
             number: 1,
             item: "Kitchen::order",
-            title: "the waiter's handle: hatch, slip and backpressure",
+            title: "the waiter's handle, backpressure",
             points: 2,
             hints: &[
                 "One call, one fresh answer slip: make a `oneshot` channel, put its sending half in the `Order`, keep the receiving half.",
