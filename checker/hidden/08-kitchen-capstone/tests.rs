@@ -1416,22 +1416,23 @@ async fn timeline_waiter(log: Log, hatch: mpsc::Sender<Order>, lane: &'static st
         Ok(()) => None,
         Err(mpsc::error::TrySendError::Full(order)) => Some(order),
         Err(mpsc::error::TrySendError::Closed(_)) => {
-            log.event(lane, "turned away: the hatch is closed");
+            log.event(lane, "turned away, the hatch is closed");
             return;
         }
     };
     if let Some(order) = order {
-        log.event(lane, "waits: hatch full");
+        log.event(lane, "waits for room in the hatch");
         if hatch.send(order).await.is_err() {
-            log.event(lane, "turned away: the hatch is closed");
+            log.event(lane, "turned away, the hatch is closed");
             return;
         }
         log.event(lane, format!("{name} is in the hatch"));
     }
     drop(hatch);
     match slip.await {
-        Ok(answer) => log.event(lane, format!("{name}: {answer:?}")),
-        Err(_) => log.event(lane, format!("{name}: slip dropped unanswered")),
+        Ok(Ok(price)) => log.event(lane, format!("served {name}, {price}")),
+        Ok(Err(e)) => log.event(lane, format!("refused {name}, {e:?}")),
+        Err(_) => log.event(lane, format!("{name} never answered, slip dropped")),
     }
 }
 
@@ -1439,7 +1440,7 @@ async fn timeline_station(log: Log, lane: &'static str, mut calls: broadcast::Re
     let mut last_orders = false;
     loop {
         match calls.recv().await {
-            Ok(Call::Ready { dish }) => log.event(lane, format!("hears: {dish} ready")),
+            Ok(Call::Ready { dish }) => log.event(lane, format!("hears {dish} ready")),
             // When last orders comes may depend on `select!`'s random
             // choice; that it comes does not.
             Ok(Call::LastOrders) => last_orders = true,
@@ -1448,11 +1449,11 @@ async fn timeline_station(log: Log, lane: &'static str, mut calls: broadcast::Re
         }
     }
     let heard = if last_orders {
-        "last orders was called"
+        "last orders heard"
     } else {
-        "last orders was never called"
+        "no last orders heard"
     };
-    log.event(lane, format!("intercom closed ({heard})"));
+    log.event(lane, format!("intercom closed, {heard}"));
 }
 
 async fn whole_kitchen_timeline() {
@@ -1472,14 +1473,14 @@ async fn whole_kitchen_day() {
     let (bell, bell_rings) = oneshot::channel();
     explain_expediter_stall(&hatch, false);
 
-    log.event("expediter", "opens: a hatch for 1 order");
+    log.event("expediter", "opens (a hatch for 1 order)");
     let l = log.clone();
     let expediter = spawn_local(async move {
         let report = guarded(run_expediter(orders, screen, intercom, bell_rings)).await;
         match &report {
             Ok(r) => l.event(
                 "expediter",
-                format!("goes home: {} served, {} refused", r.served, r.refused),
+                format!("goes home ({} served, {} refused)", r.served, r.refused),
             ),
             Err(msg) => l.event("expediter", format!("panicked: {msg}")),
         }
