@@ -77,7 +77,6 @@ use kitchen_capstone::*;
 use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::pin;
 use std::task::Poll;
 use tokio::sync::broadcast::error::RecvError as IntercomError;
 
