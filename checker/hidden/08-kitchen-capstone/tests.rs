@@ -244,6 +244,76 @@ fn explain_expediter_stall(hatch: &mpsc::Sender<Order>, closing: bool) {
     });
 }
 
+/// The expediter's ends of a test kitchen: what `run_expediter` takes.
+struct Behind {
+    orders: mpsc::Receiver<Order>,
+    screen: watch::Receiver<Menu>,
+    intercom: broadcast::Sender<Call>,
+    bell_rings: oneshot::Receiver<()>,
+}
+
+/// The test's ends: it plays the waiters, the manager and a station.
+struct Front {
+    start: Instant,
+    hatch: mpsc::Sender<Order>,
+    board: watch::Sender<Menu>,
+    calls: broadcast::Receiver<Call>,
+    bell: oneshot::Sender<()>,
+}
+
+/// A test kitchen: a hatch for `hatch_size` orders, a board showing `menu`,
+/// an intercom with one test station subscribed, and a bell.
+fn test_kitchen(hatch_size: usize, menu: Menu) -> (Behind, Front) {
+    let (hatch, orders) = mpsc::channel(hatch_size);
+    let (board, screen) = watch::channel(menu);
+    let (intercom, calls) = broadcast::channel(128);
+    let (bell, bell_rings) = oneshot::channel();
+    let behind = Behind {
+        orders,
+        screen,
+        intercom,
+        bell_rings,
+    };
+    let front = Front {
+        start: Instant::now(),
+        hatch,
+        board,
+        calls,
+        bell,
+    };
+    (behind, front)
+}
+
+/// A day's report: `served` and `refused` orders.
+fn day(served: u32, refused: u32) -> DayReport {
+    DayReport { served, refused }
+}
+
+/// Runs the expediter under test: its report (or its panic), and when it
+/// went home.
+async fn expedite(behind: Behind, start: Instant) -> (Result<DayReport, String>, u64) {
+    let Behind {
+        orders,
+        screen,
+        intercom,
+        bell_rings,
+    } = behind;
+    let report = guarded(run_expediter(orders, screen, intercom, bell_rings)).await;
+    (report, ms_since(start))
+}
+
+/// Slides one order for each of `names` into the hatch and keeps the slips.
+fn slide(hatch: &mpsc::Sender<Order>, names: &[&str]) -> Vec<oneshot::Receiver<Answer>> {
+    names
+        .iter()
+        .map(|name| {
+            let (order, slip) = written(name);
+            hatch.try_send(order).expect("room in the hatch");
+            slip
+        })
+        .collect()
+}
+
 // ---- task 1: the waiter's handle -----------------------------------------
 
 /// A scripted expediter: answers from its own price list at once and
@@ -778,22 +848,17 @@ async fn collect_answers(slips: Vec<oneshot::Receiver<Answer>>, start: Instant) 
 
 async fn expediter_serves_orders_in_turn() {
     let log = Log::new();
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(8);
-    let (_board, screen) = watch::channel(full_menu());
-    let (intercom, calls) = broadcast::channel(16);
-    let (_bell, bell_rings) = oneshot::channel();
-    let mut slips = Vec::new();
-    for name in ["steak", "soup", "caviar", "soup"] {
-        let (order, slip) = written(name);
-        hatch.try_send(order).expect("room in the hatch");
+    let (behind, front) = test_kitchen(8, full_menu());
+    let (start, hatch, calls) = (front.start, front.hatch, front.calls);
+    let dishes = ["steak", "soup", "caviar", "soup"];
+    let slips = slide(&hatch, &dishes);
+    for name in dishes {
         log.event("waiters", format!("order {name}"));
-        slips.push(slip);
     }
     explain_expediter_stall(&hatch, false);
     drop(hatch);
     let expediter = async {
-        let report = guarded(run_expediter(orders, screen, intercom, bell_rings)).await;
+        let (report, _) = expedite(behind, start).await;
         log.event("expediter", "goes home");
         report
     };
@@ -826,26 +891,13 @@ async fn expediter_serves_orders_in_turn() {
         "each cooked dish is called out as `Call::Ready` when it is done; a refused order is \
          not called"
     );
-    expect_eq!(
-        report,
-        DayReport {
-            served: 3,
-            refused: 1
-        },
-        "three orders served, one refused"
-    );
+    expect_eq!(report, day(3, 1), "three orders served, one refused");
 }
 
 async fn expediter_prices_from_the_board_when_it_takes_the_order() {
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(4);
-    let (board, screen) = watch::channel(full_menu());
-    let (intercom, calls) = broadcast::channel(16);
-    let (_bell, bell_rings) = oneshot::channel();
-    let (steak, steak_slip) = written("steak");
-    let (soup, soup_slip) = written("soup");
-    hatch.try_send(steak).expect("room");
-    hatch.try_send(soup).expect("room");
+    let (behind, front) = test_kitchen(4, full_menu());
+    let (start, hatch, board, calls) = (front.start, front.hatch, front.board, front.calls);
+    let first_two = slide(&hatch, &["steak", "soup"]);
     explain_expediter_stall(&hatch, false);
     // The steak cooks from 0 to 300 ms; the soup waits in the hatch, is
     // taken at 300 ms and cooks for 100 ms.
@@ -864,10 +916,10 @@ async fn expediter_prices_from_the_board_when_it_takes_the_order() {
         drop(hatch);
         (board, later_slip.await, ms_since(start))
     };
-    let (report, _heard, first_two, (_board, later, later_at)) = tokio::join!(
-        guarded(run_expediter(orders, screen, intercom, bell_rings)),
+    let ((report, _), _heard, first_two, (_board, later, later_at)) = tokio::join!(
+        expedite(behind, start),
         overhear(calls, start),
-        collect_answers(vec![steak_slip, soup_slip], start),
+        collect_answers(first_two, start),
         script
     );
     no_panic("the expediter", report, "return the report instead.");
@@ -889,15 +941,13 @@ async fn expediter_prices_from_the_board_when_it_takes_the_order() {
 }
 
 async fn expediter_waits_for_orders_and_goes_home_with_the_hatch() {
-    let (hatch, orders) = mpsc::channel(4);
-    let (_board, screen) = watch::channel(full_menu());
-    let (intercom, _calls) = broadcast::channel(16);
-    let (_bell, bell_rings) = oneshot::channel();
-    let mut task = mock_task(guarded(run_expediter(orders, screen, intercom, bell_rings)));
-    let open = |poll: Poll<Result<DayReport, String>>, moment: &str| match poll {
+    let (behind, front) = test_kitchen(4, full_menu());
+    let hatch = front.hatch;
+    let mut task = mock_task(expedite(behind, front.start));
+    let open = |poll: Poll<(Result<DayReport, String>, u64)>, moment: &str| match poll {
         Poll::Pending => {}
-        Poll::Ready(Err(msg)) => fail(format!("the expediter panicked {moment}: {msg}")),
-        Poll::Ready(Ok(report)) => fail(format!(
+        Poll::Ready((Err(msg), _)) => fail(format!("the expediter panicked {moment}: {msg}")),
+        Poll::Ready((Ok(report), _)) => fail(format!(
             "the expediter went home with {report:?} {moment}, although a `Sender` of the \
              hatch is alive and the bell has not rung: keep taking orders."
         )),
@@ -927,15 +977,12 @@ async fn expediter_waits_for_orders_and_goes_home_with_the_hatch() {
         fail("the last `Sender` of the hatch was dropped but the expediter was not woken.");
     }
     match task.poll() {
-        Poll::Ready(Ok(report)) => expect_eq!(
+        Poll::Ready((Ok(report), _)) => expect_eq!(
             report,
-            DayReport {
-                served: 0,
-                refused: 1
-            },
+            day(0, 1),
             "the hatch is closed and empty: the expediter returns its report"
         ),
-        Poll::Ready(Err(msg)) => fail(format!("the expediter panicked: {msg}")),
+        Poll::Ready((Err(msg), _)) => fail(format!("the expediter panicked: {msg}")),
         Poll::Pending => fail(
             "every `Sender` of the hatch is gone and the hatch is empty, but the expediter is \
              still waiting: when `recv()` returns `None` the day is over.",
@@ -944,22 +991,16 @@ async fn expediter_waits_for_orders_and_goes_home_with_the_hatch() {
 }
 
 async fn expediter_carries_on_after_a_waiter_left() {
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(4);
-    let (_board, screen) = watch::channel(full_menu());
-    let (intercom, calls) = broadcast::channel(16);
-    let (_bell, bell_rings) = oneshot::channel();
-    let (order, gone) = written("soup");
-    drop(gone); // this waiter stopped waiting
-    hatch.try_send(order).expect("room");
-    let (order, slip) = written("steak");
-    hatch.try_send(order).expect("room");
+    let (behind, front) = test_kitchen(4, full_menu());
+    let (start, hatch, calls) = (front.start, front.hatch, front.calls);
+    let mut slips = slide(&hatch, &["soup", "steak"]);
+    drop(slips.remove(0)); // the soup's waiter stopped waiting
     explain_expediter_stall(&hatch, false);
     drop(hatch);
-    let (report, heard, answers) = tokio::join!(
-        guarded(run_expediter(orders, screen, intercom, bell_rings)),
+    let ((report, _), heard, answers) = tokio::join!(
+        expedite(behind, start),
         overhear(calls, start),
-        collect_answers(vec![slip], start)
+        collect_answers(slips, start)
     );
     let report = no_panic(
         "the expediter",
@@ -981,33 +1022,21 @@ async fn expediter_carries_on_after_a_waiter_left() {
     );
     expect_eq!(
         report,
-        DayReport {
-            served: 2,
-            refused: 0
-        },
+        day(2, 0),
         "both dishes were cooked and count as served"
     );
 }
 
 async fn expediter_carries_on_with_nobody_listening() {
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(4);
-    let (_board, screen) = watch::channel(full_menu());
+    let (behind, front) = test_kitchen(4, full_menu());
+    let (start, hatch, calls) = (front.start, front.hatch, front.calls);
     // No station at all: every call on this intercom goes unheard.
-    let (intercom, _) = broadcast::channel(16);
-    let (_bell, bell_rings) = oneshot::channel();
-    let mut slips = Vec::new();
-    for name in ["soup", "pie"] {
-        let (order, slip) = written(name);
-        hatch.try_send(order).expect("room");
-        slips.push(slip);
-    }
+    drop(calls);
+    let slips = slide(&hatch, &["soup", "pie"]);
     explain_expediter_stall(&hatch, false);
     drop(hatch);
-    let (report, answers) = tokio::join!(
-        guarded(run_expediter(orders, screen, intercom, bell_rings)),
-        collect_answers(slips, start)
-    );
+    let ((report, _), answers) =
+        tokio::join!(expedite(behind, start), collect_answers(slips, start));
     let report = no_panic(
         "the expediter",
         report,
@@ -1021,35 +1050,22 @@ async fn expediter_carries_on_with_nobody_listening() {
         "with no station listening the expediter still answers soup at 100 ms and pie at \
          300 ms"
     );
-    expect_eq!(
-        report,
-        DayReport {
-            served: 2,
-            refused: 0
-        },
-        "both dishes were served"
-    );
+    expect_eq!(report, day(2, 0), "both dishes were served");
 }
 
 // ---- task 5: closing time --------------------------------------------------
 
 async fn bell_closes_an_idle_kitchen_at_once() {
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(4);
-    let (_board, screen) = watch::channel(full_menu());
-    let (intercom, calls) = broadcast::channel(16);
-    let (bell, bell_rings) = oneshot::channel();
+    let (behind, front) = test_kitchen(4, full_menu());
+    let (start, hatch, calls, bell) = (front.start, front.hatch, front.calls, front.bell);
     // The test keeps a `Sender` of the hatch, as a waiter's `Kitchen` would.
     explain_expediter_stall(&hatch, true);
     let ringing = async move {
         sleep(Duration::from_millis(100)).await;
         let _ = bell.send(());
     };
-    let expediter = async {
-        let report = guarded(run_expediter(orders, screen, intercom, bell_rings)).await;
-        (report, ms_since(start))
-    };
-    let ((), (report, at), heard) = tokio::join!(ringing, expediter, overhear(calls, start));
+    let ((), (report, at), heard) =
+        tokio::join!(ringing, expedite(behind, start), overhear(calls, start));
     let report = no_panic("the expediter", report, "return the report instead.");
     expect_eq!(
         (at, report),
@@ -1071,11 +1087,8 @@ async fn bell_closes_an_idle_kitchen_at_once() {
 }
 
 async fn dropped_bell_is_closing_time() {
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(4);
-    let (_board, screen) = watch::channel(full_menu());
-    let (intercom, calls) = broadcast::channel(16);
-    let (bell, bell_rings) = oneshot::channel::<()>();
+    let (behind, front) = test_kitchen(4, full_menu());
+    let (start, hatch, calls, bell) = (front.start, front.hatch, front.calls, front.bell);
     explain_expediter_stall(&hatch, true);
     on_stall(|| {
         Some(
@@ -1089,11 +1102,8 @@ async fn dropped_bell_is_closing_time() {
         sleep(Duration::from_millis(100)).await;
         drop(bell);
     };
-    let expediter = async {
-        let report = guarded(run_expediter(orders, screen, intercom, bell_rings)).await;
-        (report, ms_since(start))
-    };
-    let ((), (report, at), heard) = tokio::join!(dropping, expediter, overhear(calls, start));
+    let ((), (report, at), heard) =
+        tokio::join!(dropping, expedite(behind, start), overhear(calls, start));
     let report = no_panic(
         "the expediter",
         report,
@@ -1111,27 +1121,19 @@ async fn dropped_bell_is_closing_time() {
 }
 
 async fn bell_during_cooking_finishes_the_dish_first() {
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(4);
-    let (_board, screen) = watch::channel(full_menu());
-    let (intercom, calls) = broadcast::channel(16);
-    let (bell, bell_rings) = oneshot::channel();
-    let (steak, slip) = written("steak");
-    hatch.try_send(steak).expect("room");
+    let (behind, front) = test_kitchen(4, full_menu());
+    let (start, hatch, calls, bell) = (front.start, front.hatch, front.calls, front.bell);
+    let slips = slide(&hatch, &["steak"]);
     explain_expediter_stall(&hatch, true);
     let ringing = async move {
         sleep(Duration::from_millis(100)).await;
         let _ = bell.send(());
     };
-    let expediter = async {
-        let report = guarded(run_expediter(orders, screen, intercom, bell_rings)).await;
-        (report, ms_since(start))
-    };
     let ((), (report, at), heard, answers) = tokio::join!(
         ringing,
-        expediter,
+        expedite(behind, start),
         overhear(calls, start),
-        collect_answers(vec![slip], start)
+        collect_answers(slips, start)
     );
     let report = no_panic("the expediter", report, "return the report instead.");
     expect_eq!(
@@ -1142,14 +1144,7 @@ async fn bell_during_cooking_finishes_the_dish_first() {
     );
     expect_eq!(
         (at, report, without_last_orders(&heard)),
-        (
-            300,
-            DayReport {
-                served: 1,
-                refused: 0
-            },
-            vec![(300, ready("steak"))]
-        ),
+        (300, day(1, 0), vec![(300, ready("steak"))]),
         "the steak is done and called at 300 ms, and then the expediter goes home"
     );
     let last = last_orders_times(&heard);
@@ -1168,31 +1163,18 @@ async fn bell_during_cooking_finishes_the_dish_first() {
 const TEAS: usize = 64;
 
 async fn closing_serves_every_order_already_in_the_hatch() {
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(TEAS + 3);
     let mut menu = full_menu();
     menu.insert("tea".into(), dish(("tea", 100, 1)));
-    let (_board, screen) = watch::channel(menu);
-    let (intercom, calls) = broadcast::channel(128);
-    let (bell, bell_rings) = oneshot::channel();
-    let mut slips = Vec::new();
-    for name in ["soup", "pie", "steak"]
-        .into_iter()
-        .chain(std::iter::repeat_n("tea", TEAS))
-    {
-        let (order, slip) = written(name);
-        hatch.try_send(order).expect("room");
-        slips.push(slip);
-    }
+    let (behind, front) = test_kitchen(TEAS + 3, menu);
+    let (start, hatch, calls, bell) = (front.start, front.hatch, front.calls, front.bell);
+    let mut dishes = vec!["soup", "pie", "steak"];
+    dishes.extend(std::iter::repeat_n("tea", TEAS));
+    let slips = slide(&hatch, &dishes);
     // The bell has rung before the expediter even starts.
     bell.send(()).expect("the bell's receiver is alive");
     explain_expediter_stall(&hatch, true);
-    let expediter = async {
-        let report = guarded(run_expediter(orders, screen, intercom, bell_rings)).await;
-        (report, ms_since(start))
-    };
     let ((report, at), heard, answers) = tokio::join!(
-        expediter,
+        expedite(behind, start),
         overhear(calls, start),
         collect_answers(slips, start)
     );
@@ -1218,13 +1200,7 @@ async fn closing_serves_every_order_already_in_the_hatch() {
     let end = 600 + TEAS as u64;
     expect_eq!(
         (at, report),
-        (
-            end,
-            DayReport {
-                served: TEAS as u32 + 3,
-                refused: 0
-            }
-        ),
+        (end, day(TEAS as u32 + 3, 0)),
         "the expediter goes home once the last order in the hatch is served, at {end} ms"
     );
     expect_eq!(
@@ -1256,20 +1232,17 @@ async fn raw_waiter(hatch: mpsc::Sender<Order>, name: &str, after_ms: u64) -> Ou
 }
 
 async fn waiters_waiting_for_room_are_answered_or_turned_away() {
-    let (hatch, orders) = mpsc::channel(1);
-    let (_board, screen) = watch::channel(full_menu());
-    let (intercom, calls) = broadcast::channel(16);
-    let (bell, bell_rings) = oneshot::channel();
+    let (behind, front) = test_kitchen(1, full_menu());
+    let (start, hatch, calls, bell) = (front.start, front.hatch, front.calls, front.bell);
     explain_expediter_stall(&hatch, true);
-    let start = Instant::now();
     // Steak is taken at once and cooks until 300 ms; soup fills the hatch;
     // pie and tart wait for room when the bell rings at 100 ms.
     let ringing = async move {
         sleep(Duration::from_millis(100)).await;
         let _ = bell.send(());
     };
-    let (report, (), heard, steak, soup, pie, tart) = tokio::join!(
-        guarded(run_expediter(orders, screen, intercom, bell_rings)),
+    let ((report, _), (), heard, steak, soup, pie, tart) = tokio::join!(
+        expedite(behind, start),
         ringing,
         overhear(calls, start),
         raw_waiter(hatch.clone(), "steak", 0),
@@ -1312,17 +1285,11 @@ async fn waiters_waiting_for_room_are_answered_or_turned_away() {
 }
 
 async fn closed_hatch_takes_no_new_orders() {
-    let start = Instant::now();
-    let (hatch, orders) = mpsc::channel(4);
     let mut menu = full_menu();
     menu.insert("tea".into(), dish(("tea", 100, 10)));
-    let (_board, screen) = watch::channel(menu);
-    let (intercom, calls) = broadcast::channel(128);
-    let (bell, bell_rings) = oneshot::channel();
-    for _ in 0..4 {
-        let (order, _gone) = written("tea");
-        hatch.try_send(order).expect("room");
-    }
+    let (behind, front) = test_kitchen(4, menu);
+    let (start, hatch, calls, bell) = (front.start, front.hatch, front.calls, front.bell);
+    drop(slide(&hatch, &["tea"; 4]));
     bell.send(()).expect("the bell's receiver is alive");
     explain_expediter_stall(&hatch, true);
     // A pushy waiter tries to slip in a tea every 5 ms for 300 ms, while the
@@ -1343,11 +1310,8 @@ async fn closed_hatch_takes_no_new_orders() {
         }
         answered
     };
-    let (report, heard, accepted) = tokio::join!(
-        guarded(run_expediter(orders, screen, intercom, bell_rings)),
-        overhear(calls, start),
-        pushy
-    );
+    let ((report, _), heard, accepted) =
+        tokio::join!(expedite(behind, start), overhear(calls, start), pushy);
     no_panic("the expediter", report, "return the report instead.");
     let last = last_orders_times(&heard);
     let Some(&closed_at) = last.first() else {
@@ -1465,17 +1429,21 @@ async fn whole_kitchen_timeline() {
 async fn whole_kitchen_day() {
     use tokio::task::spawn_local;
     let log = Log::new();
-    let (hatch, orders) = mpsc::channel(1);
-    let (board, screen) = watch::channel(full_menu());
-    let (intercom, grill_ears) = broadcast::channel(16);
-    let pastry_ears = intercom.subscribe();
-    let (bell, bell_rings) = oneshot::channel();
+    let (behind, front) = test_kitchen(1, full_menu());
+    let pastry_ears = behind.intercom.subscribe();
+    let (start, hatch, board, grill_ears, bell) = (
+        front.start,
+        front.hatch,
+        front.board,
+        front.calls,
+        front.bell,
+    );
     explain_expediter_stall(&hatch, false);
 
     log.event("expediter", "opens (a hatch for 1 order)");
     let l = log.clone();
     let expediter = spawn_local(async move {
-        let report = guarded(run_expediter(orders, screen, intercom, bell_rings)).await;
+        let (report, _) = expedite(behind, start).await;
         match &report {
             Ok(r) => l.event(
                 "expediter",
