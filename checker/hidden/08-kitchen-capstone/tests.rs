@@ -622,6 +622,17 @@ async fn update_menu_keeps_the_board_with_nobody_reading() {
     );
 }
 
+/// Runs the station under test: its report (or its panic), and when it
+/// returned.
+async fn listen(
+    calls: broadcast::Receiver<Call>,
+    board: watch::Receiver<Menu>,
+    start: Instant,
+) -> (Result<StationReport, String>, u64) {
+    let report = guarded(station(calls, board)).await;
+    (report, ms_since(start))
+}
+
 // ---- task 3: a station -----------------------------------------------------
 
 async fn station_hears_calls_and_reprints_its_card() {
@@ -665,9 +676,9 @@ async fn station_hears_calls_and_reprints_its_card() {
         board
     };
     let listening = async {
-        let report = guarded(station(calls, screen)).await;
+        let heard = listen(calls, screen, start).await;
         log.event("station", "returns its report");
-        (report, ms_since(start))
+        heard
     };
     let (_board, (report, at)) = tokio::join!(script, listening);
     let report = no_panic("the station", report, "return the report instead.");
@@ -710,10 +721,7 @@ async fn station_counts_missed_calls_and_keeps_listening() {
         sleep(Duration::from_millis(50)).await;
         drop(intercom);
     };
-    let listening = async {
-        let report = guarded(station(calls, screen)).await;
-        (report, ms_since(start))
-    };
+    let listening = listen(calls, screen, start);
     let ((), (report, at)) = tokio::join!(script, listening);
     let report = no_panic(
         "the station",
@@ -752,10 +760,7 @@ async fn station_keeps_listening_after_the_manager_left() {
         sleep(Duration::from_millis(50)).await;
         drop(intercom);
     };
-    let listening = async {
-        let report = guarded(station(calls, screen)).await;
-        (report, ms_since(start))
-    };
+    let listening = listen(calls, screen, start);
     let ((), (report, at)) = tokio::join!(script, listening);
     let report = no_panic(
         "the station",
