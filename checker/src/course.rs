@@ -18,6 +18,8 @@ mod ex04;
 mod ex05;
 #[path = "../hidden/07-choose-bridge/meta.rs"]
 mod ex07;
+#[path = "../hidden/08-kitchen-capstone/meta.rs"]
+mod ex08;
 
 /// Every exercise, in course order.
 pub static EXERCISES: &[&Exercise] = &[
@@ -27,6 +29,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &ex04::EXERCISE,
     &ex05::EXERCISE,
     &ex07::EXERCISE,
+    &ex08::EXERCISE,
 ];
 
 /// One exercise crate.
