@@ -16,6 +16,8 @@ mod ex03;
 mod ex04;
 #[path = "../hidden/05-watch-config/meta.rs"]
 mod ex05;
+#[path = "../hidden/06-select-shutdown/meta.rs"]
+mod ex06;
 
 /// Every exercise, in course order.
 pub static EXERCISES: &[&Exercise] = &[
@@ -24,6 +26,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &ex03::EXERCISE,
     &ex04::EXERCISE,
     &ex05::EXERCISE,
+    &ex06::EXERCISE,
 ];
 
 /// One exercise crate.
