@@ -22,8 +22,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use tokio::task::JoinSet;
 
 harness::tests! {
@@ -77,40 +77,31 @@ fn numbers(tickets: Vec<Ticket>) -> Vec<u32> {
     tickets.into_iter().map(|Ticket(n)| n).collect()
 }
 
-/// Records whether a waker was used while one poll was running.
-struct Probe {
-    woke: AtomicBool,
-    outer: Waker,
-}
-
-impl Wake for Probe {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.woke.store(true, Ordering::SeqCst);
-        self.outer.wake_by_ref();
-    }
-}
-
-/// Runs the learner's future and fails the test if it keeps waking itself
-/// up during its own polls: a loop that never really waits. Correct code
-/// wakes itself at most now and then (tokio's cooperative budget), never
-/// fifty polls in a row.
+/// Runs the learner's future and fails the test when it is polled again
+/// and again while the paused clock stands still: a loop that never really
+/// waits. Such a loop still yields now and then (tokio's cooperative budget
+/// makes channel operations return `Pending` after 128 steps and wake the
+/// task at once), but time can only move when every task waits, so it
+/// never does. Correct code is polled a handful of times per instant here.
 struct NoSpin<F> {
     fut: Pin<Box<F>>,
     who: &'static str,
     why: &'static str,
-    streak: u32,
+    instant: Option<Instant>,
+    polls: u32,
 }
+
+/// Polls at one virtual instant before the loop counts as busy: far above
+/// what any correct solution needs, far below what costs noticeable time.
+const BUSY_POLLS: u32 = 20;
 
 fn no_spin<F: Future>(who: &'static str, why: &'static str, fut: F) -> NoSpin<F> {
     NoSpin {
         fut: Box::pin(fut),
         who,
         why,
-        streak: 0,
+        instant: None,
+        polls: 0,
     }
 }
 
@@ -118,30 +109,22 @@ impl<F: Future> Future for NoSpin<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let probe = Arc::new(Probe {
-            woke: AtomicBool::new(false),
-            outer: cx.waker().clone(),
-        });
-        let waker = Waker::from(probe.clone());
         let this = &mut *self;
-        match this.fut.as_mut().poll(&mut Context::from_waker(&waker)) {
-            Poll::Ready(v) => Poll::Ready(v),
-            Poll::Pending => {
-                if probe.woke.load(Ordering::SeqCst) {
-                    this.streak += 1;
-                } else {
-                    this.streak = 0;
-                }
-                if this.streak >= 50 {
-                    fail(format!(
-                        "{} never waits: it woke itself up {} times in a row without time \
-                         passing, a busy loop. {}",
-                        this.who, this.streak, this.why
-                    ));
-                }
-                Poll::Pending
-            }
+        let now = Instant::now();
+        if this.instant == Some(now) {
+            this.polls += 1;
+        } else {
+            this.instant = Some(now);
+            this.polls = 1;
         }
+        if this.polls > BUSY_POLLS {
+            fail(format!(
+                "{} never waits: it was polled more than {BUSY_POLLS} times at the same instant, \
+                 waking itself up each time, a busy loop. {}",
+                this.who, this.why
+            ));
+        }
+        this.fut.as_mut().poll(cx)
     }
 }
 
@@ -836,22 +819,19 @@ fn open_stations(
     for &(name, habit) in crew {
         alive.fetch_add(1, Ordering::SeqCst);
         let duty = OnDuty(alive.clone());
-        let mut ears = bell.subscribe();
+        // Only the stations that listen hold a receiver of the bell.
+        let mut ears = matches!(habit, Habit::TidiesFor(_)).then(|| bell.subscribe());
         stations.spawn(async move {
             let _duty = duty;
             match habit {
                 Habit::TidiesFor(d) => {
-                    let _ = ears.wait_for(|&rung| rung).await;
+                    if let Some(ears) = ears.as_mut() {
+                        let _ = ears.wait_for(|&rung| rung).await;
+                    }
                     sleep(ms(d)).await;
                 }
-                Habit::LeavesAfter(d) => {
-                    drop(ears);
-                    sleep(ms(d)).await;
-                }
-                Habit::NeverLeaves => {
-                    drop(ears);
-                    std::future::pending::<()>().await;
-                }
+                Habit::LeavesAfter(d) => sleep(ms(d)).await,
+                Habit::NeverLeaves => std::future::pending::<()>().await,
             }
             name
         });
