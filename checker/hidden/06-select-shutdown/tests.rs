@@ -915,7 +915,9 @@ async fn close_kitchen_gives_up_at_the_deadline() {
             abandoned: 2
         },
         "grace period 500 ms from the bell at t=50ms: the grill finishes after 100 ms; the \
-         fryer needs 2000 ms and the dish pit never finishes, so both are abandoned"
+         fryer needs 2000 ms and the dish pit never finishes, so both are abandoned. (Names \
+         collected inside the future given to `timeout` are dropped with it when time runs \
+         out: collect them into a variable that lives outside.)"
     );
     expect_eq!(
         ended,

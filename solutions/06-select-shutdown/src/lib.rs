@@ -38,7 +38,7 @@ pub struct Shift {
 ///   it): the shift ends with [`ShiftEnd::HatchClosed`];
 /// * the closing bell rings, that is, its value becomes `true`: the shift
 ///   ends with [`ShiftEnd::Bell`] as soon as the keeper hears it, even
-///   while orders are still coming. Orders still in the hatch stay there.
+///   while orders keep coming: it does not wait for the hatch to empty.
 ///
 /// A new value of `false` on the bell is not a ring: carry on. If the
 /// bell's `Sender` is dropped without ringing, the bell can never ring any
