@@ -63,10 +63,11 @@
 //! - trips at `every`, `2*every`, ... from the start, carrying the dishes
 //!   since the last trip, in order; steady dishes never delay a trip:
 //!   runner_trips_leave_on_time_while_dishes_keep_coming (snapshot too)
-//! - empty trips skipped: runner_skips_empty_trips, and the empty belt in
-//!   runner_delivers_the_rest_when_the_belt_closes
+//! - empty trips skipped: runner_skips_empty_trips,
+//!   runner_with_nothing_to_carry_returns_when_the_belt_closes
 //! - belt closed → delivers the rest at once, then returns:
-//!   runner_delivers_the_rest_when_the_belt_closes (and the other two)
+//!   runner_delivers_the_rest_when_the_belt_closes (and the other three,
+//!   return time checked)
 
 use crate::course::{Exercise, Task};
 
@@ -106,7 +107,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "The clerk must hear the bell while it waits for room in the kitchen hatch, so the wait for room has to be a `select!` branch too. But a branch that loses is dropped, together with everything it owns.",
                 "`kitchen.send(ticket)` inside `select!` owns the ticket: if the bell wins, the ticket is dropped and lost. `Ticket` is not `Clone`, on purpose.",
-                "Claim the room first: `kitchen.reserve()` in a `select!` with the bell (a lost permit costs nothing), then take the next ticket in a second `select!` with the bell (`recv` is cancel-safe), then `permit.send(ticket)`, which neither waits nor fails.",
+                "Split each move into steps that hold nothing a lost race could drop: claiming room (`reserve()` gives a permit, which holds no ticket), taking a ticket (`recv` is cancel-safe), and handing it over through the permit, which neither waits nor fails. Which of these waits must also listen for the bell?",
             ],
         },
         Task {
@@ -139,7 +140,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "The trip times are fixed: `every`, `2 * every`, ... from the start. Whatever you wait on for the next trip must keep counting while dishes arrive.",
                 "A `sleep(every)` written inside `select!` is created anew every round, so each dish starts the wait over and a trip never leaves while dishes keep coming.",
-                "Create the timer once before the loop: `let trip = tokio::time::sleep_until(next); tokio::pin!(trip);`, select on `&mut trip`, and after a trip `trip.as_mut().reset(next)` with `next += every`. (A `tokio::time::interval` works too; its first tick is immediate.)",
+                "Make the timer outlive the rounds: create it once before the loop (a `Sleep` must be pinned to be polled by reference) and move it to the next trip time after each trip (`Sleep::reset`). Or wait each round for a deadline you keep in a variable (`sleep_until`), or use an `interval`, whose first tick is immediate.",
             ],
         },
     ],

@@ -46,6 +46,7 @@ harness::tests! {
     6 => runner_trips_leave_on_time_while_dishes_keep_coming,
     6 => runner_skips_empty_trips,
     6 => runner_delivers_the_rest_when_the_belt_closes,
+    6 => runner_with_nothing_to_carry_returns_when_the_belt_closes,
 }
 
 // ---- helpers -------------------------------------------------------------
@@ -562,8 +563,10 @@ async fn clerk_loses_no_ticket_when_the_bell_rings_while_the_kitchen_is_full() {
     let (bell, mut ears) = watch::channel(false);
     let rang = Rc::new(Cell::new(None));
     explain_deaf_clerk(&rang);
+    let log = Log::new();
     let ringer = async {
         at(start, 100).await;
+        log.event("bell", "rings");
         bell.send(true).expect("the clerk dropped the bell");
         rang.set(Some(100));
     };
@@ -574,6 +577,7 @@ async fn clerk_loses_no_ticket_when_the_bell_rings_while_the_kitchen_is_full() {
             clerk(&mut front, &kitchen_tx, &mut ears),
         )
         .await;
+        log.event("clerk", format!("returns {in_hand:?}"));
         (in_hand.map(|Ticket(n)| n), since(start))
     };
     let ((in_hand, ended), ()) = tokio::join!(clerk_side, ringer);
@@ -859,7 +863,10 @@ async fn close_kitchen_waits_for_every_station() {
     });
     // The kitchen is open for a while before closing time.
     sleep(ms(50)).await;
+    let log = Log::new();
+    log.event("kitchen", "closing time: close_kitchen starts");
     let closing = close_kitchen(&mut stations, &bell, ms(1000)).await;
+    log.event("kitchen", format!("close_kitchen returns {closing:?}"));
     let ended = since(start);
     if !*bell.borrow() {
         fail("close_kitchen returned without ringing the bell: the bell must show `true`.");
@@ -1102,6 +1109,9 @@ async fn runner_delivers_the_rest_when_the_belt_closes() {
         1300,
         "the runner returns when the belt closes, at t=1300ms"
     );
+}
+
+async fn runner_with_nothing_to_carry_returns_when_the_belt_closes() {
     let (trips, ended, _) = run_runner(1000, &[], 500).await;
     expect_eq!(
         trips,
