@@ -80,7 +80,7 @@ pub static EXERCISE: Exercise = Exercise {
         Task {
             number: 1,
             item: "pantry_keeper",
-            title: "select! over the hatch and the closing bell",
+            title: "select! over hatch and closing bell",
             points: 2,
             hints: &[
                 "The keeper waits for two things at once: the next order and the bell. `tokio::select!` with one branch for `hatch.recv()` and one for `bell.changed()`, inside a `loop`. Both are cancel-safe, so the branch that loses a round loses nothing.",
@@ -91,7 +91,7 @@ pub static EXERCISE: Exercise = Exercise {
         Task {
             number: 2,
             item: "serve_rush_first",
-            title: "biased; priorities, and else when everything is closed",
+            title: "biased; priority, else when closed",
             points: 2,
             hints: &[
                 "Without `biased;`, `select!` starts at a random branch each round, so a regular order may go before a waiting rush order. With `biased;` as the first line, branches are polled top to bottom.",
@@ -102,7 +102,7 @@ pub static EXERCISE: Exercise = Exercise {
         Task {
             number: 3,
             item: "clerk",
-            title: "cancel safety: reserve before you take",
+            title: "never lose a ticket in select!",
             points: 3,
             hints: &[
                 "The clerk must hear the bell while it waits for room in the kitchen hatch, so the wait for room has to be a `select!` branch too. But a branch that loses is dropped, together with everything it owns.",
