@@ -358,24 +358,25 @@ async fn timed_waiter(
     log.event(name, "hatch closed");
 }
 
-async fn rush_hatch_closes_first() {
+/// Runs the learner's `serve_rush_first` against two hatches the test
+/// fills at the given (virtual ms, order) times and closes at the given
+/// times. Returns what was served and when it returned.
+async fn two_hatches(
+    rush_orders: &[(u64, u32)],
+    rush_close: u64,
+    regular_orders: &[(u64, u32)],
+    regular_close: u64,
+) -> (Vec<u32>, u128) {
     let start = Instant::now();
     let log = Log::new();
     let (rush_tx, rush) = mpsc::channel(4);
     let (regular_tx, regular) = mpsc::channel(4);
-    let rush_side = timed_waiter(
-        start,
-        rush_tx,
-        &[(20, 101), (40, 102)],
-        45,
-        log.clone(),
-        "rush",
-    );
+    let rush_side = timed_waiter(start, rush_tx, rush_orders, rush_close, log.clone(), "rush");
     let regular_side = timed_waiter(
         start,
         regular_tx,
-        &[(10, 1), (30, 2), (50, 3), (70, 4)],
-        80,
+        regular_orders,
+        regular_close,
         log.clone(),
         "regular",
     );
@@ -388,7 +389,18 @@ async fn rush_hatch_closes_first() {
         .await;
         (served, since(start))
     };
-    let ((served, ended), (), ()) = tokio::join!(keeper, rush_side, regular_side);
+    let (done, (), ()) = tokio::join!(keeper, rush_side, regular_side);
+    done
+}
+
+async fn rush_hatch_closes_first() {
+    let (served, ended) = two_hatches(
+        &[(20, 101), (40, 102)],
+        45,
+        &[(10, 1), (30, 2), (50, 3), (70, 4)],
+        80,
+    )
+    .await;
     expect_eq!(
         served,
         vec![1, 101, 2, 102, 3, 4],
@@ -405,36 +417,13 @@ async fn rush_hatch_closes_first() {
 }
 
 async fn regular_hatch_closes_first() {
-    let start = Instant::now();
-    let log = Log::new();
-    let (rush_tx, rush) = mpsc::channel(4);
-    let (regular_tx, regular) = mpsc::channel(4);
-    let regular_side = timed_waiter(
-        start,
-        regular_tx,
-        &[(10, 1), (30, 2)],
-        35,
-        log.clone(),
-        "regular",
-    );
-    let rush_side = timed_waiter(
-        start,
-        rush_tx,
+    let (served, ended) = two_hatches(
         &[(20, 101), (40, 102), (60, 103)],
         90,
-        log.clone(),
-        "rush",
-    );
-    let keeper = async {
-        let served = no_spin(
-            "serve_rush_first",
-            RUSH_SPIN,
-            serve_rush_first(rush, regular),
-        )
-        .await;
-        (served, since(start))
-    };
-    let ((served, ended), (), ()) = tokio::join!(keeper, rush_side, regular_side);
+        &[(10, 1), (30, 2)],
+        35,
+    )
+    .await;
     expect_eq!(
         served,
         vec![1, 101, 2, 102, 103],
