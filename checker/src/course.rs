@@ -16,6 +16,8 @@ mod ex03;
 mod ex04;
 #[path = "../hidden/05-watch-config/meta.rs"]
 mod ex05;
+#[path = "../hidden/06-select-shutdown/meta.rs"]
+mod ex06;
 #[path = "../hidden/07-choose-bridge/meta.rs"]
 mod ex07;
 #[path = "../hidden/08-kitchen-capstone/meta.rs"]
@@ -28,6 +30,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &ex03::EXERCISE,
     &ex04::EXERCISE,
     &ex05::EXERCISE,
+    &ex06::EXERCISE,
     &ex07::EXERCISE,
     &ex08::EXERCISE,
 ];
