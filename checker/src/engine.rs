@@ -93,7 +93,6 @@ pub fn run_locked(
 
     let results_dir = paths.work().join("results");
     std::fs::create_dir_all(&results_dir)?;
-    let nonce = protocol::nonce(&results_dir);
 
     // Every test of every target that built, as one queue.
     let mut jobs: Vec<(usize, u32, Job)> = Vec::new();
@@ -114,17 +113,20 @@ pub fn run_locked(
             continue;
         };
         early.push(None);
-        for (task, name) in runner::list(binary)? {
+        for (task, name) in runner::list(binary, opts.deadline)? {
+            let result_file = results_dir.join(format!("{key}-{name}.json"));
             jobs.push((
                 i,
                 task,
                 Job {
                     binary: binary.clone(),
-                    result_file: results_dir.join(format!("{key}-{name}.json")),
+                    // One nonce per test: what one test process might
+                    // learn is worth nothing to another.
+                    nonce: protocol::nonce(&result_file),
+                    result_file,
                     test: name,
                     snapshot_dir: paths.hidden(t.exercise).join("snapshots"),
                     insta_root: paths.checker(),
-                    nonce: nonce.clone(),
                     deadline: opts.deadline,
                     bless: opts.bless,
                 },
@@ -139,7 +141,7 @@ pub fn run_locked(
             s.spawn(|| {
                 while let Some((i, task, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let result = match runner::run(job) {
-                        Ok(f) => protocol::interpret(paths, *task, &job.test, &nonce, f),
+                        Ok(f) => protocol::interpret(paths, *task, &job.test, &job.nonce, f),
                         Err(e) => spawn_failure(*task, &job.test, e),
                     };
                     done.lock()

@@ -11,6 +11,7 @@
 pub mod advice;
 pub mod bench;
 pub mod cache;
+pub mod channel;
 pub mod cli;
 pub mod compile;
 pub mod course;
@@ -26,6 +27,7 @@ pub mod report;
 pub mod reset;
 pub mod review;
 pub mod runner;
+pub mod sandbox;
 pub mod shadow;
 pub mod style;
 pub mod timeline;
