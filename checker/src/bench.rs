@@ -250,11 +250,28 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
     let hidden: Vec<f64> = (0..s.runs)
         .map(|_| time(Command::new(&checker_bin).args(["check", "--solutions", "--no-cache"])))
         .collect::<Result<_, _>>()?;
+    let hidden = median(hidden);
     rows.push(Row {
         what: "all hidden tests, built (--no-cache)",
-        seconds: median(hidden),
+        seconds: hidden,
         baseline: None,
         target: "≤ 1 s",
+    });
+    // The same without containment: what the sandbox costs per test.
+    let loose: Vec<f64> = (0..s.runs)
+        .map(|_| {
+            time(
+                Command::new(&checker_bin)
+                    .args(["check", "--solutions", "--no-cache"])
+                    .env("CHECKER_SANDBOX", "off"),
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    rows.push(Row {
+        what: "all hidden tests, built, sandboxed",
+        seconds: hidden,
+        baseline: Some(("the same, CHECKER_SANDBOX=off", median(loose))),
+        target: "≤ 1.2× unsandboxed",
     });
 
     // 5. grading: a warm-up submission, then a batch.
@@ -290,6 +307,24 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
         seconds: whole / s.batch.max(1) as f64,
         baseline: None,
         target: "≤ 10 s",
+    });
+    // The same batch without containment. Every batch starts from fresh
+    // grading slots (see `fresh`), so both compile the same work.
+    say("grading without containment");
+    let loose = time(
+        Command::new(&checker_bin)
+            .arg("grade")
+            .args(&batch)
+            .env("CHECKER_SANDBOX", "off"),
+    )?;
+    rows.push(Row {
+        what: "grading, per submission, sandboxed",
+        seconds: whole / s.batch.max(1) as f64,
+        baseline: Some((
+            "the same batch, CHECKER_SANDBOX=off",
+            loose / s.batch.max(1) as f64,
+        )),
+        target: "≤ 1.2× unsandboxed",
     });
 
     println!("{}", render(&rows, s));

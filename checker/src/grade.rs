@@ -62,6 +62,9 @@ impl Graded {
 pub struct Batch {
     pub graded: Vec<Graded>,
     pub seconds: f64,
+    /// How test processes were contained (`sandbox::Level::describe`):
+    /// report headers say "sandboxed" or "unsandboxed".
+    pub containment: String,
 }
 
 /// Grades `submissions` on `exercises` (the whole course when empty).
@@ -78,6 +81,7 @@ pub fn grade(
     };
     let start = Instant::now();
     let _lock = engine::lock(paths)?;
+    crate::fresh::clear_grading(paths);
     let mut graded: Vec<Graded> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
     // (submission index, exercise index) -> index in `targets`, or the
@@ -184,6 +188,7 @@ pub fn grade(
     Ok(Batch {
         graded,
         seconds: start.elapsed().as_secs_f64(),
+        containment: crate::sandbox::level().describe(),
     })
 }
 

@@ -18,6 +18,7 @@ pub mod course;
 pub mod engine;
 pub mod export;
 pub mod files;
+pub mod fresh;
 pub mod grade;
 pub mod json;
 pub mod learn;

@@ -1,0 +1,357 @@
+//! Run-time containment, tried as an attacker would (issue 11): hostile
+//! submissions (`checker/tests/hostile/`) graded in one batch between
+//! honest controls, then the controls again in a second batch.
+//!
+//! Everything happens in a scratch copy of the course with its own build,
+//! so an attack that got through would spoil the copy, not this tree. The
+//! test asserts that no hostile submission scores, every control gets
+//! exactly its points in both batches, the grader's files are
+//! byte-identical afterwards, no marker file appeared anywhere, no secret
+//! reached the report, no process outlived the batch, and the batch ended
+//! within a bound derived from the per-test deadline.
+//!
+//! Containment needs Linux with Landlock and seccomp; elsewhere the test
+//! says so and checks nothing.
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const EXERCISE: &str = "01-bounded-send";
+/// Per-test deadline given to `grade`, in seconds.
+const TIMEOUT: f64 = 2.0;
+const JOBS: usize = 2;
+
+fn course() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn unique(what: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{what}{:x}{nanos:x}", std::process::id())
+}
+
+fn cp(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    let ok = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "cp -a {} {}", from.display(), to.display());
+}
+
+/// A copy of the course's sources with its own target directory, warmed
+/// with this build's compiled dependencies, and its own checker binary.
+fn course_copy(dir: &Path) -> PathBuf {
+    let src = course();
+    for item in ["Cargo.toml", "Cargo.lock", "exercises", "solutions", "checker"] {
+        cp(&src.join(item), &dir.join(item));
+    }
+    let built = Path::new(env!("CARGO_BIN_EXE_checker")).parent().unwrap();
+    for item in ["deps", "build", ".fingerprint"] {
+        cp(&built.join(item), &dir.join("target/debug").join(item));
+    }
+    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for var in checker::compile::SCRUBBED_ENV {
+        cargo.env_remove(var);
+    }
+    let ok = cargo
+        .args(["build", "-q", "--offline", "-p", "checker"])
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "building the checker in the course copy");
+    dir.join("target/debug/checker")
+}
+
+/// The stub of exercise 01 with `attack` called before every `todo!()`.
+fn hostile(subs: &Path, name: &str, token: &str) -> PathBuf {
+    let hostile = course().join("checker/tests/hostile");
+    let stub = std::fs::read_to_string(
+        course()
+            .join("checker/stubs")
+            .join(EXERCISE)
+            .join("src/lib.rs"),
+    )
+    .unwrap();
+    let lib = stub.replace("todo!()", "{ crate::attack::strike(); todo!() }")
+        + "\nmod attack;\nmod forge;\n";
+    let src = subs.join(name).join("exercises").join(EXERCISE).join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("lib.rs"), lib).unwrap();
+    let attack = std::fs::read_to_string(hostile.join(format!("{name}.rs"))).unwrap();
+    std::fs::write(src.join("attack.rs"), attack.replace("__TOKEN__", token)).unwrap();
+    std::fs::copy(hostile.join("forge.rs"), src.join("forge.rs")).unwrap();
+    subs.join(name)
+}
+
+fn control(subs: &Path, name: &str, from: &Path) -> PathBuf {
+    cp(
+        &from.join("src"),
+        &subs.join(name).join("exercises").join(EXERCISE).join("src"),
+    );
+    subs.join(name)
+}
+
+/// Every file of the grader that grading must leave alone, with a hash of
+/// its bytes: sources, hidden tests, snapshots, solutions, manifests and
+/// the checker binary.
+fn fingerprint(root: &Path) -> BTreeMap<PathBuf, u64> {
+    fn walk(dir: &Path, root: &Path, out: &mut BTreeMap<PathBuf, u64>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap().to_path_buf();
+            if rel.starts_with("target") && rel != Path::new("target/debug/checker") {
+                if rel == Path::new("target") || rel == Path::new("target/debug") {
+                    walk(&p, root, out);
+                }
+                continue;
+            }
+            if p.is_dir() {
+                walk(&p, root, out);
+            } else {
+                let mut h = DefaultHasher::new();
+                h.write(&std::fs::read(&p).unwrap_or_default());
+                out.insert(rel, h.finish());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// Files whose name carries `token` under `dir` (depth-limited).
+fn marked(dir: &Path, token: &str, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.file_name().unwrap().to_string_lossy().contains(token) {
+            out.push(p.clone());
+        }
+        if depth > 0 && p.is_dir() && !p.is_symlink() {
+            marked(&p, token, depth - 1, out);
+        }
+    }
+}
+
+/// Live processes whose command line mentions `needle` or is one of the
+/// attacks' long sleeps.
+fn survivors(needle: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.parse::<u32>().is_err() || name == std::process::id().to_string() {
+            continue;
+        }
+        let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+        if stat.rsplit_once(')').is_some_and(|(_, r)| r.trim_start().starts_with('Z')) {
+            continue;
+        }
+        let cmd = std::fs::read(e.path().join("cmdline"))
+            .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+            .unwrap_or_default();
+        if cmd.contains(needle) || cmd.starts_with("sleep 360") {
+            out.push(format!("{name}: {cmd}"));
+        }
+    }
+    out
+}
+
+struct Graded {
+    report: String,
+    totals: Vec<(String, u64, u64)>,
+    seconds: f64,
+    tests: usize,
+}
+
+fn grade(checker: &Path, subs: &[PathBuf], secret: &str) -> Graded {
+    let start = Instant::now();
+    let out = Command::new(checker)
+        .args(["grade", "--exercise", "01", "--format", "json"])
+        .args(["--timeout", &TIMEOUT.to_string(), "--jobs", &JOBS.to_string()])
+        .args(subs)
+        .env("GRADER_SECRET", secret)
+        .output()
+        .expect("the checker runs");
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "grade failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert!(
+        doc["containment"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("sandboxed"),
+        "the report must say it was sandboxed: {}",
+        doc["containment"]
+    );
+    let subs = doc["submissions"].as_array().unwrap();
+    let totals = subs
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["earned"].as_u64().unwrap(),
+                s["max"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let tests = subs
+        .iter()
+        .flat_map(|s| s["exercises"].as_array().unwrap())
+        .flat_map(|e| e["tasks"].as_array().unwrap())
+        .map(|t| t["tests"].as_array().unwrap().len())
+        .sum();
+    Graded {
+        report,
+        totals,
+        seconds,
+        tests,
+    }
+}
+
+const ATTACKS: &[&str] = &[
+    "forge_proc_mem",
+    "forge_stdin",
+    "forge_fd",
+    "forge_at_exit",
+    "exit_early",
+    "swallowed_panic",
+    "resume_unwind",
+    "write_grader",
+    "read_secrets",
+    "stall_child",
+    "bombs",
+    "disk_fill",
+    "huge_output",
+    "kill_grader",
+];
+
+#[test]
+fn hostile_code_gains_nothing_touches_nothing_and_stalls_nothing() {
+    if !checker::sandbox::level().is_sandboxed() {
+        eprintln!(
+            "SKIPPED: no containment on this machine ({}); run this test on Linux with \
+             Landlock and seccomp",
+            checker::sandbox::level().describe()
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(unique("course-hostile-"));
+    let copy = dir.join("course");
+    let checker = course_copy(&copy);
+    let token = unique("t");
+    let secret = unique("SECRET");
+
+    let subs_dir = dir.join("subs");
+    let solution = copy.join("solutions").join(EXERCISE);
+    let stub = copy.join("checker/stubs").join(EXERCISE);
+    let mut batch = vec![
+        control(&subs_dir, "control-solution-before", &solution),
+        control(&subs_dir, "control-stub-before", &stub),
+    ];
+    for attack in ATTACKS {
+        batch.push(hostile(&subs_dir, attack, &token));
+    }
+    batch.push(control(&subs_dir, "control-solution-after", &solution));
+    batch.push(control(&subs_dir, "control-stub-after", &stub));
+
+    // Prime the copy's build so that the grader's files exist before the
+    // fingerprint (the first grade compiles the course's dependencies).
+    let warm = grade(&checker, &batch[..1], &secret);
+    let before = fingerprint(&copy);
+
+    let first = grade(&checker, &batch, &secret);
+    let second = grade(
+        &checker,
+        &[batch[0].clone(), batch[1].clone()],
+        &secret,
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let after = fingerprint(&copy);
+
+    let full = warm.totals[0].2;
+    assert!(full > 0, "exercise 01 has points");
+    for (name, earned, max) in first.totals.iter().chain(&second.totals) {
+        let expected = if name.starts_with("control-solution") {
+            *max
+        } else {
+            0
+        };
+        assert_eq!(
+            *earned, expected,
+            "{name} scored {earned}/{max}, expected {expected}"
+        );
+    }
+    assert_eq!(first.totals.len(), ATTACKS.len() + 4);
+    assert_eq!(second.totals.len(), 2);
+
+    let changed: Vec<&PathBuf> = before
+        .iter()
+        .filter(|(p, h)| after.get(*p) != Some(h))
+        .map(|(p, _)| p)
+        .chain(after.keys().filter(|p| !before.contains_key(*p)))
+        .collect();
+    assert!(changed.is_empty(), "grading changed the grader's files: {changed:?}");
+
+    let mut marks = Vec::new();
+    marked(&copy, &token, 8, &mut marks);
+    for tmp in [std::env::temp_dir(), "/tmp".into(), "/var/tmp".into()] {
+        marked(&tmp, &token, 0, &mut marks);
+    }
+    assert!(marks.is_empty(), "attacks left files behind: {marks:?}");
+    let mut scratch = Vec::new();
+    marked(&copy.join("target/checker/results"), ".scratch", 0, &mut scratch);
+    assert!(scratch.is_empty(), "scratch folders left behind: {scratch:?}");
+
+    for g in [&first, &second] {
+        assert!(!g.report.contains(&secret), "the grader's environment leaked into a report");
+    }
+    let solution_line = std::fs::read_to_string(solution.join("src/lib.rs"))
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() > 30 && !l.starts_with("//"))
+        .find(|l| !std::fs::read_to_string(stub.join("src/lib.rs")).unwrap().contains(*l))
+        .expect("a line only the solution has")
+        .to_string();
+    assert!(
+        !first.report.contains(&solution_line),
+        "a report carries the reference solution: {solution_line}"
+    );
+
+    let left = survivors(&copy.display().to_string());
+    assert!(left.is_empty(), "processes outlived the batch: {left:?}");
+
+    // Worst case: every test of the batch runs to its deadline, two at a
+    // time, plus the drain grace; the build gets a generous allowance of
+    // its own. A stall (a pipe held by a child sleeping an hour, a list
+    // that never ends) blows through it.
+    let per_test = TIMEOUT + 1.0;
+    let bound = 300.0 + (first.tests as f64 / JOBS as f64).ceil() * per_test;
+    assert!(
+        first.seconds < bound,
+        "the batch took {:.1} s, more than {bound:.0} s",
+        first.seconds
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
