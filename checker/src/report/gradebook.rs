@@ -9,7 +9,10 @@ use std::fmt::Write;
 pub const SCHEMA: &str = "tokio-channels-course/grade/v1";
 
 pub fn human(batch: &Batch, style: Style) -> String {
-    let mut out = format!("{}\n\n", style.dim(&format!("test processes: {}", batch.containment)));
+    let mut out = format!(
+        "{}\n\n",
+        style.dim(&format!("test processes: {}", batch.containment))
+    );
     for g in &batch.graded {
         let _ = writeln!(
             out,
