@@ -8,13 +8,16 @@
 //! nonce sits in the kernel, not in the process's memory, while the test
 //! runs. Elsewhere: the nonce on stdin and the outcome in a result file.
 
-use std::io::{Read, Write};
+#[cfg(unix)]
+use std::io::Read;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 /// Largest outcome accepted; beyond it the report counts as missing.
+#[cfg(unix)]
 const RESULT_CAP: usize = 32 << 20;
 
 pub struct Channel {

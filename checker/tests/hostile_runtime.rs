@@ -243,7 +243,7 @@ fn grade(checker: &Path, subs: &[PathBuf], secret: &str) -> Result<Graded, Strin
         .args(subs)
         .env("GRADER_SECRET", secret)
         .output()
-        .expect("the checker runs");
+        .map_err(|e| format!("the checker did not start: {e}"))?;
     let seconds = start.elapsed().as_secs_f64();
     if !out.status.success() {
         return Err(format!(
