@@ -345,6 +345,20 @@ fn hostile_code_gains_nothing_touches_nothing_and_stalls_nothing() {
     batch.push(control(&subs_dir, "control-solution-after", &solution));
     batch.push(control(&subs_dir, "control-stub-after", &stub));
 
+    // A line of the reference solution that the stub does not have: it
+    // must not appear in any report.
+    let original = |p: &str| {
+        std::fs::read_to_string(course().join(p).join(EXERCISE).join("src/lib.rs")).unwrap()
+    };
+    let stub_text = original("checker/stubs");
+    let solution_line = original("solutions")
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.len() > 30 && !l.starts_with("//"))
+        .find(|l| !stub_text.contains(*l))
+        .expect("a line only the solution has")
+        .to_string();
+
     // Prime the copy's build so that the grader's files exist before the
     // fingerprint (the first grade compiles the course's dependencies).
     let warm = grade(&checker, &batch[..1], &secret).unwrap();
@@ -418,15 +432,6 @@ fn hostile_code_gains_nothing_touches_nothing_and_stalls_nothing() {
             problems.push("the grader's environment leaked into a report".to_string());
         }
     }
-    let stub_text = std::fs::read_to_string(stub.join("src/lib.rs")).unwrap();
-    let solution_line = std::fs::read_to_string(solution.join("src/lib.rs"))
-        .unwrap()
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.len() > 30 && !l.starts_with("//"))
-        .find(|l| !stub_text.contains(*l))
-        .expect("a line only the solution has")
-        .to_string();
     if first.report.contains(&solution_line) {
         problems.push(format!(
             "a report carries the reference solution: {solution_line}"

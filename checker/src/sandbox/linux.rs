@@ -23,6 +23,7 @@ unsafe extern "C" {
     fn kill(pid: c_int, sig: c_int) -> c_int;
     fn waitid(idtype: c_int, id: u32, info: *mut c_void, options: c_int) -> c_int;
     fn __errno_location() -> *mut c_int;
+    fn open(path: *const std::ffi::c_char, flags: c_int, ...) -> c_int;
 }
 
 #[repr(C)]
@@ -347,6 +348,30 @@ unsafe fn landlock(plan: &Plan) -> std::io::Result<()> {
         let beneath = PathBeneath {
             allowed_access: rule.access,
             parent_fd: rule.fd.as_raw_fd(),
+        };
+        // SAFETY: `beneath` is live for the call.
+        check(unsafe {
+            syscall(
+                nr::LANDLOCK_ADD_RULE as c_long,
+                ruleset,
+                LANDLOCK_RULE_PATH_BENEATH,
+                &beneath as *const PathBeneath,
+                0u32,
+            )
+        })?;
+    }
+    // Its own memory map, and nothing else of /proc: the standard library
+    // reads it to find the main thread's stack guard, without which a
+    // stack overflow is reported as a bare segmentation fault. The file
+    // only exists per process, so it is opened here, in the child.
+    const O_PATH: c_int = 0o10000000;
+    const O_CLOEXEC: c_int = 0o2000000;
+    // SAFETY: a NUL-terminated literal; open is async-signal-safe.
+    let maps = unsafe { open(c"/proc/self/maps".as_ptr(), O_PATH | O_CLOEXEC) };
+    if maps >= 0 {
+        let beneath = PathBeneath {
+            allowed_access: FS_READ_FILE,
+            parent_fd: maps,
         };
         // SAFETY: `beneath` is live for the call.
         check(unsafe {
