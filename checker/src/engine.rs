@@ -7,6 +7,7 @@
 use crate::cache;
 use crate::compile::{self, Progress};
 use crate::course::Paths;
+use crate::integrity::Stamp;
 use crate::model::{CompileError, ExerciseResult, Status, TaskResult, TestResult, task_status};
 use crate::protocol;
 use crate::runner::{self, Job};
@@ -113,6 +114,7 @@ pub fn run_locked(
             continue;
         };
         early.push(None);
+        let stamp = Stamp::of(binary)?;
         for (task, name) in runner::list(binary, opts.deadline)? {
             let result_file = results_dir.join(format!("{key}-{name}.json"));
             jobs.push((
@@ -129,6 +131,7 @@ pub fn run_locked(
                     insta_root: paths.checker(),
                     deadline: opts.deadline,
                     bless: opts.bless,
+                    stamp: stamp.clone(),
                 },
             ));
         }

@@ -20,6 +20,7 @@ pub mod export;
 pub mod files;
 pub mod fresh;
 pub mod grade;
+pub mod integrity;
 pub mod json;
 pub mod learn;
 pub mod model;

@@ -6,6 +6,7 @@
 //! hands what it saw to `protocol` to turn into a result.
 
 use crate::channel::Channel;
+use crate::integrity::Stamp;
 use crate::model::Captured;
 use crate::sandbox::{self, Policy};
 use std::io::Read;
@@ -28,6 +29,8 @@ pub struct Job {
     pub deadline: Duration,
     /// Lets insta write snapshots (authors' `bless`); never for checks.
     pub bless: bool,
+    /// The binary as built; checked before the run (see `integrity`).
+    pub stamp: Stamp,
 }
 
 /// What happened to the process.
@@ -47,6 +50,7 @@ pub struct Finished {
 
 /// Runs one test and waits for it, at most until `job.deadline`.
 pub fn run(job: &Job) -> std::io::Result<Finished> {
+    job.stamp.verify(&job.binary)?;
     // A fresh scratch folder: the test's working directory and TMPDIR,
     // and the only place it may write (see `sandbox`).
     let scratch = sandbox::scratch(&job.result_file.with_extension("scratch"))?;
@@ -72,6 +76,8 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         .stderr(Stdio::piped());
     let mut write = vec![scratch.clone()];
     if job.bless {
+        // Landlock grants rights on folders that exist: make it first.
+        std::fs::create_dir_all(&job.snapshot_dir)?;
         write.push(job.snapshot_dir.clone());
     }
     sandbox::contain(
