@@ -7,7 +7,10 @@
 //! reads files outside its exercise (`include_str!("../../solutions/..")`,
 //! absolute paths, a `#[path]` elsewhere) is rejected before it is built.
 //! Every submission of a batch goes through one engine run, so compiled
-//! dependencies are shared and one hostile submission cannot touch another.
+//! dependencies are shared; each submission has its own slot, every batch
+//! starts from fresh slots (`fresh`), and containment (`sandbox`) keeps a
+//! hostile test process away from other submissions where the system
+//! offers it (reports say "unsandboxed" where it does not).
 
 use crate::course::{self, Paths};
 use crate::engine::{self, Options};
