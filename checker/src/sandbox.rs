@@ -75,9 +75,45 @@ pub fn level() -> Level {
                     reason: "turned off by CHECKER_SANDBOX=off".to_string(),
                 };
             }
-            imp::probe()
+            match imp::probe() {
+                Level::Sandboxed { landlock_abi } => match trial() {
+                    Ok(()) => Level::Sandboxed { landlock_abi },
+                    Err(e) => Level::Unsandboxed {
+                        reason: format!("the kernel refused the sandbox: {e}"),
+                    },
+                },
+                unsandboxed => unsandboxed,
+            }
         })
         .clone()
+}
+
+/// Starts one contained process (this very binary, stopped at once): a
+/// container may offer Landlock and seccomp and still refuse a step, and
+/// then every test would fail to start. Better to know now and run
+/// unsandboxed, saying so.
+fn trial() -> std::io::Result<()> {
+    let exe = std::env::current_exe()?;
+    let mut cmd = std::process::Command::new(&exe);
+    cmd.arg("--help")
+        .env_clear()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    imp::contain(
+        &mut cmd,
+        &Policy {
+            binary: exe,
+            read: Vec::new(),
+            write: Vec::new(),
+        },
+        true,
+    )?;
+    // `spawn` returns only once `exec` succeeded, so every step of the
+    // containment was accepted.
+    let mut child = cmd.spawn()?;
+    kill(&mut child);
+    Ok(())
 }
 
 /// What one test process may read, execute and write.
@@ -153,5 +189,72 @@ mod imp {
     /// Unknown here: the caller falls back to `try_wait`.
     pub fn has_exited(_pid: u32) -> std::io::Result<Option<bool>> {
         Ok(None)
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::process::{Command, Stdio};
+
+    /// Runs `script` with the system shell under `policy`-style containment
+    /// (the shell as the binary, `scratch` writable) and says whether it
+    /// succeeded. Only shell built-ins are used: the sandbox refuses forks.
+    fn allowed(scratch: &Path, script: &str) -> bool {
+        let sh = std::fs::canonicalize("/bin/sh").unwrap();
+        let mut cmd = Command::new(&sh);
+        cmd.arg("-c")
+            .arg(script)
+            .current_dir(scratch)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        contain(
+            &mut cmd,
+            &Policy {
+                binary: sh,
+                read: Vec::new(),
+                write: vec![scratch.to_path_buf()],
+            },
+        )
+        .unwrap();
+        let mut child = cmd.spawn().unwrap();
+        let status = loop {
+            if let Some(s) = try_wait(&mut child).unwrap() {
+                break s;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        status.success()
+    }
+
+    #[test]
+    fn a_contained_process_writes_its_scratch_folder_and_nothing_else() {
+        if !level().is_sandboxed() {
+            eprintln!("SKIPPED: {}", level().describe());
+            return;
+        }
+        let base = std::env::temp_dir().join(format!("sandbox-test-{}", std::process::id()));
+        let scratch = scratch(&base.join("scratch")).unwrap();
+        let outside = base.join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret"), "s\n").unwrap();
+
+        assert!(allowed(&scratch, "echo ok > mine && read x < mine"));
+        assert!(!allowed(
+            &scratch,
+            &format!("echo x > {}/new", outside.display())
+        ));
+        assert!(!allowed(
+            &scratch,
+            &format!("read x < {}/secret", outside.display())
+        ));
+        // Another process's environment, and its own memory.
+        assert!(!allowed(&scratch, "read x < /proc/1/environ"));
+        assert!(!allowed(&scratch, "read x < /proc/self/mem"));
+        // No new processes: `true` here is the program, not the built-in.
+        assert!(!allowed(&scratch, "/bin/true && exit 0; exit 1"));
+        assert!(!outside.join("new").exists());
+        let _ = std::fs::remove_dir_all(&base);
     }
 }
