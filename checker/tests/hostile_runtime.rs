@@ -218,6 +218,8 @@ struct Graded {
     totals: Vec<(String, u64, u64)>,
     seconds: f64,
     tests: usize,
+    /// The longest real time any one test process ran, in seconds.
+    longest: f64,
 }
 
 fn unsandboxed_demo() -> bool {
@@ -278,17 +280,23 @@ fn grade(checker: &Path, subs: &[PathBuf], secret: &str) -> Result<Graded, Strin
             )
         })
         .collect();
-    let tests = subs
+    let all: Vec<&serde_json::Value> = subs
         .iter()
         .flat_map(|s| s["exercises"].as_array().unwrap())
         .flat_map(|e| e["tasks"].as_array().unwrap())
-        .map(|t| t["tests"].as_array().unwrap().len())
-        .sum();
+        .flat_map(|t| t["tests"].as_array().unwrap())
+        .collect();
+    let tests = all.len();
+    let longest = all
+        .iter()
+        .map(|t| t["wall_ms"].as_f64().unwrap_or(0.0) / 1000.0)
+        .fold(0.0, f64::max);
     Ok(Graded {
         report,
         totals,
         seconds,
         tests,
+        longest,
     })
 }
 
@@ -455,6 +463,15 @@ fn hostile_code_gains_nothing_touches_nothing_and_stalls_nothing() {
         problems.push(format!(
             "the batch took {:.1} s, more than {bound:.0} s",
             first.seconds
+        ));
+    }
+    // No single test outlived its deadline by more than the runner's
+    // polling: a child holding the pipes or an exec'd `sleep` is killed
+    // with the test.
+    if first.longest > TIMEOUT + 0.5 {
+        problems.push(format!(
+            "a test ran {:.1} s, past its {TIMEOUT} s deadline",
+            first.longest
         ));
     }
     eprintln!(
