@@ -250,11 +250,28 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
     let hidden: Vec<f64> = (0..s.runs)
         .map(|_| time(Command::new(&checker_bin).args(["check", "--solutions", "--no-cache"])))
         .collect::<Result<_, _>>()?;
+    let hidden = median(hidden);
     rows.push(Row {
         what: "all hidden tests, built (--no-cache)",
-        seconds: median(hidden),
+        seconds: hidden,
         baseline: None,
         target: "≤ 1 s",
+    });
+    // The same without containment: what the sandbox costs per test.
+    let loose: Vec<f64> = (0..s.runs)
+        .map(|_| {
+            time(
+                Command::new(&checker_bin)
+                    .args(["check", "--solutions", "--no-cache"])
+                    .env("CHECKER_SANDBOX", "off"),
+            )
+        })
+        .collect::<Result<_, _>>()?;
+    rows.push(Row {
+        what: "all hidden tests, built, sandboxed",
+        seconds: hidden,
+        baseline: Some(("the same, CHECKER_SANDBOX=off", median(loose))),
+        target: "≤ 1.2× unsandboxed",
     });
 
     // 5. grading: a warm-up submission, then a batch.
@@ -290,6 +307,28 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
         seconds: whole / s.batch.max(1) as f64,
         baseline: None,
         target: "≤ 10 s",
+    });
+    // What containment costs: the same batch with and without it, taken
+    // in turns. Every batch starts from fresh grading slots (see `fresh`)
+    // and recompiles its submissions, with the compiler's incremental
+    // caches as warm for both after the batch above.
+    say("grading with and without containment");
+    let (mut boxed, mut loose) = (Vec::new(), Vec::new());
+    for _ in 0..s.runs.clamp(1, 3) {
+        loose.push(time(
+            Command::new(&checker_bin)
+                .arg("grade")
+                .args(&batch)
+                .env("CHECKER_SANDBOX", "off"),
+        )?);
+        boxed.push(time(Command::new(&checker_bin).arg("grade").args(&batch))?);
+    }
+    let per = |xs: Vec<f64>| median(xs) / s.batch.max(1) as f64;
+    rows.push(Row {
+        what: "grading, per submission, sandboxed",
+        seconds: per(boxed),
+        baseline: Some(("the same batch, CHECKER_SANDBOX=off", per(loose))),
+        target: "≤ 1.2× unsandboxed",
     });
 
     println!("{}", render(&rows, s));

@@ -7,6 +7,7 @@
 use crate::cache;
 use crate::compile::{self, Progress};
 use crate::course::Paths;
+use crate::integrity::Stamp;
 use crate::model::{CompileError, ExerciseResult, Status, TaskResult, TestResult, task_status};
 use crate::protocol;
 use crate::runner::{self, Job};
@@ -108,7 +109,6 @@ pub fn run_screened(
 
     let results_dir = paths.work().join("results");
     std::fs::create_dir_all(&results_dir)?;
-    let nonce = protocol::nonce(&results_dir);
 
     // Every test of every target that built, as one queue.
     let mut jobs: Vec<(usize, u32, Job)> = Vec::new();
@@ -135,19 +135,24 @@ pub fn run_screened(
             continue;
         };
         early.push(None);
-        for (task, name) in runner::list(binary)? {
+        let stamp = Stamp::of(binary)?;
+        for (task, name) in runner::list(binary, opts.deadline)? {
+            let result_file = results_dir.join(format!("{key}-{name}.json"));
             jobs.push((
                 i,
                 task,
                 Job {
                     binary: binary.clone(),
-                    result_file: results_dir.join(format!("{key}-{name}.json")),
+                    // One nonce per test: what one test process might
+                    // learn is worth nothing to another.
+                    nonce: protocol::nonce(&result_file),
+                    result_file,
                     test: name,
                     snapshot_dir: paths.hidden(t.exercise).join("snapshots"),
                     insta_root: paths.checker(),
-                    nonce: nonce.clone(),
                     deadline: opts.deadline,
                     bless: opts.bless,
+                    stamp: stamp.clone(),
                 },
             ));
         }
@@ -160,7 +165,7 @@ pub fn run_screened(
             s.spawn(|| {
                 while let Some((i, task, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let result = match runner::run(job) {
-                        Ok(f) => protocol::interpret(paths, *task, &job.test, &nonce, f),
+                        Ok(f) => protocol::interpret(paths, *task, &job.test, &job.nonce, f),
                         Err(e) => spawn_failure(*task, &job.test, e),
                     };
                     done.lock()

@@ -8,7 +8,10 @@
 //! compiler actually read (`depinfo`); code that reaches outside its
 //! exercise is rejected and scores nothing.
 //! Every submission of a batch goes through one engine run, so compiled
-//! dependencies are shared and one hostile submission cannot touch another.
+//! dependencies are shared; each submission has its own slot, every batch
+//! starts from fresh slots (`fresh`), and containment (`sandbox`) keeps a
+//! hostile test process away from other submissions where the system
+//! offers it (reports say "unsandboxed" where it does not).
 
 use crate::course::{self, Paths};
 use crate::engine::{self, Options};
@@ -63,6 +66,9 @@ impl Graded {
 pub struct Batch {
     pub graded: Vec<Graded>,
     pub seconds: f64,
+    /// How test processes were contained (`sandbox::Level::describe`):
+    /// report headers say "sandboxed" or "unsandboxed".
+    pub containment: String,
 }
 
 /// Grades `submissions` on `exercises` (the whole course when empty).
@@ -79,6 +85,7 @@ pub fn grade(
     };
     let start = Instant::now();
     let _lock = engine::lock(paths)?;
+    crate::fresh::clear_grading(paths);
     let mut graded: Vec<Graded> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
     // (submission index, exercise index) -> index in `targets`, or the
@@ -214,6 +221,7 @@ pub fn grade(
     Ok(Batch {
         graded,
         seconds: start.elapsed().as_secs_f64(),
+        containment: crate::sandbox::level().describe(),
     })
 }
 

@@ -12,10 +12,9 @@ use crate::json::Object;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// What contained the test processes of this run. Until the checker
-/// sandboxes them, honestly: nothing did.
+/// What contained the test processes of this run (see `sandbox`).
 pub fn containment() -> String {
-    "unsandboxed: test processes run with the grader's rights".to_string()
+    crate::sandbox::level().describe()
 }
 
 /// The `meta` object of a `grade/v1` report.

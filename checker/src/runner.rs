@@ -5,10 +5,14 @@
 //! runner captures output (capped), kills the process at the deadline, and
 //! hands what it saw to `protocol` to turn into a result.
 
+use crate::channel::Channel;
+use crate::integrity::Stamp;
 use crate::model::Captured;
-use std::io::{Read, Write};
+use crate::sandbox::{self, Policy};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// How much of each output stream a result keeps.
@@ -25,6 +29,8 @@ pub struct Job {
     pub deadline: Duration,
     /// Lets insta write snapshots (authors' `bless`); never for checks.
     pub bless: bool,
+    /// The binary as built; checked before the run (see `integrity`).
+    pub stamp: Stamp,
 }
 
 /// What happened to the process.
@@ -44,12 +50,14 @@ pub struct Finished {
 
 /// Runs one test and waits for it, at most until `job.deadline`.
 pub fn run(job: &Job) -> std::io::Result<Finished> {
-    let _ = std::fs::remove_file(&job.result_file);
+    job.stamp.verify(&job.binary)?;
+    // A fresh scratch folder: the test's working directory and TMPDIR,
+    // and the only place it may write (see `sandbox`).
+    let scratch = sandbox::scratch(&job.result_file.with_extension("scratch"))?;
     let mut cmd = Command::new(&job.binary);
-    cmd.arg("--run")
-        .arg(&job.test)
-        .arg("--result")
-        .arg(&job.result_file)
+    cmd.arg("--run").arg(&job.test);
+    let mut channel = Channel::attach(&mut cmd, &job.result_file, &job.nonce)?;
+    cmd
         // A clean environment: the caller's INSTA_*, RUST_BACKTRACE or CI
         // settings must not change a verdict.
         .env_clear()
@@ -60,43 +68,64 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         .env("INSTA_OUTPUT", "none")
         .env("CI", "true")
         .env("RUST_BACKTRACE", "0")
+        .env("TMPDIR", &scratch)
         // A fixed working directory inside the checker's area, whatever
         // directory the checker was started from.
-        .current_dir(job.result_file.parent().unwrap_or(Path::new("/")))
-        .stdin(Stdio::piped())
+        .current_dir(&scratch)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    let mut write = vec![scratch.clone()];
+    if job.bless {
+        // Landlock grants rights on folders that exist: make it first.
+        std::fs::create_dir_all(&job.snapshot_dir)?;
+        write.push(job.snapshot_dir.clone());
+    }
+    sandbox::contain(
+        &mut cmd,
+        &Policy {
+            binary: job.binary.clone(),
+            read: vec![job.snapshot_dir.clone()],
+            write,
+        },
+    )?;
     let start = Instant::now();
     let mut child = cmd.spawn()?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // The harness reads this before running any code under test.
-        let _ = writeln!(stdin, "{}", job.nonce);
-    }
+    channel.spawned(&mut child)?;
     let out = capture(child.stdout.take().expect("piped"));
     let err = capture(child.stderr.take().expect("piped"));
 
     let mut cpu_at_kill = None;
     let exit = loop {
-        if let Some(status) = child.try_wait()? {
+        if let Some(status) = sandbox::try_wait(&mut child)? {
             break Some(status);
         }
         if start.elapsed() >= job.deadline {
             cpu_at_kill = cpu_time(child.id());
-            let _ = child.kill();
-            let _ = child.wait();
+            sandbox::kill(&mut child);
             break None;
         }
         std::thread::sleep(poll_interval(start.elapsed()));
     };
     let wall = start.elapsed();
-    Ok(Finished {
+    // Whatever the test started is gone with its process group, so the
+    // pipes end at once; a grace period bounds the wait where containment
+    // is missing and a child that escaped still holds them.
+    let grace = drain_grace(job.deadline);
+    let finished = Finished {
         exit,
         wall,
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-        result: std::fs::read_to_string(&job.result_file).ok(),
+        stdout: out.take(grace),
+        stderr: err.take(grace),
+        result: channel.outcome(grace),
         cpu_at_kill,
-    })
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(finished)
+}
+
+/// How long the runner waits for a finished test's pipes and report.
+fn drain_grace(deadline: Duration) -> Duration {
+    (deadline / 4).clamp(Duration::from_millis(100), Duration::from_secs(1))
 }
 
 /// User plus system CPU time of a process, from `/proc/PID/stat`.
@@ -120,39 +149,84 @@ fn poll_interval(elapsed: Duration) -> Duration {
     }
 }
 
+/// Output being read on a thread; [`Capture::take`] returns what arrived
+/// by a deadline, so a pipe held open by another process cannot stall the
+/// runner.
+struct Capture {
+    buf: Arc<Mutex<Captured>>,
+    done: mpsc::Receiver<()>,
+}
+
+impl Capture {
+    fn take(self, grace: Duration) -> Captured {
+        let _ = self.done.recv_timeout(grace);
+        let mut c = self.buf.lock().unwrap_or_else(|p| p.into_inner());
+        std::mem::take(&mut *c)
+    }
+}
+
 /// Reads a stream to its end on a thread, keeping at most [`OUTPUT_CAP`]
 /// bytes: a test that prints megabytes must neither block on a full pipe
 /// nor flood the report.
-fn capture(mut stream: impl Read + Send + 'static) -> std::thread::JoinHandle<Captured> {
+fn capture(mut stream: impl Read + Send + 'static) -> Capture {
+    let buf = Arc::new(Mutex::new(Captured::default()));
+    let (tx, done) = mpsc::channel();
+    let shared = Arc::clone(&buf);
     std::thread::spawn(move || {
         let mut kept = Vec::new();
-        let mut dropped = 0u64;
-        let mut buf = [0u8; 8192];
+        let mut chunk = [0u8; 8192];
         loop {
-            match stream.read(&mut buf) {
+            match stream.read(&mut chunk) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     let room = OUTPUT_CAP.saturating_sub(kept.len());
-                    kept.extend_from_slice(&buf[..n.min(room)]);
-                    dropped += n.saturating_sub(room) as u64;
+                    let mut c = shared.lock().unwrap_or_else(|p| p.into_inner());
+                    if room > 0 {
+                        kept.extend_from_slice(&chunk[..n.min(room)]);
+                        c.text = String::from_utf8_lossy(&kept).into_owned();
+                    }
+                    c.dropped_bytes += n.saturating_sub(room) as u64;
                 }
             }
         }
-        Captured {
-            text: String::from_utf8_lossy(&kept).into_owned(),
-            dropped_bytes: dropped,
-        }
-    })
+        let _ = tx.send(());
+    });
+    Capture { buf, done }
 }
 
-/// Lists the tests of a harness binary as `(task, name)`.
-pub fn list(binary: &Path) -> std::io::Result<Vec<(u32, String)>> {
-    let out = Command::new(binary)
-        .arg("--list")
+/// Lists the tests of a harness binary as `(task, name)`, contained like a
+/// test and killed at `deadline`: code that runs before `main` or spins
+/// cannot stall the run (a binary that does not answer lists no tests,
+/// and its tasks fail).
+pub fn list(binary: &Path, deadline: Duration) -> std::io::Result<Vec<(u32, String)>> {
+    let mut cmd = Command::new(binary);
+    cmd.arg("--list")
         .env_clear()
         .stdin(Stdio::null())
-        .output()?;
-    let text = String::from_utf8_lossy(&out.stdout);
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    sandbox::contain(
+        &mut cmd,
+        &Policy {
+            binary: binary.to_path_buf(),
+            read: Vec::new(),
+            write: Vec::new(),
+        },
+    )?;
+    let start = Instant::now();
+    let mut child = cmd.spawn()?;
+    let out = capture(child.stdout.take().expect("piped"));
+    loop {
+        if sandbox::try_wait(&mut child)?.is_some() {
+            break;
+        }
+        if start.elapsed() >= deadline {
+            sandbox::kill(&mut child);
+            return Ok(Vec::new());
+        }
+        std::thread::sleep(poll_interval(start.elapsed()));
+    }
+    let text = out.take(drain_grace(deadline)).text;
     Ok(text
         .lines()
         .filter_map(|l| {

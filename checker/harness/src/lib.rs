@@ -18,6 +18,7 @@ mod json;
 mod limits;
 mod log;
 mod outcome;
+mod report;
 mod run;
 mod stall;
 

@@ -4,7 +4,7 @@ use crate::Test;
 use crate::expect::take_failure;
 use crate::outcome::{Outcome, PanicRecord, Status};
 use std::cell::RefCell;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
@@ -41,19 +41,12 @@ pub fn main(tests: &[Test]) {
                 eprintln!("no hidden test named {name}");
                 std::process::exit(2);
             };
-            // The nonce is read before any code under test runs, so that
-            // code cannot learn it and forge a result.
-            let mut nonce = String::new();
-            let _ = std::io::stdin().lock().read_line(&mut nonce);
+            // The result channel is taken before any code under test
+            // runs (see `report`).
+            let channel = crate::report::Channel::open(path);
             crate::limits::apply();
             let outcome = run_one(test);
-            let body = outcome.to_json(nonce.trim());
-            if std::fs::write(path, body).is_err() {
-                std::process::exit(3);
-            }
-            // Leave without running destructors: a task the learner left
-            // running must not keep the process alive at shutdown.
-            std::process::exit(0);
+            channel.finish(&outcome);
         }
         _ => {
             eprintln!("usage: --list | --run NAME --result FILE");
@@ -153,6 +146,18 @@ fn run_one(test: &Test) -> Outcome {
         && let Some(p) = first_spawned_panic.or(panics.first())
     {
         (Status::Panic, p.message.clone(), p.location.clone())
+    } else if result.is_err() {
+        // The test unwound without a recorded panic: the code under test
+        // replaced the panic hook or called `resume_unwind`. An unwind is
+        // never a pass.
+        (
+            Status::Panic,
+            "the test panicked, but its panic message was hidden: the code under test \
+             replaced the panic hook (`std::panic::set_hook`) or unwound with \
+             `std::panic::resume_unwind`"
+                .to_string(),
+            None,
+        )
     } else if let Ok(Err(explained)) = &result {
         let mut why = explained.clone();
         if why.is_empty() {

@@ -127,7 +127,11 @@ pub fn read(text: &str) -> Result<Class, String> {
             command: meta.get("command").opt_string(),
             timeout_s: meta.get("timeout_s").f64(),
             jobs: meta.get("jobs").u64(),
-            containment: meta.get("containment").opt_string(),
+            // Older reports carried it at the top level only.
+            containment: meta
+                .get("containment")
+                .opt_string()
+                .or_else(|| root.get("containment").opt_string()),
         },
         seconds: root.get("seconds").f64().unwrap_or(0.0),
         students: root.get("submissions").items().map(student).collect(),

@@ -9,7 +9,10 @@ use std::fmt::Write;
 pub const SCHEMA: &str = "tokio-channels-course/grade/v1";
 
 pub fn human(batch: &Batch, style: Style) -> String {
-    let mut out = String::new();
+    let mut out = format!(
+        "{}\n\n",
+        style.dim(&format!("test processes: {}", batch.containment))
+    );
     for g in &batch.graded {
         let _ = writeln!(
             out,
@@ -103,6 +106,7 @@ pub fn json_with_meta(batch: &Batch, meta: Option<&str>) -> String {
         .str("schema", SCHEMA)
         .raw_or_null("meta", meta)
         .num("seconds", batch.seconds)
+        .str("containment", &batch.containment)
         .raw("submissions", &array(batch.graded.iter().map(submission)))
         .finish()
         + "\n"
