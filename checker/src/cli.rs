@@ -49,7 +49,7 @@ Options for check:
                           exercises/EXERCISE (needs one EXERCISE)
   --stubs, --solutions    check the pristine stubs or the reference solutions
   --no-cache              run everything, even what has not changed
-  --timeout SECS          real time one test may take (default 4)
+  --timeout SECS          last-resort real-time limit per test (default 30)
   --jobs N                tests run at once (default: number of cores)
 
 Options for grade:

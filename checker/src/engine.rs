@@ -17,7 +17,8 @@ use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Wall-clock time one test may take before it is killed.
+    /// The watchdog's last-resort wall-clock limit for one test, on a quiet
+    /// machine (see `watchdog`: CPU time and sleep decide first).
     pub deadline: Duration,
     /// How many test processes run at once.
     pub jobs: usize,
@@ -31,7 +32,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            deadline: Duration::from_secs(4),
+            deadline: Duration::from_secs(30),
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             bless: false,
             cache: true,

@@ -30,3 +30,4 @@ pub mod shadow;
 pub mod style;
 pub mod timeline;
 pub mod verify;
+pub mod watchdog;
