@@ -53,10 +53,12 @@ const WORK: Duration = Duration::from_millis(100);
 #[derive(Debug)]
 pub struct Watch {
     backstop: Duration,
-    /// Wall and CPU time when the process was last seen runnable or doing
-    /// real work.
+    /// Wall and CPU time when the process last did real work.
     active_at: Duration,
     cpu_at: Option<Duration>,
+    /// Readings since then, and how many found it asleep.
+    readings: u32,
+    asleep: u32,
 }
 
 impl Watch {
@@ -67,6 +69,8 @@ impl Watch {
             backstop,
             active_at: Duration::ZERO,
             cpu_at: None,
+            readings: 0,
+            asleep: 0,
         }
     }
 
@@ -82,12 +86,19 @@ impl Watch {
             (Some(_), None) => true,
             (None, _) => false,
         };
-        if worked || r.asleep != Some(true) {
+        if worked {
             self.active_at = r.wall;
             self.cpu_at = r.cpu;
+            self.readings = 0;
+            self.asleep = 0;
         }
-        let asleep_for = r.wall.saturating_sub(self.active_at);
-        if r.asleep == Some(true) && r.cpu.is_some() && asleep_for >= stuck_after() {
+        self.readings += 1;
+        self.asleep += u32::from(r.asleep == Some(true));
+        // Mostly asleep, not waiting for a CPU: a process that is runnable
+        // but not scheduled (a loaded machine) is not asleep.
+        let mostly_asleep = r.asleep == Some(true) && self.asleep * 2 > self.readings;
+        let idle_for = r.wall.saturating_sub(self.active_at);
+        if mostly_asleep && r.cpu.is_some() && idle_for >= stuck_after() {
             return Some(Kill::Stuck);
         }
         if r.wall >= backstop(self.backstop, load) {
@@ -362,10 +373,29 @@ mod tests {
 
     #[test]
     fn a_trickle_of_cpu_between_blocking_sleeps_is_still_stuck() {
+        // Short naps on the thread: mostly asleep, sometimes caught running,
+        // a few milliseconds of CPU now and then.
         let mut w = Watch::new(BASE);
-        assert_eq!(w.observe(reading(10, 10, true), None), None);
-        assert_eq!(w.observe(reading(1000, 30, true), None), None);
-        assert_eq!(w.observe(reading(2020, 60, true), None), Some(Kill::Stuck));
+        let mut verdict = None;
+        for step in 1..=300u64 {
+            let r = reading(step * 10, 10 + step / 10, step % 4 != 0);
+            verdict = w.observe(r, None);
+            if verdict.is_some() {
+                assert!(step * 10 >= 2000, "stopped too early, at {step}");
+                break;
+            }
+        }
+        assert_eq!(verdict, Some(Kill::Stuck));
+    }
+
+    #[test]
+    fn runnable_most_of_the_time_is_not_stuck() {
+        // Waiting for a CPU, now and then caught in a short sleep.
+        let mut w = Watch::new(BASE);
+        for step in 1..=1000u64 {
+            let r = reading(step * 10, 40, step % 3 == 0);
+            assert_eq!(w.observe(r, Some(4.0)), None, "at step {step}");
+        }
     }
 
     #[test]
