@@ -101,6 +101,10 @@ pub fn run_locked(
     let mut early: Vec<Option<CompileError>> = Vec::new();
     for (i, t) in targets.iter().enumerate() {
         let key = t.harness_package();
+        if let Some(problem) = crate::missing::problem(paths, t.exercise, &t.source) {
+            early.push(Some(problem));
+            continue;
+        }
         let Some(binary) = built.binaries.get(&key) else {
             early.push(Some(built.errors.get(&key).cloned().unwrap_or_else(|| {
                 CompileError {

@@ -20,6 +20,7 @@ pub mod files;
 pub mod grade;
 pub mod json;
 pub mod learn;
+pub mod missing;
 pub mod model;
 pub mod protocol;
 pub mod report;
