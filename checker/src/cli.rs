@@ -36,6 +36,8 @@ Commands:
   grade SUBMISSION...     instructors: grade learners' copies of the course
                           (see checker/README.md, \"Grading\")
   export --student DIR    instructors: a copy of the course without solutions
+  offline DIR             instructors: a copy of the course with every crate
+                          vendored, for a room without network
   bench [--cold-runs N] [--runs N] [--batch N]
                           time the learner's loop and grading (BENCHMARKS.md)
 
@@ -97,6 +99,9 @@ enum Command {
         output: Option<PathBuf>,
     },
     Export {
+        to: PathBuf,
+    },
+    Offline {
         to: PathBuf,
     },
     List,
@@ -248,6 +253,9 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
             exercise: need("EXERCISE", positional.next())?,
             force,
         },
+        Some("offline") => Command::Offline {
+            to: need("DIR", positional.next())?.into(),
+        },
         Some("export") => Command::Export {
             to: student.ok_or_else(|| lexopt::Error::from("export needs --student DIR"))?,
         },
@@ -320,6 +328,7 @@ pub fn main_with(watch: Option<WatchFn>) -> i32 {
             output,
         } => grade_cmd(&paths, &submissions, &exercises, &format, output, &opts),
         Command::Export { to } => export(&paths, &to),
+        Command::Offline { to } => offline(&paths, &to),
         Command::List => crate::learn::list(&paths, &opts, style),
         Command::Bench {
             cold_runs,
@@ -565,6 +574,18 @@ fn export(paths: &Paths, to: &std::path::Path) -> CliResult {
     println!(
         "wrote a student copy of the course to {} ({copied} files; no solutions, no fixtures)",
         to.display()
+    );
+    Ok(0)
+}
+
+fn offline(paths: &Paths, to: &std::path::Path) -> CliResult {
+    let (files, bytes) = crate::offline::bundle(paths, to)?;
+    println!(
+        "wrote an offline copy of the course to {} ({files} course files, {:.1} MiB with the \
+         vendored crates). Copy the folder to the workshop machines; there, `cargo run -p \
+         checker` and `cargo test` need no network.",
+        to.display(),
+        bytes as f64 / (1u64 << 20) as f64
     );
     Ok(0)
 }

@@ -22,6 +22,7 @@ pub mod json;
 pub mod learn;
 pub mod missing;
 pub mod model;
+pub mod offline;
 pub mod protocol;
 pub mod report;
 pub mod reset;
