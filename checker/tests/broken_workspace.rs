@@ -56,11 +56,13 @@ fn cargo_run(copy: &Path, target: &Path, args: &[&str]) -> (bool, String) {
         .stdin(std::process::Stdio::null())
         .output()
         .expect("cargo runs");
+    // Paths in messages use the platform's separator; compare in one form.
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
-    );
+    )
+    .replace('\\', "/");
     assert!(
         !text.contains("failed to load manifest"),
         "cargo refused to start:\n{text}"
