@@ -35,32 +35,31 @@ fn release(size: usize) {
     IN_USE.fetch_sub(size, Ordering::Relaxed);
 }
 
+/// Reserves `layout`'s size, then allocates; gives the reservation back if
+/// the system allocator fails.
+fn counted(layout: Layout, allocate: impl FnOnce() -> *mut u8) -> *mut u8 {
+    if !reserve(layout.size()) {
+        return std::ptr::null_mut();
+    }
+    let p = allocate();
+    if p.is_null() {
+        release(layout.size());
+    }
+    p
+}
+
 // SAFETY: every method forwards to `System` with the caller's arguments
 // unchanged, and only adds bookkeeping; refusing returns null, which the
 // `GlobalAlloc` contract allows.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if !reserve(layout.size()) {
-            return std::ptr::null_mut();
-        }
         // SAFETY: forwarded from our caller, who upholds `alloc`'s contract.
-        let p = unsafe { System.alloc(layout) };
-        if p.is_null() {
-            release(layout.size());
-        }
-        p
+        counted(layout, || unsafe { System.alloc(layout) })
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if !reserve(layout.size()) {
-            return std::ptr::null_mut();
-        }
         // SAFETY: as in `alloc`.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if p.is_null() {
-            release(layout.size());
-        }
-        p
+        counted(layout, || unsafe { System.alloc_zeroed(layout) })
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {

@@ -6,10 +6,12 @@
 //! correct poll is stretched by the time the thread waits for a CPU. That
 //! thread is runnable (`R`), though, while a thread in a blocking call
 //! sleeps (`S`, `D`). So a sampler thread reads the runtime thread's
-//! scheduler state from `/proc` every millisecond, and counts the time it
-//! finds it asleep outside the runtime's own parking (which tokio's
-//! park/unpark hooks announce). Under the paused clock, correct code never
-//! sleeps in the kernel outside a park.
+//! scheduler state from `/proc` about every millisecond, and estimates the
+//! time it was asleep outside the runtime's own parking (which tokio's
+//! park/unpark hooks announce) as the share of samples that found it so,
+//! times the time sampled. On a loaded machine the sampler itself runs
+//! less often, which leaves fewer samples but the same share. Under the
+//! paused clock, correct code never sleeps in the kernel outside a park.
 //!
 //! Linux only: elsewhere [`start`] returns `None` and the checker falls back
 //! to the runtime's busy time (see the checker's `watchdog`).
@@ -41,9 +43,6 @@ mod linux {
     use std::time::{Duration, Instant};
 
     const PERIOD: Duration = Duration::from_millis(1);
-    /// The most one sample may add: when the sampler itself waited long
-    /// for a CPU, the state it finally sees says little about the gap.
-    const MAX_STEP: Duration = Duration::from_millis(5);
 
     pub struct Sampler {
         stop: Arc<AtomicBool>,
@@ -77,21 +76,24 @@ mod linux {
         // A fixed buffer and `read_at`: the loop never allocates, so it
         // never contends with the runtime thread for the allocator.
         let mut buf = [0u8; 512];
-        let mut blocked = Duration::ZERO;
-        let mut last = Instant::now();
+        let (mut samples, mut blocked) = (0u32, 0u32);
+        let start = Instant::now();
         while !stop.load(Ordering::SeqCst) {
             std::thread::sleep(PERIOD);
-            let now = Instant::now();
-            let step = (now - last).min(MAX_STEP);
-            last = now;
             let Ok(n) = stat.read_at(&mut buf, 0) else {
                 break;
             };
+            samples += 1;
             if asleep(&buf[..n]) && !PARKED.load(Ordering::SeqCst) {
-                blocked += step;
+                blocked += 1;
             }
         }
-        blocked
+        if samples == 0 {
+            return Duration::ZERO;
+        }
+        start
+            .elapsed()
+            .mul_f64(f64::from(blocked) / f64::from(samples))
     }
 
     /// Whether a `/proc/.../stat` line shows a thread asleep in the kernel.
