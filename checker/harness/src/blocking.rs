@@ -6,12 +6,15 @@
 //! correct poll is stretched by the time the thread waits for a CPU. That
 //! thread is runnable (`R`), though, while a thread in a blocking call
 //! sleeps (`S`, `D`). So a sampler thread reads the runtime thread's
-//! scheduler state from `/proc` about every millisecond, and estimates the
-//! time it was asleep outside the runtime's own parking (which tokio's
-//! park/unpark hooks announce) as the share of samples that found it so,
-//! times the time sampled. On a loaded machine the sampler itself runs
-//! less often, which leaves fewer samples but the same share. Under the
-//! paused clock, correct code never sleeps in the kernel outside a park.
+//! scheduler state from `/proc` about every millisecond, and adds up the
+//! time between two consecutive samples that both found it asleep outside
+//! the runtime's own parking (which tokio's park/unpark hooks announce).
+//! A single such sample counts for nothing: a thread can sleep for a few
+//! microseconds anywhere (a page fault, a contended lock), and on a loaded
+//! machine, where the sampler runs seldom, one unlucky sample must not
+//! stand for a long gap. A blocking call of tens of milliseconds is seen
+//! by many samples in a row, quiet or loaded. Under the paused clock,
+//! correct code never sleeps in the kernel outside a park.
 //!
 //! Linux only: elsewhere [`start`] returns `None` and the checker falls back
 //! to the runtime's busy time (see the checker's `watchdog`).
@@ -76,24 +79,30 @@ mod linux {
         // A fixed buffer and `read_at`: the loop never allocates, so it
         // never contends with the runtime thread for the allocator.
         let mut buf = [0u8; 512];
-        let (mut samples, mut blocked) = (0u32, 0u32);
-        let start = Instant::now();
+        let mut blocked = Duration::ZERO;
+        // When the previous sample found the thread blocked.
+        let mut blocked_since: Option<Instant> = None;
         while !stop.load(Ordering::SeqCst) {
             std::thread::sleep(PERIOD);
             let Ok(n) = stat.read_at(&mut buf, 0) else {
                 break;
             };
-            samples += 1;
+            // Once asked to stop, the runtime thread may be asleep in
+            // `finish`, waiting for this thread: not the code under test.
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let now = Instant::now();
             if asleep(&buf[..n]) && !PARKED.load(Ordering::SeqCst) {
-                blocked += 1;
+                if let Some(before) = blocked_since {
+                    blocked += now - before;
+                }
+                blocked_since = Some(now);
+            } else {
+                blocked_since = None;
             }
         }
-        if samples == 0 {
-            return Duration::ZERO;
-        }
-        start
-            .elapsed()
-            .mul_f64(f64::from(blocked) / f64::from(samples))
+        blocked
     }
 
     /// Whether a `/proc/.../stat` line shows a thread asleep in the kernel.
