@@ -125,7 +125,11 @@ fn diagnose(r: &mut TestResult, blocked_ms: Option<f64>) {
             )
         };
         r.status = Status::Blocked;
-        r.message = format!("{}{before}", watchdog::explain_blocked(r.virtual_ms));
+        let measured = blocked_ms.is_some();
+        r.message = format!(
+            "{}{before}",
+            watchdog::explain_blocked(r.virtual_ms, measured)
+        );
     }
     if r.status == Status::Panic {
         let advice = r

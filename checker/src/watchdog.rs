@@ -161,19 +161,27 @@ pub fn explain(kill: Kill) -> String {
 /// the harness where it can (Linux); elsewhere the runtime's busy time,
 /// which a busy machine can stretch, is all there is.
 pub fn runtime_blocked(blocked_ms: Option<f64>, busy_ms: f64) -> bool {
-    blocked_ms.unwrap_or(busy_ms) >= budget::BLOCKED_MS
+    match blocked_ms {
+        Some(slept) => slept >= budget::SLEPT_MS,
+        None => busy_ms >= budget::BLOCKED_MS,
+    }
 }
 
-/// The explanation of a blocked runtime thread.
-pub fn explain_blocked(virtual_ms: f64) -> String {
+/// The explanation of a blocked runtime thread; `measured` tells whether
+/// the harness measured sleep time (see [`runtime_blocked`]).
+pub fn explain_blocked(virtual_ms: f64, measured: bool) -> String {
+    let limit = if measured {
+        budget::SLEPT_MS
+    } else {
+        budget::BLOCKED_MS
+    };
     format!(
         "the code blocked the runtime's only thread: it sat in a blocking call for more than \
-         {:.0} ms of real time while the paused clock advanced {virtual_ms:.0} ms. A blocked \
+         {limit:.0} ms of real time while the paused clock advanced {virtual_ms:.0} ms. A blocked \
          thread stops every other task: nothing else can run until it returns. Replace \
          `std::thread::sleep` with `tokio::time::sleep(..).await`, a `std::sync::mpsc` channel \
          or `blocking_recv` with tokio's `recv().await`, and break long computations with \
-         `tokio::task::yield_now().await` (or move them to `spawn_blocking`).",
-        budget::BLOCKED_MS
+         `tokio::task::yield_now().await` (or move them to `spawn_blocking`)."
     )
 }
 
@@ -426,7 +434,8 @@ mod tests {
         assert!(explain(Kill::Busy).contains("busy computing"));
         assert!(explain(Kill::Busy).contains("2 s"));
         assert!(explain(Kill::Stuck).contains("blocking call"));
-        assert!(explain_blocked(5.0).contains("more than 75 ms"));
+        assert!(explain_blocked(5.0, true).contains("more than 50 ms"));
+        assert!(explain_blocked(5.0, false).contains("more than 75 ms"));
     }
 
     #[test]
@@ -435,6 +444,10 @@ mod tests {
         assert!(!runtime_blocked(Some(0.0), 400.0));
         // A blocking sleep: asleep most of the busy time.
         assert!(runtime_blocked(Some(230.0), 240.0));
+        assert!(
+            runtime_blocked(Some(70.0), 0.0),
+            "sleep outside the worker's polls"
+        );
         // No measurement (not Linux): busy time decides.
         assert!(runtime_blocked(None, 80.0));
         assert!(!runtime_blocked(None, 5.0));

@@ -7,13 +7,14 @@
 //! thread is runnable (`R`), though, while a thread in a blocking call
 //! sleeps (`S`, `D`). So a sampler thread reads the runtime thread's
 //! scheduler state from `/proc` about every millisecond, and adds up the
-//! time between two consecutive samples that both found it asleep outside
-//! the runtime's own parking (which tokio's park/unpark hooks announce).
-//! A single such sample counts for nothing: a thread can sleep for a few
+//! runs of samples that found it asleep outside the runtime's own parking
+//! (which tokio's park/unpark hooks announce): a run counts from the sample
+//! before it (the sleep began after that one) to its last sample. A run of
+//! a single sample counts for nothing: a thread can sleep for a few
 //! microseconds anywhere (a page fault, a contended lock), and on a loaded
 //! machine, where the sampler runs seldom, one unlucky sample must not
 //! stand for a long gap. A blocking call of tens of milliseconds is seen
-//! by many samples in a row, quiet or loaded. Under the paused clock,
+//! by several samples in a row, quiet or loaded. Under the paused clock,
 //! correct code never sleeps in the kernel outside a park.
 //!
 //! Linux only: elsewhere [`start`] returns `None` and the checker falls back
@@ -80,8 +81,14 @@ mod linux {
         // never contends with the runtime thread for the allocator.
         let mut buf = [0u8; 512];
         let mut blocked = Duration::ZERO;
-        // When the previous sample found the thread blocked.
-        let mut blocked_since: Option<Instant> = None;
+        let mut previous = Instant::now();
+        // The current run of asleep samples: when the sample before it was
+        // taken, when its latest was, and how long it is.
+        let mut run: Option<(Instant, Instant, u32)> = None;
+        let close = |run: Option<(Instant, Instant, u32)>| match run {
+            Some((from, to, len)) if len >= 2 => to - from,
+            _ => Duration::ZERO,
+        };
         while !stop.load(Ordering::SeqCst) {
             std::thread::sleep(PERIOD);
             let Ok(n) = stat.read_at(&mut buf, 0) else {
@@ -94,15 +101,16 @@ mod linux {
             }
             let now = Instant::now();
             if asleep(&buf[..n]) && !PARKED.load(Ordering::SeqCst) {
-                if let Some(before) = blocked_since {
-                    blocked += now - before;
-                }
-                blocked_since = Some(now);
+                run = Some(match run {
+                    Some((from, _, len)) => (from, now, len + 1),
+                    None => (previous, now, 1),
+                });
             } else {
-                blocked_since = None;
+                blocked += close(run.take());
             }
+            previous = now;
         }
-        blocked
+        blocked + close(run)
     }
 
     /// Whether a `/proc/.../stat` line shows a thread asleep in the kernel.

@@ -18,7 +18,13 @@ pub const CPU_MS: u64 = 2_000;
 
 /// Real time the runtime thread may spend asleep in the kernel while the
 /// runtime is not parked (a blocking call inside async code) before the
-/// test counts as blocking the runtime.
+/// test counts as blocking the runtime (Linux, where it is measured).
+/// Correct code measures 0; the margin below a blocking fixture's 120 ms
+/// absorbs what the sampler misses on a loaded machine.
+pub const SLEPT_MS: f64 = 50.0;
+
+/// Elsewhere: real time the runtime may spend polling before the test
+/// counts as blocking it. A loaded machine can stretch this measure.
 pub const BLOCKED_MS: f64 = 75.0;
 
 /// Real time a test process may sleep in the kernel without using any CPU
