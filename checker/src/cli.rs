@@ -36,6 +36,8 @@ Commands:
   grade SUBMISSION...     instructors: grade learners' copies of the course
                           (see checker/README.md, \"Grading\")
   export --student DIR    instructors: a copy of the course without solutions
+  offline DIR             instructors: a copy of the course with every crate
+                          vendored, for a room without network
   bench [--cold-runs N] [--runs N] [--batch N]
                           time the learner's loop and grading (BENCHMARKS.md)
 
@@ -49,7 +51,7 @@ Options for check:
                           exercises/EXERCISE (needs one EXERCISE)
   --stubs, --solutions    check the pristine stubs or the reference solutions
   --no-cache              run everything, even what has not changed
-  --timeout SECS          real time one test may take (default 4)
+  --timeout SECS          last-resort real-time limit per test (default 30)
   --jobs N                tests run at once (default: number of cores)
 
 Options for grade:
@@ -102,6 +104,9 @@ enum Command {
         reports: Vec<(String, PathBuf)>,
     },
     Export {
+        to: PathBuf,
+    },
+    Offline {
         to: PathBuf,
     },
     List,
@@ -256,6 +261,9 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
             exercise: need("EXERCISE", positional.next())?,
             force,
         },
+        Some("offline") => Command::Offline {
+            to: need("DIR", positional.next())?.into(),
+        },
         Some("export") => Command::Export {
             to: student.ok_or_else(|| lexopt::Error::from("export needs --student DIR"))?,
         },
@@ -336,6 +344,7 @@ pub fn main_with(watch: Option<WatchFn>) -> i32 {
             &opts,
         ),
         Command::Export { to } => export(&paths, &to),
+        Command::Offline { to } => offline(&paths, &to),
         Command::List => crate::learn::list(&paths, &opts, style),
         Command::Bench {
             cold_runs,
@@ -621,6 +630,18 @@ fn class_report(paths: &Paths, json: &str, output: Option<&std::path::Path>) -> 
     } else {
         Err(std::io::Error::other("the class report could not be written").into())
     }
+}
+
+fn offline(paths: &Paths, to: &std::path::Path) -> CliResult {
+    let (files, bytes) = crate::offline::bundle(paths, to)?;
+    println!(
+        "wrote an offline copy of the course to {} ({files} course files, {:.1} MiB with the \
+         vendored crates). Copy the folder to the workshop machines; there, `cargo run -p \
+         checker` and `cargo test` need no network.",
+        to.display(),
+        bytes as f64 / (1u64 << 20) as f64
+    );
+    Ok(0)
 }
 
 /// Runs `watch` in the `checker-watch` binary, building it on first use:

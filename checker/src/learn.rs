@@ -243,13 +243,19 @@ pub fn reset(paths: &Paths, e: &'static Exercise, yes: bool, style: Style) -> Cl
     }
     match reset::reset(paths, e)? {
         Outcome::Unchanged => println!("{src} already holds the stub: nothing to reset."),
-        Outcome::Reset { backup } => {
-            println!("{} {src} is the stub again.", style.green("Reset:"));
-            println!("Your version is kept in {}/", paths.display(&backup));
+        Outcome::Reset { backup, restored } => {
+            let what = restored.join(" and ");
+            let dir = paths.display(&paths.exercise(e));
             println!(
-                "To get it back: cp -r {}/src/. {src}/",
-                paths.display(&backup)
+                "{} {dir}: {what} restored from the stub.",
+                style.green("Reset:")
             );
+            if let Some(backup) = backup {
+                println!("Your version is kept in {}/", paths.display(&backup));
+                println!("To get it back: cp -r {}/. {dir}/", paths.display(&backup));
+            } else {
+                println!("There was nothing of yours to keep: no backup was needed.");
+            }
         }
     }
     Ok(0)

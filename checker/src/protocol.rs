@@ -8,6 +8,7 @@ use crate::course::Paths;
 use crate::json::{self, JsonValue, View};
 use crate::model::{Event, PanicInfo, Status, TestResult};
 use crate::runner::Finished;
+use crate::watchdog;
 use std::path::Path;
 
 pub fn interpret(paths: &Paths, task: u32, name: &str, nonce: &str, f: Finished) -> TestResult {
@@ -33,13 +34,17 @@ pub fn interpret(paths: &Paths, task: u32, name: &str, nonce: &str, f: Finished)
         .and_then(json::parse)
         .filter(|v| View::new(v).get("nonce").str() == Some(nonce));
 
-    let cpu_at_kill = f.cpu_at_kill;
     match (f.exit, result) {
         (None, _) => {
-            r.status = Status::Timeout;
-            r.message = timeout_message(f.wall, cpu_at_kill);
+            let kill = f.killed.unwrap_or(watchdog::Kill::Backstop);
+            r.status = kill_status(kill);
+            r.message = watchdog::explain(kill);
         }
         (Some(exit), Some(v)) if exit.success() => read_result(paths, &mut r, &v),
+        (Some(exit), _) if let Some(kill) = watchdog::killed_by_signal(signal(exit)) => {
+            r.status = kill_status(kill);
+            r.message = watchdog::explain(kill);
+        }
         (Some(exit), _) => {
             r.status = if out_of_memory(&r.stderr.text) {
                 Status::OutOfMemory
@@ -52,33 +57,14 @@ pub fn interpret(paths: &Paths, task: u32, name: &str, nonce: &str, f: Finished)
     r
 }
 
-/// Real time the runtime thread may spend inside the code under test
-/// before the test counts as blocking it. Correct solutions spend well
-/// under a millisecond: with the clock paused, waiting costs nothing.
-const BLOCKED_MS: f64 = 75.0;
-
-fn timeout_message(wall: std::time::Duration, cpu: Option<std::time::Duration>) -> String {
-    let secs = wall.as_secs_f64();
-    let busy = cpu.map(|c| c.as_secs_f64() / secs.max(0.001));
-    let cause = match busy {
-        Some(share) if share > 0.5 => format!(
-            "The thread was busy computing the whole time ({:.1} s of CPU): a loop that never \
-             reaches an `.await` that waits, such as spinning on `try_recv`. Await instead \
-             (`recv().await`), or `tokio::task::yield_now().await` inside long loops.",
-            cpu.unwrap_or_default().as_secs_f64()
-        ),
-        Some(_) => "The thread sat in a blocking call the whole time: `std::thread::sleep`, \
-                    a `std::sync` lock or channel `recv`, or `blocking_recv`. Inside async code \
-                    use `tokio::time::sleep(..).await` and tokio's channels with `.await`."
-            .to_string(),
-        None => "A loop that never awaits, or a blocking call such as `std::thread::sleep` or \
-                 `blocking_recv` inside async code (use `tokio::time::sleep` / `.recv().await`)."
-            .to_string(),
-    };
-    format!(
-        "still running after {secs:.1} s of real time, and killed. Under the checker's paused \
-         clock, sleeping and waiting cost no real time, so this is not slow code waiting. {cause}"
-    )
+/// The category of a stopped test: computing too long is a timeout,
+/// sleeping in a blocking call is a blocked runtime, however long either
+/// took on the clock.
+fn kill_status(kill: watchdog::Kill) -> Status {
+    match kill {
+        watchdog::Kill::Stuck => Status::Blocked,
+        watchdog::Kill::Busy | watchdog::Kill::Backstop => Status::Timeout,
+    }
 }
 
 fn read_result(paths: &Paths, r: &mut TestResult, doc: &JsonValue) {
@@ -99,7 +85,7 @@ fn read_result(paths: &Paths, r: &mut TestResult, doc: &JsonValue) {
     r.busy_ms = v.get("busy_ms").f64().unwrap_or(0.0);
     r.panics = read_panics(v.get("panics"), |l| relative(paths, l));
     blame_learner_panic(r);
-    diagnose(r);
+    diagnose(r, v.get("blocked_ms").f64());
     r.events = read_events(v.get("events"));
 }
 
@@ -161,9 +147,9 @@ fn blame_learner_panic(r: &mut TestResult) {
 
 /// Refines the harness's verdict with what only the checker knows about:
 /// a blocked runtime thread, and advice for well-known panics.
-fn diagnose(r: &mut TestResult) {
+fn diagnose(r: &mut TestResult, blocked_ms: Option<f64>) {
     let blockable = matches!(r.status, Status::Pass | Status::Fail | Status::Deadlock);
-    if blockable && r.busy_ms >= BLOCKED_MS {
+    if blockable && watchdog::runtime_blocked(blocked_ms, r.busy_ms) {
         let before = if r.status == Status::Pass {
             String::new()
         } else {
@@ -173,14 +159,10 @@ fn diagnose(r: &mut TestResult) {
             )
         };
         r.status = Status::Blocked;
+        let measured = blocked_ms.is_some();
         r.message = format!(
-            "the code blocked the runtime's only thread for {:.0} ms of real time, while the \
-             paused clock advanced {:.0} ms. A blocked thread stops every other task: nothing \
-             else can run until it returns. Replace `std::thread::sleep` with \
-             `tokio::time::sleep(..).await`, a `std::sync::mpsc` channel or `blocking_recv` with \
-             tokio's `recv().await`, and break long computations with \
-             `tokio::task::yield_now().await` (or move them to `spawn_blocking`).{before}",
-            r.busy_ms, r.virtual_ms
+            "{}{before}",
+            watchdog::explain_blocked(r.virtual_ms, measured)
         );
     }
     if r.status == Status::Panic {
@@ -201,7 +183,7 @@ fn relative(paths: &Paths, location: &str) -> String {
 }
 
 fn out_of_memory(stderr: &str) -> bool {
-    stderr.contains("memory allocation of") && stderr.contains("failed")
+    watchdog::failed_allocation(stderr).is_some()
 }
 
 /// Why a process ended without a result, in words a learner can act on.
@@ -211,12 +193,8 @@ fn crash_message(exit: std::process::ExitStatus, stderr: &str) -> String {
                 (an `async fn` that awaits itself needs `Box::pin`)"
             .to_string();
     }
-    if out_of_memory(stderr) {
-        return "the test process hit its memory limit (1 GiB) and was stopped: something \
-                grows without bound, such as an unbounded channel filled in a loop that no \
-                consumer drains, or a buffer that is never emptied. Bounded channels make \
-                the producer wait instead."
-            .to_string();
+    if let Some(size) = watchdog::failed_allocation(stderr) {
+        return watchdog::explain_memory(size);
     }
     if let Some(code) = exit.code() {
         return format!(

@@ -1,8 +1,10 @@
 //! `reset`: put an exercise back to its stub without losing work.
 //!
-//! The learner's `src/` is copied to a dated backup folder inside the
-//! exercise before anything is overwritten, and the backup is named in the
-//! output. Nothing is deleted that has not been copied first.
+//! A complete exercise is its manifest (`Cargo.toml`) and its `src/`; reset
+//! restores whichever of the two differs from the stub, even when the whole
+//! folder was deleted. Whatever it replaces is first copied to a dated
+//! backup folder inside the exercise, and only a backup that was actually
+//! made is ever named. Nothing is deleted that has not been copied first.
 
 use crate::course::{Exercise, Paths};
 use crate::files::{differs, walk};
@@ -11,25 +13,73 @@ use std::path::{Path, PathBuf};
 pub enum Outcome {
     /// The exercise already is the stub.
     Unchanged,
-    /// Reset; the learner's version is in this folder.
-    Reset { backup: PathBuf },
+    /// Reset. `restored` names what was put back (`Cargo.toml`, `src/`);
+    /// `backup` is where the learner's replaced files are, if there were any.
+    Reset {
+        backup: Option<PathBuf>,
+        restored: Vec<&'static str>,
+    },
 }
 
-/// Resets `e` to its stub, keeping a backup of the learner's `src/`.
+/// Resets `e` to its stub, keeping a backup of what it replaces.
 pub fn reset(paths: &Paths, e: &Exercise) -> std::io::Result<Outcome> {
-    let src = paths.exercise(e).join("src");
+    let dir = paths.exercise(e);
+    let src = dir.join("src");
     let stub = paths.stub(e).join("src");
-    if !differs(&src, &stub) {
+    let manifest = dir.join("Cargo.toml");
+    let pristine = stub_manifest(paths, e);
+    let manifest_now = std::fs::read_to_string(&manifest).ok();
+    let fix_manifest = manifest_now.as_deref() != Some(pristine.as_str());
+    let fix_src = differs(&src, &stub) || !src.join("lib.rs").exists();
+    if !fix_manifest && !fix_src {
         return Ok(Outcome::Unchanged);
     }
-    let backup = free_backup_dir(&paths.exercise(e).join("backups"));
-    copy_rs(&src, &backup.join("src"))?;
-    // Only after the copy is complete does anything change in src/.
-    for file in walk(&src) {
-        std::fs::remove_file(file)?;
+
+    let backup = free_backup_dir(&dir.join("backups"));
+    let mut backed_up = false;
+    if fix_src && !walk(&src).is_empty() {
+        copy_rs(&src, &backup.join("src"))?;
+        backed_up = true;
     }
-    copy_rs(&stub, &src)?;
-    Ok(Outcome::Reset { backup })
+    if fix_manifest && manifest_now.is_some() {
+        std::fs::create_dir_all(&backup)?;
+        std::fs::copy(&manifest, backup.join("Cargo.toml"))?;
+        backed_up = true;
+    }
+
+    // Only after every copy is complete does anything change.
+    let mut restored = Vec::new();
+    if fix_manifest {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(&manifest, &pristine)?;
+        restored.push("Cargo.toml");
+    }
+    if fix_src {
+        for file in walk(&src) {
+            std::fs::remove_file(file)?;
+        }
+        copy_rs(&stub, &src)?;
+        restored.push("src/");
+    }
+    Ok(Outcome::Reset {
+        backup: backed_up.then_some(backup),
+        restored,
+    })
+}
+
+/// The exercise's pristine manifest: the stub's copy, or, for an exercise
+/// whose stub has none, one written from the course metadata.
+fn stub_manifest(paths: &Paths, e: &Exercise) -> String {
+    std::fs::read_to_string(paths.stub(e).join("Cargo.toml")).unwrap_or_else(|_| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition.workspace = true\n\
+             publish.workspace = true\n\n[lib]\nname = \"{lib}\"\npath = \"src/lib.rs\"\n\n\
+             [dependencies]\ntokio.workspace = true\n\n[lints.rust]\n\
+             unused_variables = \"allow\"\nunused_mut = \"allow\"\n",
+            name = &e.dir[3..],
+            lib = e.lib,
+        )
+    })
 }
 
 fn copy_rs(from: &Path, to: &Path) -> std::io::Result<()> {

@@ -1,9 +1,9 @@
-//! Running one hidden test in its own process, under a wall-clock deadline.
+//! Running one hidden test in its own process, under the watchdog.
 //!
 //! Each test gets a fresh process so that an `exit`, an abort, a stack
 //! overflow or a runaway loop can only cost that one test its verdict. The
-//! runner captures output (capped), kills the process at the deadline, and
-//! hands what it saw to `protocol` to turn into a result.
+//! runner captures output (capped), stops the process when the `watchdog`
+//! says so, and hands what it saw to `protocol` to turn into a result.
 
 use crate::channel::Channel;
 use crate::integrity::Stamp;
@@ -26,6 +26,7 @@ pub struct Job {
     pub insta_root: PathBuf,
     pub result_file: PathBuf,
     pub nonce: String,
+    /// The watchdog's wall-clock backstop on a quiet machine.
     pub deadline: Duration,
     /// Lets insta write snapshots (authors' `bless`); never for checks.
     pub bless: bool,
@@ -35,17 +36,15 @@ pub struct Job {
 
 /// What happened to the process.
 pub struct Finished {
-    /// `None` when the runner killed it at the deadline.
+    /// `None` when the runner stopped it.
     pub exit: Option<ExitStatus>,
     pub wall: Duration,
     pub stdout: Captured,
     pub stderr: Captured,
     /// The result file's content, if the harness wrote one.
     pub result: Option<String>,
-    /// CPU time the process had used when it was killed at the deadline,
-    /// where the system tells (Linux): it separates a busy loop from a
-    /// thread stuck in a blocking call.
-    pub cpu_at_kill: Option<Duration>,
+    /// Why the watchdog stopped it, when it did.
+    pub killed: Option<crate::watchdog::Kill>,
 }
 
 /// Runs one test and waits for it, at most until `job.deadline`.
@@ -94,13 +93,15 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
     let out = capture(child.stdout.take().expect("piped"));
     let err = capture(child.stderr.take().expect("piped"));
 
-    let mut cpu_at_kill = None;
+    let mut watch = crate::watchdog::Watch::new(job.deadline);
+    let mut killed = None;
     let exit = loop {
         if let Some(status) = sandbox::try_wait(&mut child)? {
             break Some(status);
         }
-        if start.elapsed() >= job.deadline {
-            cpu_at_kill = cpu_time(child.id());
+        let reading = crate::watchdog::read(&child, start.elapsed());
+        killed = watch.observe(reading, crate::watchdog::load());
+        if killed.is_some() {
             sandbox::kill(&mut child);
             break None;
         }
@@ -117,7 +118,7 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         stdout: out.take(grace),
         stderr: err.take(grace),
         result: channel.outcome(grace),
-        cpu_at_kill,
+        killed,
     };
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(finished)
@@ -126,18 +127,6 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
 /// How long the runner waits for a finished test's pipes and report.
 fn drain_grace(deadline: Duration) -> Duration {
     (deadline / 4).clamp(Duration::from_millis(100), Duration::from_secs(1))
-}
-
-/// User plus system CPU time of a process, from `/proc/PID/stat`.
-fn cpu_time(pid: u32) -> Option<Duration> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name, which is in parentheses and may
-    // contain spaces: utime and stime are the 12th and 13th of those.
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    // Linux reports in USER_HZ, which is 100 on every mainstream platform.
-    Some(Duration::from_millis(ticks * 10))
 }
 
 /// Checks often at first (most tests take a few milliseconds), then less.

@@ -60,6 +60,7 @@ fn every_fixture_gets_the_verdicts_it_expects() {
         ..Options::default()
     };
     let results = engine::run(&paths, &targets, &opts).expect("the engine runs");
+    record_verdicts(&fixtures, &results);
 
     let mut problems = Vec::new();
     for (f, r) in fixtures.iter().zip(&results) {
@@ -147,4 +148,28 @@ fn every_fixture_gets_the_verdicts_it_expects() {
         "fixture verdicts differ:\n{}",
         problems.join("\n")
     );
+}
+
+/// With `CHECKER_FIXTURE_VERDICTS=FILE`, writes every test's category and
+/// explanation to FILE, one line each, so that `.ci/same-verdicts` can show
+/// that a loaded machine gives the very same verdicts as a quiet one.
+fn record_verdicts(fixtures: &[Fixture], results: &[checker::model::ExerciseResult]) {
+    let Some(file) = std::env::var_os("CHECKER_FIXTURE_VERDICTS") else {
+        return;
+    };
+    let mut lines = Vec::new();
+    for (f, r) in fixtures.iter().zip(results) {
+        for test in r.tasks.iter().flat_map(|t| &t.tests) {
+            lines.push(format!(
+                "{}/{} {} {}: {}",
+                f.target.exercise.dir,
+                f.target.source.file_name().unwrap().to_string_lossy(),
+                test.name,
+                test.status.key(),
+                test.message.replace('\n', " / ")
+            ));
+        }
+    }
+    lines.sort();
+    std::fs::write(&file, lines.join("\n") + "\n").expect("writes the verdict file");
 }

@@ -175,7 +175,11 @@ fn hostile_submissions_gain_nothing_and_honest_ones_get_their_points() {
     // The whole src/ folder is a link to the reference solution.
     let s = root.join("linked-src");
     std::fs::create_dir_all(s.join("exercises/01-bounded-send")).unwrap();
-    std::os::unix::fs::symlink(
+    #[cfg(unix)]
+    use std::os::unix::fs::symlink;
+    #[cfg(windows)]
+    use std::os::windows::fs::symlink_dir as symlink;
+    symlink(
         course().join("solutions/01-bounded-send/src"),
         s.join("exercises/01-bounded-send/src"),
     )

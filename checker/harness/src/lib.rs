@@ -11,6 +11,10 @@
 //! wall time, interleavings repeat exactly, and a deadlock shows up as the
 //! clock jumping straight to the test's virtual deadline.
 
+mod alloc;
+mod blocking;
+#[allow(dead_code)] // the checker uses every budget, the harness some
+mod budget;
 mod expect;
 // Shared with the checker, which uses more of it than the harness does.
 #[allow(dead_code)]

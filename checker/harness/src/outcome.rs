@@ -55,6 +55,9 @@ pub struct Outcome {
     pub virtual_ms: u128,
     pub wall_ms: f64,
     pub busy_ms: f64,
+    /// Time the runtime thread slept in the kernel outside the runtime's
+    /// own parking (see `blocking`); `None` where it cannot be measured.
+    pub blocked_ms: Option<f64>,
 }
 
 impl Outcome {
@@ -86,6 +89,10 @@ impl Outcome {
             .num("virtual_ms", self.virtual_ms as f64)
             .num("wall_ms", self.wall_ms)
             .num("busy_ms", self.busy_ms)
+            .raw_or_null(
+                "blocked_ms",
+                self.blocked_ms.map(|b| format!("{b:.3}")).as_deref(),
+            )
             .finish()
     }
 }

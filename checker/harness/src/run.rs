@@ -115,6 +115,9 @@ fn run_one(test: &Test) -> Outcome {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
+        // Parking is the runtime sleeping by design, not a blocking call.
+        .on_thread_park(crate::blocking::parked)
+        .on_thread_unpark(crate::blocking::unparked)
         .build()
         .expect("building a current-thread runtime cannot fail");
     let start = {
@@ -122,11 +125,13 @@ fn run_one(test: &Test) -> Outcome {
         tokio::time::Instant::now()
     };
     let wall = std::time::Instant::now();
+    let sampler = crate::blocking::start();
     let result = catch_unwind(AssertUnwindSafe(|| {
         // The timer must be created inside the runtime.
         rt.block_on(until_deadline((test.run)()))
     }));
     let wall_ms = wall.elapsed().as_secs_f64() * 1000.0;
+    let blocked_ms = sampler.and_then(crate::blocking::Sampler::finish);
     let virtual_ms = {
         let _enter = rt.enter();
         start.elapsed().as_millis()
@@ -178,5 +183,6 @@ fn run_one(test: &Test) -> Outcome {
         virtual_ms,
         wall_ms,
         busy_ms,
+        blocked_ms,
     }
 }

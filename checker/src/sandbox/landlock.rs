@@ -154,18 +154,26 @@ pub unsafe fn restrict(rules: &[Rule], abi: u32) -> std::io::Result<()> {
             )
         })?;
     }
-    // Its own memory map, and nothing else of /proc: the standard library
-    // reads it to find the main thread's stack guard, without which a
-    // stack overflow is reported as a bare segmentation fault. The file
-    // only exists per process, so it is opened here, in the child.
+    // Two files of /proc, and nothing else of it. Its own memory map: the
+    // standard library reads it to find the main thread's stack guard,
+    // without which a stack overflow is reported as a bare segmentation
+    // fault. The main thread's scheduler state: the harness samples it to
+    // tell a runtime blocked in the kernel from one waiting for a CPU
+    // (`harness/src/blocking.rs`), which keeps that verdict the same on a
+    // busy machine. Both only exist per process (and per thread: before
+    // exec the child is one thread, the one that will run the tests), so
+    // they are opened here, in the child.
     const O_PATH: c_int = 0o10000000;
     const O_CLOEXEC: c_int = 0o2000000;
-    // SAFETY: a NUL-terminated literal; open is async-signal-safe.
-    let maps = unsafe { open(c"/proc/self/maps".as_ptr(), O_PATH | O_CLOEXEC) };
-    if maps >= 0 {
+    for file in [c"/proc/self/maps", c"/proc/thread-self/stat"] {
+        // SAFETY: a NUL-terminated literal; open is async-signal-safe.
+        let fd = unsafe { open(file.as_ptr(), O_PATH | O_CLOEXEC) };
+        if fd < 0 {
+            continue;
+        }
         let beneath = PathBeneath {
             allowed_access: FS_READ_FILE,
-            parent_fd: maps,
+            parent_fd: fd,
         };
         // SAFETY: `beneath` is live for the call.
         check(unsafe {

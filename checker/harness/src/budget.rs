@@ -1,0 +1,32 @@
+//! The resource budgets of one test process, shared by the harness (which
+//! enforces them from inside) and the checker (which enforces them from
+//! outside and explains them). One file, so the two never disagree.
+//!
+//! Every budget is counted in the process's own accounting (bytes it
+//! allocated, CPU time it used, time its runtime thread slept in the
+//! kernel), never in wall-clock time: a busy machine stretches wall time,
+//! not these.
+
+/// Bytes the test process may have allocated at once. A tokio test needs a
+/// few MiB; a quarter of a GiB is reached only by something that grows
+/// without bound, and is reached in well under a second.
+pub const MEMORY_BYTES: usize = 256 << 20;
+
+/// CPU time (user plus system) a test process may use. Correct tests use a
+/// few milliseconds: waiting costs nothing under the paused clock.
+pub const CPU_MS: u64 = 2_000;
+
+/// Real time the runtime thread may spend asleep in the kernel while the
+/// runtime is not parked (a blocking call inside async code) before the
+/// test counts as blocking the runtime (Linux, where it is measured).
+/// Correct code measures 0; the margin below a blocking fixture's 120 ms
+/// absorbs what the sampler misses on a loaded machine.
+pub const SLEPT_MS: f64 = 50.0;
+
+/// Elsewhere: real time the runtime may spend polling before the test
+/// counts as blocking it. A loaded machine can stretch this measure.
+pub const BLOCKED_MS: f64 = 75.0;
+
+/// Real time a test process may sleep in the kernel without using any CPU
+/// before the checker stops it as blocked for good.
+pub const STUCK_MS: u64 = 2_000;
