@@ -70,9 +70,10 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         .env("TMPDIR", &scratch)
         // A fixed working directory inside the checker's area, whatever
         // directory the checker was started from.
-        .current_dir(&scratch)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .current_dir(&scratch);
+    let out = Sink::attach(&job.result_file.with_extension("stdout"))?;
+    let err = Sink::attach(&job.result_file.with_extension("stderr"))?;
+    cmd.stdout(out.stdio()?).stderr(err.stdio()?);
     let mut write = vec![scratch.clone()];
     if job.bless {
         // Landlock grants rights on folders that exist: make it first.
@@ -90,8 +91,8 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     channel.spawned(&mut child)?;
-    let out = capture(child.stdout.take().expect("piped"));
-    let err = capture(child.stderr.take().expect("piped"));
+    let out = out.spawned(child.stdout.take());
+    let err = err.spawned(child.stderr.take());
 
     let mut watch = crate::watchdog::Watch::new(job.deadline);
     let mut killed = None;
@@ -122,6 +123,67 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
     };
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(finished)
+}
+
+/// Where a test's stdout or stderr goes. On Linux a file of its own: a
+/// write to a file never waits for a reader, so a test that prints
+/// megabytes is never taken for a blocked runtime because a busy machine
+/// drained its pipe late (the file is bounded by the sandbox's
+/// `RLIMIT_FSIZE`, and a write past it fails instead of killing the
+/// test). Elsewhere a pipe drained on a thread, which bounds what is kept.
+enum Sink {
+    File(std::path::PathBuf),
+    Pipe,
+    Reading(Capture),
+}
+
+impl Sink {
+    fn attach(path: &Path) -> std::io::Result<Sink> {
+        if cfg!(target_os = "linux") {
+            std::fs::File::create(path)?;
+            Ok(Sink::File(path.to_path_buf()))
+        } else {
+            Ok(Sink::Pipe)
+        }
+    }
+
+    fn stdio(&self) -> std::io::Result<Stdio> {
+        Ok(match self {
+            Sink::File(path) => Stdio::from(std::fs::OpenOptions::new().append(true).open(path)?),
+            _ => Stdio::piped(),
+        })
+    }
+
+    fn spawned(self, pipe: Option<impl Read + Send + 'static>) -> Sink {
+        match (self, pipe) {
+            (Sink::Pipe, Some(p)) => Sink::Reading(capture(p)),
+            (other, _) => other,
+        }
+    }
+
+    /// What the test printed: at most [`OUTPUT_CAP`] bytes, and a count of
+    /// the rest.
+    fn take(self, grace: Duration) -> Captured {
+        match self {
+            Sink::File(path) => {
+                let read = || -> std::io::Result<Captured> {
+                    let file = std::fs::File::open(&path)?;
+                    let len = file.metadata()?.len();
+                    let mut kept = Vec::new();
+                    file.take(OUTPUT_CAP as u64).read_to_end(&mut kept)?;
+                    Ok(Captured {
+                        dropped_bytes: len.saturating_sub(kept.len() as u64),
+                        text: String::from_utf8_lossy(&kept).into_owned(),
+                    })
+                };
+                let captured = read().unwrap_or_default();
+                let _ = std::fs::remove_file(&path);
+                captured
+            }
+            Sink::Reading(c) => c.take(grace),
+            Sink::Pipe => Captured::default(),
+        }
+    }
 }
 
 /// How long the runner waits for a finished test's pipes and report.
