@@ -407,6 +407,7 @@ fn check(
         Source::Stubs => each("stub", Paths::stub),
         Source::Solutions => each("solution", Paths::solution),
     };
+    crate::learn::announce_wait(paths);
     let results = engine::run(paths, &targets, opts)?;
     if json {
         print!("{}", report::json::render(&results));

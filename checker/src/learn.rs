@@ -24,7 +24,31 @@ pub fn check_learner(
     engine::run(paths, &targets, opts)
 }
 
+/// True when another checker (a `watch`, a `check` in another terminal)
+/// holds the work area, so that a check started now would wait for it.
+pub fn work_area_busy(paths: &Paths) -> bool {
+    let Ok(file) = std::fs::File::create(paths.work().join("lock")) else {
+        return false;
+    };
+    match file.try_lock() {
+        Ok(()) => false,
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(_) => false,
+    }
+}
+
+/// Says so on stderr when a check has to wait for another checker, so
+/// that the wait does not look like a hang.
+pub fn announce_wait(paths: &Paths) {
+    if work_area_busy(paths) {
+        eprintln!(
+            "waiting for the checker in another terminal (a `watch`, or another `check`) to finish…"
+        );
+    }
+}
+
 pub fn list(paths: &Paths, opts: &Options, style: Style) -> CliResult {
+    announce_wait(paths);
     let results = check_learner(paths, course::EXERCISES, opts)?;
     print!("{}", terminal::render_list(paths, &results, style));
     Ok(if results.iter().all(|r| r.passed()) {
@@ -44,6 +68,7 @@ pub fn timeline(
     let t = e
         .task(task)
         .ok_or_else(|| format!("exercise {} has no task {task}", e.dir))?;
+    announce_wait(paths);
     let results = check_learner(paths, &[e], opts)?;
     let r = &results[0];
     let with_events = |n: u32| {
@@ -162,7 +187,7 @@ pub fn hint(
             println!("{}", title(t));
             let shown = if all { t.hints.len() } else { 1 };
             for (i, h) in t.hints.iter().take(shown).enumerate() {
-                println!("  {}. {h}", i + 1);
+                println!("{}", numbered(i + 1, h, style));
             }
             println!();
         }
@@ -192,7 +217,17 @@ pub fn hint(
     };
     println!("{}", title(t));
     for (i, h) in t.hints.iter().take(shown).enumerate() {
-        println!("  {}. {h}", i + 1);
+        println!("{}", numbered(i + 1, h, style));
+    }
+    if shown == t.hints.len() && !all && t.hints.len() > 1 {
+        println!(
+            "\n{}",
+            style.dim(&format!(
+                "That was the last hint ({shown} of {shown}). `{}` compares with the \
+                 reference once the exercise passes.",
+                paths.command(&format!("solution {}", e.number()))
+            ))
+        );
     }
     if shown < t.hints.len() {
         println!(
@@ -215,12 +250,22 @@ pub fn hint(
     Ok(0)
 }
 
+/// A numbered hint, wrapped to the width with its text aligned.
+fn numbered(n: usize, hint: &str, style: Style) -> String {
+    let text = terminal::wrap(hint, 5, style.width);
+    format!("  {n}. {}", text.trim_start())
+}
+
 /// Asks a yes/no question on the terminal; `false` unless answered yes.
 fn confirm(question: &str) -> bool {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
+    let read = std::io::stdin().lock().read_line(&mut answer);
+    if !answer.ends_with('\n') || read.is_err() {
+        // Ctrl-D (end of input) leaves the cursor on the prompt line.
+        eprintln!();
+    }
     matches!(answer.trim(), "y" | "Y" | "yes")
 }
 
@@ -295,7 +340,7 @@ pub fn solution(
         ))
     );
     println!("\n{}\n", e.compare);
-    println!("{}", style.dim(&"─".repeat(78)));
+    println!("{}", style.dim(&"─".repeat(style.width)));
     print!("{text}");
     Ok(0)
 }

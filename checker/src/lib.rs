@@ -11,6 +11,7 @@
 pub mod advice;
 pub mod bench;
 pub mod cache;
+pub mod cancel;
 pub mod cli;
 pub mod compile;
 pub mod course;
@@ -28,5 +29,6 @@ pub mod review;
 pub mod runner;
 pub mod shadow;
 pub mod style;
+pub mod termsize;
 pub mod timeline;
 pub mod verify;

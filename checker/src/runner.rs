@@ -80,7 +80,7 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         if let Some(status) = child.try_wait()? {
             break Some(status);
         }
-        if start.elapsed() >= job.deadline {
+        if start.elapsed() >= job.deadline || crate::cancel::cancelled() {
             cpu_at_kill = cpu_time(child.id());
             let _ = child.kill();
             let _ = child.wait();

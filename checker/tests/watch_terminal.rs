@@ -1,0 +1,331 @@
+//! `watch` in a real pseudo-terminal of a given size, read back through a
+//! terminal emulator (vt100), so that the assertions are about what a
+//! learner sees on the screen, not about the bytes written.
+//!
+//! The pseudo-terminal comes from util-linux `script`, which every Linux
+//! CI image has; the tests are Linux-only for that reason.
+#![cfg(target_os = "linux")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Generous: the first `watch` of a test run builds the watch binary.
+const PATIENCE: Duration = Duration::from_secs(300);
+
+fn course() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A learner's copy whose exercises are the untouched stubs.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("course-pty-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for entry in std::fs::read_dir(course().join("checker/stubs")).unwrap() {
+        let ex = entry.unwrap().path();
+        let to = dir
+            .join("exercises")
+            .join(ex.file_name().unwrap())
+            .join("src");
+        std::fs::create_dir_all(&to).unwrap();
+        std::fs::copy(ex.join("src/lib.rs"), to.join("lib.rs")).unwrap();
+    }
+    dir
+}
+
+/// Saves a fixture over exercise 01 the way many editors do: a temporary
+/// file renamed over the original.
+fn save_fixture(copy: &Path, fixture: &str) {
+    let lib = copy.join("exercises/01-bounded-send/src/lib.rs");
+    let tmp = copy.join("exercises/01-bounded-send/src/.lib.rs.tmp");
+    let from = course()
+        .join("checker/tests/fixtures/01-bounded-send")
+        .join(fixture)
+        .join("src/lib.rs");
+    std::fs::copy(from, &tmp).unwrap();
+    std::fs::rename(&tmp, &lib).unwrap();
+}
+
+/// A shell command running in a pseudo-terminal of `cols`×`rows`, with
+/// its screen kept up to date by a terminal emulator.
+struct Pty {
+    child: Child,
+    parser: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Pty {
+    fn start(cols: u16, rows: u16, shell: &str) -> Pty {
+        let cmd = format!("stty cols {cols} rows {rows}; {shell}");
+        let mut child = Command::new("script")
+            .args(["-qfec", &cmd, "/dev/null"])
+            .env("TERM", "xterm-256color")
+            .env_remove("COLUMNS")
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` runs");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(rows).unwrap(),
+            std::num::NonZero::new(cols).unwrap(),
+            0,
+        )));
+        let sink = parser.clone();
+        let mut stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Pty { child, parser }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until every needle is on the screen at once; the screen then.
+    fn wait_for(&self, needles: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if needles.iter().all(|n| screen.contains(n)) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "never saw {needles:?} on the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn press(&mut self, keys: &[u8]) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(keys).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Waits for the command to end, at most `limit`; whether it did.
+    fn ended_within(&mut self, limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if self.child.try_wait().unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn watch_command(copy: &Path, extra: &str) -> String {
+    format!(
+        "{} --course {} watch {extra}",
+        env!("CARGO_BIN_EXE_checker"),
+        copy.display()
+    )
+}
+
+/// Every line of the screen fits the terminal: nothing wraps.
+fn assert_fits(pty: &Pty, cols: u16) {
+    let parser = pty.parser.lock().unwrap();
+    let screen = parser.screen();
+    let (rows, _) = screen.size();
+    for row in 0..rows.get() {
+        // vt100 marks a row that continued onto the next one as wrapped.
+        assert!(
+            !screen.row_wrapped(row),
+            "row {row} wrapped at {cols} columns:\n{}",
+            screen.contents()
+        );
+    }
+}
+
+fn wrong_chef_fits(cols: u16, rows: u16) {
+    let copy = scratch(&format!("chef-{cols}x{rows}"));
+    let mut pty = Pty::start(cols, rows, &format!("exec {}", watch_command(&copy, "")));
+    pty.wait_for(&["0/47 points", "Start here"]);
+    save_fixture(&copy, "mistake-try-send-chef");
+    let screen = pty.wait_for(&["8/47 points", "checked in"]);
+    // The score, the chef's row in the task table, and the next step.
+    assert!(screen.contains("Exercise 01"), "{screen}");
+    let chef_row = screen
+        .lines()
+        .find(|l| l.contains(" 2 chef "))
+        .unwrap_or_else(|| panic!("no task row for chef:\n{screen}"));
+    assert!(chef_row.contains("✗") && chef_row.contains("0/2"), "{screen}");
+    assert!(
+        screen.contains("Next: exercise 01, task 2 (chef)"),
+        "{screen}"
+    );
+    assert!(screen.contains("edit exercises/01-bounded-send/src/lib.rs:"), "{screen}");
+    assert_fits(&pty, cols);
+
+    // The details are one key away, and fit too.
+    pty.press(b"d");
+    let details = pty.wait_for(&["d summary"]);
+    assert!(details.contains("more lines") || details.contains("timeline"), "{details}");
+    assert_fits(&pty, cols);
+
+    pty.press(b"q");
+    assert!(pty.ended_within(PATIENCE), "watch did not end on q");
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+#[test]
+fn a_wrong_chef_fits_an_80_by_24_screen() {
+    wrong_chef_fits(80, 24);
+}
+
+#[test]
+fn a_wrong_chef_fits_a_60_by_20_screen() {
+    wrong_chef_fits(60, 20);
+}
+
+/// The test processes of a busy loop would run until their deadline, set
+/// here to a minute; `q` must end watch, and those processes, long before.
+#[test]
+fn q_ends_watch_while_a_busy_loop_is_being_checked() {
+    let copy = scratch("busy");
+    let mut pty = Pty::start(
+        80,
+        24,
+        &format!("exec {}", watch_command(&copy, "--timeout 60")),
+    );
+    pty.wait_for(&["0/47 points", "Start here"]);
+    let watch = watch_pid(&copy);
+    save_fixture(&copy, "busy-loop");
+    pty.wait_for(&["checking 01"]);
+    // The check builds first; q is tested once its test processes run.
+    let start = Instant::now();
+    let tests = loop {
+        let tests = test_processes(watch);
+        if !tests.is_empty() {
+            break tests;
+        }
+        assert!(start.elapsed() < PATIENCE, "no test process ever started");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    pty.press(b"q");
+    assert!(
+        pty.ended_within(Duration::from_secs(30)),
+        "watch still ran half a minute after q (the busy tests' deadline is a minute)"
+    );
+    let alive: Vec<u32> = tests.into_iter().filter(|p| running(*p)).collect();
+    assert!(alive.is_empty(), "test processes outlived watch: {alive:?}");
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// Hidden-test processes (`--run TEST`) started by process `parent`.
+fn test_processes(parent: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        let ppid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:"))
+            .and_then(|p| p.trim().parse::<u32>().ok());
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if ppid == Some(parent) && cmdline.contains(" --run ") {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Whether a process exists and is not a zombie.
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+    })
+}
+
+/// A signal while watch holds the terminal: the terminal must come back
+/// line-buffered and echoing, on the main screen with its cursor, so that
+/// the shell after it works.
+fn signal_gives_the_terminal_back(signal: &str) {
+    let copy = scratch(&format!("signal-{signal}"));
+    let shell = format!("{}; stty -a; echo END-OF-STTY", watch_command(&copy, ""));
+    let pty = Pty::start(80, 24, &shell);
+    pty.wait_for(&["0/47 points", "Start here"]);
+    assert!(pty.parser.lock().unwrap().screen().alternate_screen());
+    let pid = watch_pid(&copy);
+    let status = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let screen = pty.wait_for(&["END-OF-STTY"]);
+    let parser = pty.parser.lock().unwrap();
+    assert!(
+        !parser.screen().alternate_screen(),
+        "still on the alternate screen after SIG{signal}"
+    );
+    assert!(!parser.screen().hide_cursor(), "cursor hidden after SIG{signal}");
+    drop(parser);
+    let words: Vec<&str> = screen.split_whitespace().collect();
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(
+            words.contains(&mode) && !words.contains(&format!("-{mode}").as_str()),
+            "{mode} not restored after SIG{signal}:\n{screen}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+#[test]
+fn sigterm_gives_the_terminal_back() {
+    signal_gives_the_terminal_back("TERM");
+}
+
+#[test]
+fn sighup_gives_the_terminal_back() {
+    signal_gives_the_terminal_back("HUP");
+}
+
+/// The pid of the `checker-watch` process watching `copy`.
+fn watch_pid(copy: &Path) -> u32 {
+    let needle = copy.display().to_string();
+    let start = Instant::now();
+    loop {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(exe) = std::fs::read_link(entry.path().join("exe")) else {
+                continue;
+            };
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if exe.file_name().is_some_and(|n| n == "checker-watch") && cmdline.contains(&needle)
+            {
+                return pid;
+            }
+        }
+        assert!(start.elapsed() < PATIENCE, "no checker-watch process for {needle}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
