@@ -32,6 +32,15 @@ impl Style {
         }
     }
 
+    /// For messages on stderr (errors), whose colour depends on stderr.
+    pub fn detect_stderr() -> Style {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style {
+            color: std::io::stderr().is_terminal() && !no_color && !dumb_terminal(),
+            ..Style::plain()
+        }
+    }
+
     pub fn plain() -> Style {
         Style {
             color: false,

@@ -170,18 +170,27 @@ fn wrong_chef_fits(cols: u16, rows: u16) {
         .lines()
         .find(|l| l.contains(" 2 chef "))
         .unwrap_or_else(|| panic!("no task row for chef:\n{screen}"));
-    assert!(chef_row.contains("✗") && chef_row.contains("0/2"), "{screen}");
+    assert!(
+        chef_row.contains("✗") && chef_row.contains("0/2"),
+        "{screen}"
+    );
     assert!(
         screen.contains("Next: exercise 01, task 2 (chef)"),
         "{screen}"
     );
-    assert!(screen.contains("edit exercises/01-bounded-send/src/lib.rs:"), "{screen}");
+    assert!(
+        screen.contains("edit exercises/01-bounded-send/src/lib.rs:"),
+        "{screen}"
+    );
     assert_fits(&pty, cols);
 
     // The details are one key away, and fit too.
     pty.press(b"d");
     let details = pty.wait_for(&["d summary"]);
-    assert!(details.contains("more lines") || details.contains("timeline"), "{details}");
+    assert!(
+        details.contains("more lines") || details.contains("timeline"),
+        "{details}"
+    );
     assert_fits(&pty, cols);
 
     pty.press(b"q");
@@ -284,7 +293,10 @@ fn signal_gives_the_terminal_back(signal: &str) {
         !parser.screen().alternate_screen(),
         "still on the alternate screen after SIG{signal}"
     );
-    assert!(!parser.screen().hide_cursor(), "cursor hidden after SIG{signal}");
+    assert!(
+        !parser.screen().hide_cursor(),
+        "cursor hidden after SIG{signal}"
+    );
     drop(parser);
     let words: Vec<&str> = screen.split_whitespace().collect();
     for mode in ["icanon", "echo", "isig"] {
@@ -320,12 +332,14 @@ fn watch_pid(copy: &Path) -> u32 {
             };
             let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
             let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            if exe.file_name().is_some_and(|n| n == "checker-watch") && cmdline.contains(&needle)
-            {
+            if exe.file_name().is_some_and(|n| n == "checker-watch") && cmdline.contains(&needle) {
                 return pid;
             }
         }
-        assert!(start.elapsed() < PATIENCE, "no checker-watch process for {needle}");
+        assert!(
+            start.elapsed() < PATIENCE,
+            "no checker-watch process for {needle}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -55,7 +55,9 @@ fn exercise_table(out: &mut String, r: &ExerciseResult, style: Style) {
     let head = format!("Exercise {} · {}", &r.dir[..2], r.title);
     let score = format!("{}/{}", r.earned(), r.max());
     let head = clip(&head, style.width.saturating_sub(score.len() + 1));
-    let pad = style.width.saturating_sub(head.chars().count() + score.len());
+    let pad = style
+        .width
+        .saturating_sub(head.chars().count() + score.len());
     let _ = writeln!(out, "{}{}{}", style.bold(&head), " ".repeat(pad), score);
     if let Some(e) = &r.compile_error {
         let at = e.location.as_deref().unwrap_or(&r.source);
@@ -96,7 +98,14 @@ pub fn task_row(r: &ExerciseResult, t: &TaskResult, style: Style) -> String {
     } else {
         t.status.label()
     };
-    let item = r.tasks.iter().map(|t| t.item.len()).max().unwrap_or(0).max(8) + 1;
+    let item = r
+        .tasks
+        .iter()
+        .map(|t| t.item.len())
+        .max()
+        .unwrap_or(0)
+        .max(8)
+        + 1;
     let widest_status = "out of memory".len();
     // "  ✓ 1 " + item + " " + title + " " + "10/10" + " " + status
     let fixed = 6 + item + 1 + 1 + 5 + 1 + widest_status;

@@ -43,7 +43,11 @@ impl Screen<'_> {
     /// within what there is to scroll.
     pub fn lines(&self, style: Style, rows: usize, scroll: &mut usize) -> Vec<String> {
         let columns = style.width + 2;
-        let mut out = vec![self.status_line(style), self.keys_line(style), String::new()];
+        let mut out = vec![
+            self.status_line(style),
+            self.keys_line(style),
+            String::new(),
+        ];
         let body = self.body(style);
         let room = rows.saturating_sub(HEADER).max(1);
         if body.len() <= room {
@@ -173,7 +177,10 @@ mod tests {
     fn fit_cuts_visible_characters_and_keeps_colour_codes() {
         assert_eq!(fit("abcdef", 4), "abcd");
         assert_eq!(fit("ab", 4), "ab");
-        assert_eq!(fit("\x1b[31mabc\x1b[0mdef", 4), "\x1b[31mabc\x1b[0md\x1b[0m");
+        assert_eq!(
+            fit("\x1b[31mabc\x1b[0mdef", 4),
+            "\x1b[31mabc\x1b[0md\x1b[0m"
+        );
         assert_eq!(fit("✓ é", 2), "✓ ");
     }
 }

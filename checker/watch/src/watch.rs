@@ -122,9 +122,7 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
         scroll: 0,
     };
     if !ui.screen {
-        eprintln!(
-            "watch: checking the course; then every save is checked (q and Enter quits)"
-        );
+        eprintln!("watch: checking the course; then every save is checked (q and Enter quits)");
     }
 
     let mut seen: HashMap<&'static str, u64> = course::EXERCISES
@@ -183,9 +181,7 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
                         }
                         Ok(Input::Key(k)) => ui.key(k),
                         Ok(Input::Waiting) => ui.waiting(),
-                        Ok(Input::Done(r)) => {
-                            ui.finished(r, running.take().unwrap_or_default())
-                        }
+                        Ok(Input::Done(r)) => ui.finished(r, running.take().unwrap_or_default()),
                         Err(_) => break,
                     }
                 }
@@ -303,9 +299,7 @@ impl Ui<'_> {
                 since: *since,
             };
             if !self.screen {
-                eprintln!(
-                    "watch: waiting for the checker in another terminal to finish…"
-                );
+                eprintln!("watch: waiting for the checker in another terminal to finish…");
             }
         }
         self.draw();
