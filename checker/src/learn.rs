@@ -86,11 +86,54 @@ pub fn timeline(
         );
         return Ok(1);
     }
+    // The timeline a task's tests expect, from the recorded snapshots:
+    // known even before the learner has written a line.
+    let expected = |n: u32| -> Vec<(String, String)> {
+        r.tasks
+            .iter()
+            .filter(|x| x.number == n)
+            .flat_map(|x| &x.tests)
+            .filter_map(|test| {
+                let snap = paths
+                    .hidden(e)
+                    .join("snapshots")
+                    .join(format!("{}.snap", test.name));
+                Some((test.name.clone(), std::fs::read_to_string(snap).ok()?))
+            })
+            .collect()
+    };
+    let result = r.tasks.iter().find(|x| x.number == task);
+    let not_started = result.is_some_and(|x| x.status == Status::NotStarted);
+    if not_started && !expected(task).is_empty() {
+        println!(
+            "{}",
+            style.bold(&format!(
+                "Exercise {} task {}: {} ({})",
+                e.number(),
+                task,
+                t.item,
+                t.title
+            ))
+        );
+        println!(
+            "\nTask {task} is not started yet: its code still reaches `todo!()`, so there is \
+             no timeline of yours to draw. This is what its tests expect:"
+        );
+        for (name, log) in expected(task) {
+            println!("\ntest {}", style.bold(&name));
+            println!("  {}", style.green("expected timeline:"));
+            print!(
+                "{}",
+                crate::timeline::render(&crate::timeline::parse(&log), style.width)
+            );
+        }
+        return Ok(1);
+    }
     if !with_events(task) {
         let others: Vec<String> = e
             .tasks
             .iter()
-            .filter(|x| with_events(x.number))
+            .filter(|x| with_events(x.number) || !expected(x.number).is_empty())
             .map(|x| format!("task {} ({})", x.number, x.item))
             .collect();
         println!(

@@ -41,6 +41,12 @@ fn scratch(name: &str) -> PathBuf {
 /// Saves a fixture over exercise 01 the way many editors do: a temporary
 /// file renamed over the original.
 fn save_fixture(copy: &Path, fixture: &str) {
+    save_fixture_dated(copy, fixture, None);
+}
+
+/// The same, with the file's modification time set to `when` first, as
+/// `mv`, `cp -p` or an unpacked archive leave it.
+fn save_fixture_dated(copy: &Path, fixture: &str, when: Option<std::time::SystemTime>) {
     let lib = copy.join("exercises/01-bounded-send/src/lib.rs");
     let tmp = copy.join("exercises/01-bounded-send/src/.lib.rs.tmp");
     let from = course()
@@ -48,6 +54,10 @@ fn save_fixture(copy: &Path, fixture: &str) {
         .join(fixture)
         .join("src/lib.rs");
     std::fs::copy(from, &tmp).unwrap();
+    if let Some(when) = when {
+        let file = std::fs::File::options().write(true).open(&tmp).unwrap();
+        file.set_modified(when).unwrap();
+    }
     std::fs::rename(&tmp, &lib).unwrap();
 }
 
@@ -56,14 +66,20 @@ fn save_fixture(copy: &Path, fixture: &str) {
 struct Pty {
     child: Child,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the command wrote, for what a screen does not show.
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Pty {
     fn start(cols: u16, rows: u16, shell: &str) -> Pty {
+        Pty::start_as(cols, rows, shell, "xterm-256color")
+    }
+
+    fn start_as(cols: u16, rows: u16, shell: &str, term: &str) -> Pty {
         let cmd = format!("stty cols {cols} rows {rows}; {shell}");
         let mut child = Command::new("script")
             .args(["-qfec", &cmd, "/dev/null"])
-            .env("TERM", "xterm-256color")
+            .env("TERM", term)
             .env_remove("COLUMNS")
             .env_remove("NO_COLOR")
             .stdin(Stdio::piped())
@@ -75,7 +91,8 @@ impl Pty {
             std::num::NonZero::new(cols).unwrap(),
             0,
         )));
-        let sink = parser.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (sink, raw_sink) = (parser.clone(), raw.clone());
         let mut stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
@@ -84,9 +101,10 @@ impl Pty {
                     break;
                 }
                 sink.lock().unwrap().process(&buf[..n]);
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        Pty { child, parser }
+        Pty { child, parser, raw }
     }
 
     fn screen(&self) -> String {
@@ -206,6 +224,71 @@ fn a_wrong_chef_fits_an_80_by_24_screen() {
 #[test]
 fn a_wrong_chef_fits_a_60_by_20_screen() {
     wrong_chef_fits(60, 20);
+}
+
+/// The screen after a save that deadlocks the kitchen, as a learner sees
+/// it at 80×24 (the golden file of the watch screen).
+#[test]
+fn the_screen_after_a_save_at_80_by_24() {
+    let copy = scratch("golden");
+    let mut pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "")));
+    pty.wait_for(&["0/47 points", "Start here"]);
+    save_fixture(&copy, "mistake-kept-sender");
+    let screen = pty.wait_for(&["8/47 points", "checked in", "stuck?"]);
+    // The duration varies, and the hint command names the scratch copy.
+    let screen: Vec<String> = screen
+        .lines()
+        .map(|l| match l {
+            l if l.contains("checked in") => "watch: 8/47 points · checked in … s".to_string(),
+            l if l.trim_start().starts_with("stuck?") => "  stuck? <hint command>".to_string(),
+            l => l.to_string(),
+        })
+        .collect();
+    insta::assert_snapshot!("watch_screen_80x24_after_save", screen.join("\n"));
+    pty.press(b"q");
+    assert!(pty.ended_within(PATIENCE), "watch did not end on q");
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// Where file-change events do not arrive (WSL2 /mnt, network shares)
+/// watch polls, comparing contents: a file moved in with an older
+/// modification time is a change too.
+#[test]
+fn polling_sees_a_file_moved_in_with_an_old_time() {
+    let copy = scratch("poll");
+    let mut pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "--poll")));
+    pty.wait_for(&["0/47 points", "Start here", "--poll"]);
+    let old = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    save_fixture_dated(&copy, "mistake-kept-sender", Some(old));
+    pty.wait_for(&["8/47 points", "checked in"]);
+    pty.press(b"q");
+    assert!(pty.ended_within(PATIENCE), "watch did not end on q");
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// `TERM=dumb` (Emacs' shell, some CI consoles) understands no escape
+/// sequences: watch prints plain verdicts, one after the other.
+#[test]
+fn a_dumb_terminal_gets_no_escape_sequences() {
+    let copy = scratch("dumb");
+    let mut pty = Pty::start_as(
+        80,
+        24,
+        &format!("exec {}", watch_command(&copy, "")),
+        "dumb",
+    );
+    pty.wait_for(&["Start here"]);
+    save_fixture(&copy, "mistake-kept-sender");
+    pty.wait_for(&["8/47 points"]);
+    pty.press(b"q\n");
+    assert!(pty.ended_within(PATIENCE), "watch did not end on q");
+    let raw = String::from_utf8_lossy(&pty.raw.lock().unwrap()).into_owned();
+    assert!(raw.contains("watch: stopped"), "{raw}");
+    assert!(
+        !raw.contains('\x1b'),
+        "escape sequences for TERM=dumb:\n{raw:?}"
+    );
+    let _ = std::fs::remove_dir_all(&copy);
 }
 
 /// The test processes of a busy loop would run until their deadline, set

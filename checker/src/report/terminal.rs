@@ -98,15 +98,11 @@ pub fn task_row(r: &ExerciseResult, t: &TaskResult, style: Style) -> String {
     } else {
         t.status.label()
     };
-    let item = r
-        .tasks
-        .iter()
-        .map(|t| t.item.len())
-        .max()
-        .unwrap_or(0)
-        .max(8)
-        + 1;
-    let widest_status = "out of memory".len();
+    // Columns line up across exercises unless a name is unusually long.
+    let item = r.tasks.iter().map(|t| t.item.len()).max().unwrap_or(0);
+    let item = item.max(15) + 1;
+    // The common verdicts fit; a rarer, longer one may reach past.
+    let widest_status = "not started".len();
     // "  ✓ 1 " + item + " " + title + " " + "10/10" + " " + status
     let fixed = 6 + item + 1 + 1 + 5 + 1 + widest_status;
     let title = style.width.saturating_sub(fixed).clamp(8, 40);
@@ -139,14 +135,14 @@ fn next_step(
     });
     let Some((r, t)) = first else {
         if let Some(last) = results.last() {
-            finished(out, paths, last, style);
+            finished(out, paths, last, results.len(), style);
         }
         return;
     };
     let file = format!("{}/src/lib.rs", r.source);
     let at = item_line(paths, &file, t.item)
-        .map(|l| format!("{file}:{l}"))
-        .unwrap_or(file.clone());
+        .map(|l| format!("{}:{l}", from_here(paths, &file)))
+        .unwrap_or(from_here(paths, &file));
     let nothing_done = results.iter().all(|r| r.earned() == 0)
         && results.iter().all(|r| r.compile_error.is_none());
     if nothing_done && t.status == Status::NotStarted {
@@ -217,7 +213,22 @@ fn next_step(
 
 /// What to do once the exercises checked all pass: compare with the
 /// reference, then go on to the next exercise of the course, if any.
-fn finished(out: &mut String, paths: &Paths, last: &ExerciseResult, style: Style) {
+fn finished(
+    out: &mut String,
+    paths: &Paths,
+    last: &ExerciseResult,
+    results_len: usize,
+    style: Style,
+) {
+    if results_len > 1 {
+        let _ = writeln!(
+            out,
+            "{}\n  compare with the reference solutions: {}",
+            style.green("Every exercise passes. Well done!"),
+            paths.command("solution EXERCISE")
+        );
+        return;
+    }
     let all = course::EXERCISES;
     let next = all
         .iter()
@@ -226,8 +237,8 @@ fn finished(out: &mut String, paths: &Paths, last: &ExerciseResult, style: Style
     let n = &last.dir[..2];
     let _ = writeln!(
         out,
-        "{} exercise {n} passes. Well done!",
-        style.green("Every task passes:")
+        "{}",
+        style.green(&format!("Exercise {n} passes. Well done!"))
     );
     let _ = writeln!(
         out,
@@ -438,6 +449,27 @@ pub fn test_evidence(out: &mut String, test: &TestResult, style: Style) {
             );
         }
     }
+}
+
+/// `rel` (a path in the learner's copy) as the learner can click or type
+/// it: relative to the current folder when that is inside an exercise,
+/// relative to the course otherwise (where every command runs from).
+pub fn from_here(paths: &Paths, rel: &str) -> String {
+    let here = std::env::current_dir().ok();
+    let course = std::fs::canonicalize(&paths.learner).unwrap_or(paths.learner.clone());
+    let Some(inside) = here
+        .as_ref()
+        .and_then(|h| h.strip_prefix(&course).ok())
+        .filter(|inside| inside.starts_with("exercises"))
+    else {
+        return rel.to_string();
+    };
+    let target = std::path::Path::new(rel);
+    if let Ok(below) = target.strip_prefix(inside) {
+        return below.display().to_string();
+    }
+    let up = "../".repeat(inside.components().count());
+    format!("{up}{rel}")
 }
 
 /// The 1-based line where `fn item` (or `struct item`...) is defined.

@@ -90,15 +90,16 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
         w.watch(&exercises_dir, RecursiveMode::Recursive)?;
         Box::new(w)
     };
+    // Short enough for the keys line of an 80-column screen.
     let how = if force_poll {
         Some(format!(
-            "polling every {} ms, as asked (--poll)",
+            "polls every {} ms (--poll)",
             POLL_EVERY.as_millis()
         ))
     } else if poll {
+        // WSL2's /mnt drives, network shares: events never arrive.
         Some(format!(
-            "polling every {} ms: file-change events do not arrive on {} file systems \
-             (WSL2 /mnt drives, network shares)",
+            "polls every {} ms ({}: no file events)",
             POLL_EVERY.as_millis(),
             fs_type.unwrap_or_default()
         ))
@@ -107,6 +108,10 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
     };
 
     let guard = term::Guard::start(tx.clone());
+    if guard.screen {
+        // The screen shows "checking…" instead; a line would draw over it.
+        checker::compile::Progress::silence();
+    }
     let mut ui = Ui {
         paths,
         style,
