@@ -105,19 +105,13 @@ pub fn timeline(
     let result = r.tasks.iter().find(|x| x.number == task);
     let not_started = result.is_some_and(|x| x.status == Status::NotStarted);
     if not_started && !expected(task).is_empty() {
-        println!(
-            "{}",
-            style.bold(&format!(
-                "Exercise {} task {}: {} ({})",
-                e.number(),
-                task,
-                t.item,
-                t.title
-            ))
-        );
-        println!(
-            "\nTask {task} is not started yet: its code still reaches `todo!()`, so there is \
+        println!("{}", heading(e, t, style));
+        say(
+            &format!(
+                "\nTask {task} is not started yet: its code still reaches `todo!()`, so there is \
              no timeline of yours to draw. This is what its tests expect:"
+            ),
+            style,
         );
         for (name, log) in expected(task) {
             println!("\ntest {}", style.bold(&name));
@@ -136,14 +130,17 @@ pub fn timeline(
             .filter(|x| with_events(x.number) || !expected(x.number).is_empty())
             .map(|x| format!("task {} ({})", x.number, x.item))
             .collect();
-        println!(
-            "The tests of task {task} ({}) record no timeline{}.",
-            t.item,
-            if others.is_empty() {
-                String::new()
-            } else {
-                format!("; these do: {}", others.join(", "))
-            }
+        say(
+            &format!(
+                "The tests of task {task} ({}) record no timeline{}.",
+                t.item,
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!("; these do: {}", others.join(", "))
+                }
+            ),
+            style,
         );
         return Ok(0);
     }
@@ -152,16 +149,7 @@ pub fn timeline(
         .iter()
         .find(|x| x.number == task)
         .expect("checked above");
-    println!(
-        "{}",
-        style.bold(&format!(
-            "Exercise {} task {}: {} ({})",
-            e.number(),
-            task,
-            t.item,
-            t.title
-        ))
-    );
+    println!("{}", heading(e, t, style));
     for test in &result.tests {
         if test.events.is_empty() && test.expected_events.is_none() {
             continue;
@@ -216,15 +204,7 @@ pub fn hint(
     all: bool,
     style: Style,
 ) -> CliResult {
-    let title = |t: &course::Task| {
-        style.bold(&format!(
-            "Exercise {} task {}: {} ({})",
-            e.number(),
-            t.number,
-            t.item,
-            t.title
-        ))
-    };
+    let title = |t: &course::Task| heading(e, t, style);
     let Some(n) = task else {
         for t in e.tasks {
             println!("{}", title(t));
@@ -263,23 +243,25 @@ pub fn hint(
         println!("{}", numbered(i + 1, h, style));
     }
     if shown == t.hints.len() && !all && t.hints.len() > 1 {
-        println!(
-            "\n{}",
-            style.dim(&format!(
+        println!();
+        say_dim(
+            &format!(
                 "That was the last hint ({shown} of {shown}). `{}` compares with the \
                  reference once the exercise passes.",
                 paths.command(&format!("solution {}", e.number()))
-            ))
+            ),
+            style,
         );
     }
     if shown < t.hints.len() {
-        println!(
-            "\n{}",
-            style.dim(&format!(
+        println!();
+        say_dim(
+            &format!(
                 "Hint {shown} of {}. Still stuck? Run `{}` again for a more explicit one.",
                 t.hints.len(),
                 paths.command(&format!("hint {} {n}", e.number()))
-            ))
+            ),
+            style,
         );
     }
     seen.retain(|(x, k, _)| !(x == e.number() && *k == n));
@@ -291,6 +273,35 @@ pub fn hint(
     std::fs::create_dir_all(paths.work())?;
     std::fs::write(hints_seen_file(paths), text)?;
     Ok(0)
+}
+
+/// "Exercise 01 task 2: chef (...)", wrapped to the width, in bold.
+fn heading(e: &Exercise, t: &course::Task, style: Style) -> String {
+    let text = format!(
+        "Exercise {} task {}: {} ({})",
+        e.number(),
+        t.number,
+        t.item,
+        t.title
+    );
+    terminal::wrap(&text, 0, style.width)
+        .lines()
+        .map(|l| style.bold(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Prints prose wrapped to the width.
+fn say(text: &str, style: Style) {
+    println!("{}", terminal::wrap(text, 0, style.width));
+}
+
+/// Prints prose wrapped to the width, dimmed.
+fn say_dim(text: &str, style: Style) {
+    let text = terminal::wrap(text, 0, style.width);
+    for l in text.lines() {
+        println!("{}", style.dim(l));
+    }
 }
 
 /// A numbered hint, wrapped to the width with its text aligned.
@@ -352,37 +363,39 @@ pub fn solution(
 ) -> CliResult {
     let file = paths.solution(e).join("src/lib.rs");
     if !file.is_file() {
-        println!(
+        say(
             "This copy of the course has no reference solutions (it is a student copy). \
-             Your instructor has them."
+             Your instructor has them.",
+            style,
         );
         return Ok(2);
     }
     if !force {
         let r = &check_learner(paths, &[e], opts)?[0];
         if !r.passed() {
-            println!(
-                "Exercise {} is at {}/{} points. The reference solution is shown once every \
-                 task passes, so that it does not spoil the puzzle; `solution {} --force` \
-                 shows it now.",
-                e.number(),
-                r.earned(),
-                r.max(),
-                e.number()
+            say(
+                &format!(
+                    "Exercise {} is at {}/{} points. The reference solution is shown once \
+                     every task passes, so that it does not spoil the puzzle; `solution {} \
+                     --force` shows it now.",
+                    e.number(),
+                    r.earned(),
+                    r.max(),
+                    e.number()
+                ),
+                style,
             );
             return Ok(1);
         }
     }
     let text = std::fs::read_to_string(&file)?;
-    println!(
-        "{}",
-        style.bold(&format!(
-            "Reference solution of exercise {} ({})",
-            e.number(),
-            paths.display(&file)
-        ))
+    let title = format!(
+        "Reference solution of exercise {} ({})",
+        e.number(),
+        paths.display(&file)
     );
-    println!("\n{}\n", e.compare);
+    println!("{}", style.bold(&terminal::wrap(&title, 0, style.width)));
+    say(&format!("\n{}\n", e.compare), style);
     println!("{}", style.dim(&"─".repeat(style.width)));
     print!("{text}");
     Ok(0)

@@ -188,6 +188,7 @@ pub fn command_help(c: &CommandSpec, width: usize) -> String {
     let mut out = format!("Usage: {}\n\n", line.trim_end());
     out.push_str(&crate::report::terminal::wrap(c.about, 0, width));
     out.push_str("\n\nOptions:\n");
+    let mut rows: Vec<(String, &str)> = Vec::new();
     for name in c.options.iter().chain(&["course"]) {
         if let Some((_, value, what)) = OPTIONS.iter().find(|(n, _, _)| n == name) {
             let flag = if value.is_empty() {
@@ -195,10 +196,15 @@ pub fn command_help(c: &CommandSpec, width: usize) -> String {
             } else {
                 format!("--{name} {value}")
             };
-            out.push_str(&format!("  {flag:<22}  {what}\n"));
+            rows.push((flag, what));
         }
     }
-    out.push_str(&format!("  {:<22}  this help\n", "-h, --help"));
+    rows.push(("-h, --help".to_string(), "this help"));
+    let column = rows.iter().map(|(f, _)| f.len()).max().unwrap_or(0);
+    for (flag, what) in rows {
+        let what = crate::report::terminal::wrap(what, column + 4, width);
+        out.push_str(&format!("  {flag:<column$}  {}\n", what.trim_start()));
+    }
     out
 }
 

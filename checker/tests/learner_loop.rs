@@ -2,54 +2,14 @@
 //! reset and solution, each on a scratch copy of the course made
 //! from the pristine stubs (never on the real `exercises/`).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
-fn course() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// A learner's copy whose exercises are the untouched stubs.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("course-loop-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for entry in std::fs::read_dir(course().join("checker/stubs")).unwrap() {
-        let ex = entry.unwrap().path();
-        let to = dir
-            .join("exercises")
-            .join(ex.file_name().unwrap())
-            .join("src");
-        std::fs::create_dir_all(&to).unwrap();
-        std::fs::copy(ex.join("src/lib.rs"), to.join("lib.rs")).unwrap();
-    }
-    dir
-}
-
-fn put(copy: &Path, exercise: &str, from: &Path) {
-    std::fs::copy(
-        from,
-        copy.join("exercises").join(exercise).join("src/lib.rs"),
-    )
-    .unwrap();
-}
+mod common;
+use common::{course, put, scratch};
 
 fn checker(copy: &Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
-        .arg("--course")
-        .arg(copy)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the checker runs");
-    // The scratch copy's path changes from run to run; snapshots show it
-    // as <COPY>.
-    let text = String::from_utf8_lossy(&out.stdout).replace(&copy.display().to_string(), "<COPY>");
-    (out.status.code().unwrap_or(-1), text)
+    common::checker_with(copy, args, &[])
 }
 
 #[test]

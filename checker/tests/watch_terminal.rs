@@ -7,7 +7,7 @@
 #![cfg(target_os = "linux")]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,28 +15,8 @@ use std::time::{Duration, Instant};
 /// Generous: the first `watch` of a test run builds the watch binary.
 const PATIENCE: Duration = Duration::from_secs(300);
 
-fn course() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// A learner's copy whose exercises are the untouched stubs.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("course-pty-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for entry in std::fs::read_dir(course().join("checker/stubs")).unwrap() {
-        let ex = entry.unwrap().path();
-        let to = dir
-            .join("exercises")
-            .join(ex.file_name().unwrap())
-            .join("src");
-        std::fs::create_dir_all(&to).unwrap();
-        std::fs::copy(ex.join("src/lib.rs"), to.join("lib.rs")).unwrap();
-    }
-    dir
-}
+mod common;
+use common::scratch;
 
 /// Saves a fixture over exercise 01 the way many editors do: a temporary
 /// file renamed over the original.
@@ -49,10 +29,7 @@ fn save_fixture(copy: &Path, fixture: &str) {
 fn save_fixture_dated(copy: &Path, fixture: &str, when: Option<std::time::SystemTime>) {
     let lib = copy.join("exercises/01-bounded-send/src/lib.rs");
     let tmp = copy.join("exercises/01-bounded-send/src/.lib.rs.tmp");
-    let from = course()
-        .join("checker/tests/fixtures/01-bounded-send")
-        .join(fixture)
-        .join("src/lib.rs");
+    let from = common::fixture_01(fixture);
     std::fs::copy(from, &tmp).unwrap();
     if let Some(when) = when {
         let file = std::fs::File::options().write(true).open(&tmp).unwrap();

@@ -101,10 +101,17 @@ pub fn task_row(r: &ExerciseResult, t: &TaskResult, style: Style) -> String {
     // Columns line up across exercises unless a name is unusually long.
     let item = r.tasks.iter().map(|t| t.item.len()).max().unwrap_or(0);
     let item = item.max(15) + 1;
-    // The common verdicts fit; a rarer, longer one may reach past.
-    let widest_status = "not started".len();
-    // "  ✓ 1 " + item + " " + title + " " + "10/10" + " " + status
-    let fixed = 6 + item + 1 + 1 + 5 + 1 + widest_status;
+    // Room for the verdicts this table shows, and no more: on a narrow
+    // terminal every column counts.
+    let widest_status = r
+        .tasks
+        .iter()
+        .filter(|t| t.status != Status::Pass)
+        .map(|t| t.status.label().len() + 1)
+        .max()
+        .unwrap_or(0);
+    // "  ✓ 1 " + item + " " + title + " " + "10/10" + " status"
+    let fixed = 6 + item + 1 + 1 + 5 + widest_status;
     let title = style.width.saturating_sub(fixed).clamp(8, 40);
     let line = format!(
         "  {} {} {:<item$} {:<title$} {:>2}/{:<2} {}",
