@@ -24,15 +24,16 @@ const COMMANDS: &[(&str, &[&str])] = &[
 #[test]
 fn every_command_fits_60_and_100_columns_and_a_pipe() {
     let copy = scratch("widths");
-    put(&copy, "01-bounded-send", &fixture_01("mistake-try-send-chef"));
+    put(
+        &copy,
+        "01-bounded-send",
+        &fixture_01("mistake-try-send-chef"),
+    );
     for (name, args) in COMMANDS {
         let mut all = String::new();
         for width in WIDTHS {
             let columns = width.map(|w| w.to_string());
-            let env: Vec<(&str, &str)> = columns
-                .iter()
-                .map(|c| ("COLUMNS", c.as_str()))
-                .collect();
+            let env: Vec<(&str, &str)> = columns.iter().map(|c| ("COLUMNS", c.as_str())).collect();
             let (_, text) = checker_with(&copy, args, &env);
             let limit = width.unwrap_or(80);
             for line in text.lines() {
@@ -109,7 +110,10 @@ fn a_typo_gets_a_suggestion_not_the_whole_help() {
 fn help_after_a_command_explains_that_command() {
     let (code, out, _) = run(&["hint", "--help"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("Usage: cargo run -p checker -- hint EXERCISE"), "{out}");
+    assert!(
+        out.starts_with("Usage: cargo run -p checker -- hint EXERCISE"),
+        "{out}"
+    );
     assert!(out.contains("--all"), "{out}");
     assert!(!out.contains("grade"), "the global help:\n{out}");
     let (_, same, _) = run(&["help", "hint"]);
@@ -129,7 +133,10 @@ fn extra_arguments_are_errors() {
         let (code, out, err) = run(args);
         assert_eq!(code, 2, "{args:?} was accepted:\n{out}{err}");
         assert!(err.starts_with("error: "), "{args:?}: {err}");
-        assert!(err.contains("usage: cargo run -p checker --"), "{args:?}: {err}");
+        assert!(
+            err.contains("usage: cargo run -p checker --"),
+            "{args:?}: {err}"
+        );
     }
     // An option of another command is refused too.
     let (code, _, err) = run(&["check", "--all"]);
