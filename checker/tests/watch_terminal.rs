@@ -270,18 +270,22 @@ fn a_dumb_terminal_gets_no_escape_sequences() {
 
 /// The test processes of a busy loop would run until their deadline, set
 /// here to a minute; `q` must end watch, and those processes, long before.
+/// A shell stays on after watch, as a learner's does: otherwise the end
+/// of the terminal session would kill leftover processes and hide them.
 #[test]
 fn q_ends_watch_while_a_busy_loop_is_being_checked() {
     let copy = scratch("busy");
     let mut pty = Pty::start(
         80,
         24,
-        &format!("exec {}", watch_command(&copy, "--timeout 60")),
+        &format!(
+            "{}; echo WATCH-ENDED; sleep 120",
+            watch_command(&copy, "--timeout 60")
+        ),
     );
     pty.wait_for(&["0/47 points", "Start here"]);
     let watch = watch_pid(&copy);
     save_fixture(&copy, "busy-loop");
-    pty.wait_for(&["checking 01"]);
     // The check builds first; q is tested once its test processes run.
     let start = Instant::now();
     let tests = loop {
@@ -293,10 +297,14 @@ fn q_ends_watch_while_a_busy_loop_is_being_checked() {
         std::thread::sleep(Duration::from_millis(20));
     };
     pty.press(b"q");
-    assert!(
-        pty.ended_within(Duration::from_secs(30)),
-        "watch still ran half a minute after q (the busy tests' deadline is a minute)"
-    );
+    let asked = Instant::now();
+    while !pty.screen().contains("WATCH-ENDED") {
+        assert!(
+            asked.elapsed() < Duration::from_secs(30),
+            "watch still ran half a minute after q (the busy tests' deadline is a minute)"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let alive: Vec<u32> = tests.into_iter().filter(|p| running(*p)).collect();
     assert!(alive.is_empty(), "test processes outlived watch: {alive:?}");
     let _ = std::fs::remove_dir_all(&copy);
