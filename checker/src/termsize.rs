@@ -11,19 +11,7 @@ pub fn columns() -> Option<usize> {
     imp::columns().filter(|c| *c > 0)
 }
 
-#[cfg(all(
-    unix,
-    any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "macos",
-        target_os = "ios",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly"
-    )
-))]
+#[cfg(unix)]
 mod imp {
     use std::ffi::{c_int, c_ulong};
 
@@ -36,42 +24,45 @@ mod imp {
         y_pixels: u16,
     }
 
-    /// `TIOCGWINSZ`: Linux's generic value, and the BSD-style encoding used
-    /// by macOS, the BSDs and Linux on the architectures that kept it.
-    #[cfg(all(
-        any(target_os = "linux", target_os = "android"),
-        not(any(
+    /// `TIOCGWINSZ`: Linux's generic value; the BSD-style encoding on
+    /// macOS, the BSDs and the Linux architectures that kept it; unknown
+    /// (no answer) elsewhere.
+    const TIOCGWINSZ: Option<c_ulong> = if cfg!(any(target_os = "linux", target_os = "android")) {
+        if cfg!(any(
             target_arch = "powerpc",
             target_arch = "powerpc64",
             target_arch = "mips",
             target_arch = "mips64",
             target_arch = "sparc",
             target_arch = "sparc64"
-        ))
-    ))]
-    const TIOCGWINSZ: c_ulong = 0x5413;
-    #[cfg(not(all(
-        any(target_os = "linux", target_os = "android"),
-        not(any(
-            target_arch = "powerpc",
-            target_arch = "powerpc64",
-            target_arch = "mips",
-            target_arch = "mips64",
-            target_arch = "sparc",
-            target_arch = "sparc64"
-        ))
-    )))]
-    const TIOCGWINSZ: c_ulong = 0x40087468;
+        )) {
+            Some(0x40087468)
+        } else {
+            Some(0x5413)
+        }
+    } else if cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    )) {
+        Some(0x40087468)
+    } else {
+        None
+    };
 
     unsafe extern "C" {
         fn ioctl(fd: c_int, request: c_ulong, ...) -> c_int;
     }
 
     pub fn columns() -> Option<usize> {
+        let request = TIOCGWINSZ?;
         let mut size = Winsize::default();
         // SAFETY: TIOCGWINSZ writes one `struct winsize`, which `size` is,
         // and fails (returning -1) when fd 1 is not a terminal.
-        let rc = unsafe { ioctl(1, TIOCGWINSZ, &mut size as *mut Winsize) };
+        let rc = unsafe { ioctl(1, request, &mut size as *mut Winsize) };
         (rc == 0).then_some(size.cols as usize)
     }
 }
@@ -123,22 +114,7 @@ mod imp {
     }
 }
 
-#[cfg(not(any(
-    windows,
-    all(
-        unix,
-        any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "macos",
-            target_os = "ios",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly"
-        )
-    )
-)))]
+#[cfg(not(any(unix, windows)))]
 mod imp {
     pub fn columns() -> Option<usize> {
         None

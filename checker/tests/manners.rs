@@ -179,3 +179,59 @@ fn a_closed_pipe_ends_the_checker_quietly() {
         assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
     }
 }
+
+/// Run from inside an exercise folder, the file to edit is named from
+/// there, so that it can be clicked or typed as printed.
+#[test]
+fn paths_are_relative_to_the_current_folder() {
+    let copy = scratch("inside");
+    put(
+        &copy,
+        "01-bounded-send",
+        &fixture_01("mistake-try-send-chef"),
+    );
+    let inside = copy.join("exercises/01-bounded-send");
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["--course"])
+        .arg(&copy)
+        .args(["check", "01"])
+        .current_dir(&inside)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("  edit src/lib.rs:"), "{text}");
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// A `check` that has to wait for another checker says so, instead of
+/// sitting on a blank screen.
+#[test]
+fn a_check_waiting_for_another_checker_says_so() {
+    let copy = scratch("waiting");
+    let work = common::course().join("target/checker");
+    std::fs::create_dir_all(&work).unwrap();
+    let lock = std::fs::File::create(work.join("lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["--course"])
+        .arg(&copy)
+        .args(["check", "01"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+    drop(lock);
+    let status = child.wait().unwrap();
+    assert!(
+        first.contains("waiting for the checker in another terminal"),
+        "{first}"
+    );
+    assert_eq!(status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&copy);
+}

@@ -130,6 +130,13 @@ impl Drop for Pty {
     }
 }
 
+/// Presses `q`, which must end watch, and removes the scratch copy.
+fn quit(mut pty: Pty, copy: &Path) {
+    pty.press(b"q");
+    assert!(pty.ended_within(PATIENCE), "watch did not end on q");
+    let _ = std::fs::remove_dir_all(copy);
+}
+
 fn watch_command(copy: &Path, extra: &str) -> String {
     format!(
         "{} --course {} watch {extra}",
@@ -188,9 +195,7 @@ fn wrong_chef_fits(cols: u16, rows: u16) {
     );
     assert_fits(&pty, cols);
 
-    pty.press(b"q");
-    assert!(pty.ended_within(PATIENCE), "watch did not end on q");
-    let _ = std::fs::remove_dir_all(&copy);
+    quit(pty, &copy);
 }
 
 #[test]
@@ -208,7 +213,7 @@ fn a_wrong_chef_fits_a_60_by_20_screen() {
 #[test]
 fn the_screen_after_a_save_at_80_by_24() {
     let copy = scratch("golden");
-    let mut pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "")));
+    let pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "")));
     pty.wait_for(&["0/47 points", "Start here"]);
     save_fixture(&copy, "mistake-kept-sender");
     let screen = pty.wait_for(&["8/47 points", "checked in", "stuck?"]);
@@ -222,9 +227,7 @@ fn the_screen_after_a_save_at_80_by_24() {
         })
         .collect();
     insta::assert_snapshot!("watch_screen_80x24_after_save", screen.join("\n"));
-    pty.press(b"q");
-    assert!(pty.ended_within(PATIENCE), "watch did not end on q");
-    let _ = std::fs::remove_dir_all(&copy);
+    quit(pty, &copy);
 }
 
 /// Where file-change events do not arrive (WSL2 /mnt, network shares)
@@ -233,14 +236,12 @@ fn the_screen_after_a_save_at_80_by_24() {
 #[test]
 fn polling_sees_a_file_moved_in_with_an_old_time() {
     let copy = scratch("poll");
-    let mut pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "--poll")));
+    let pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "--poll")));
     pty.wait_for(&["0/47 points", "Start here", "--poll"]);
     let old = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
     save_fixture_dated(&copy, "mistake-kept-sender", Some(old));
     pty.wait_for(&["8/47 points", "checked in"]);
-    pty.press(b"q");
-    assert!(pty.ended_within(PATIENCE), "watch did not end on q");
-    let _ = std::fs::remove_dir_all(&copy);
+    quit(pty, &copy);
 }
 
 /// `TERM=dumb` (Emacs' shell, some CI consoles) understands no escape
@@ -410,4 +411,21 @@ fn watch_pid(copy: &Path) -> u32 {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A check that has to wait for another checker (a `check` in another
+/// terminal) says so on the screen, then goes on when it may.
+#[test]
+fn a_check_waiting_for_another_checker_says_so() {
+    let copy = scratch("wait");
+    let pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "")));
+    pty.wait_for(&["0/47 points", "Start here"]);
+    let work = common::course().join("target/checker");
+    let lock = std::fs::File::create(work.join("lock")).unwrap();
+    lock.lock().unwrap();
+    save_fixture(&copy, "mistake-kept-sender");
+    pty.wait_for(&["waits for the checker in another terminal"]);
+    drop(lock);
+    pty.wait_for(&["8/47 points", "checked in"]);
+    quit(pty, &copy);
 }
