@@ -396,12 +396,12 @@ fn watch_pid(copy: &Path) -> u32 {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
                 continue;
             };
-            let Ok(exe) = std::fs::read_link(entry.path().join("exe")) else {
-                continue;
-            };
             let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
             let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            if exe.file_name().is_some_and(|n| n == "checker-watch") && cmdline.contains(&needle) {
+            // By its command line: `exe` reads "(deleted)" once the binary
+            // is rebuilt under a running process.
+            let program = cmdline.split(' ').next().unwrap_or("");
+            if program.ends_with("checker-watch") && cmdline.contains(&needle) {
                 return pid;
             }
         }

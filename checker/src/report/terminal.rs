@@ -357,7 +357,11 @@ fn brief_details(out: &mut String, test: &TestResult, style: Style) {
         let _ = writeln!(out, "{l}");
     }
     if lines.len() > MESSAGE_LINES + 1 {
-        let _ = writeln!(out, "    {}", style.dim("…"));
+        let _ = writeln!(
+            out,
+            "    {}",
+            style.dim("… (d: all of it, the diff and the timelines)")
+        );
     }
     if let Some(loc) = test
         .location
