@@ -227,6 +227,12 @@ fn the_screen_after_a_save_at_80_by_24() {
         })
         .collect();
     insta::assert_snapshot!("watch_screen_80x24_after_save", screen.join("\n"));
+    // Idle, watch writes nothing: no redraws, no events it causes itself
+    // (reading the saved file is an inotify event too).
+    let before = pty.raw.lock().unwrap().len();
+    std::thread::sleep(Duration::from_secs(1));
+    let after = pty.raw.lock().unwrap().len();
+    assert_eq!(before, after, "watch kept redrawing while idle");
     quit(pty, &copy);
 }
 

@@ -70,7 +70,12 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
     let poll = force_poll || fs_type.as_deref().is_some_and(|t| NO_EVENTS.contains(&t));
     let events = tx.clone();
     let handler = move |res: notify::Result<notify::Event>| {
-        if let Ok(ev) = res {
+        // Reading a file is an event too (inotify's open and close), and
+        // watch reads every saved file to compare its content: counting
+        // reads would make it wake itself up for ever.
+        if let Ok(ev) = res
+            && !matches!(ev.kind, notify::EventKind::Access(_))
+        {
             let _ = events.send(Input::Changed(ev.paths));
         }
     };
