@@ -231,6 +231,13 @@ enum ProgressMode {
     Silent,
 }
 
+/// Crates past which a build is worth two lines in a log: more than the
+/// course's own (each exercise's code and its hidden tests), so that an
+/// edit says nothing and a first build, which compiles tokio, does.
+fn big_build() -> usize {
+    crate::course::EXERCISES.len() * 2 + 1
+}
+
 /// Set by a front end that owns the screen (`watch`), where a progress
 /// line would be drawn over it.
 static SILENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -271,11 +278,11 @@ impl Progress {
                     self.done
                 );
             }
-            ProgressMode::Lines if self.done == 2 => {
+            ProgressMode::Lines if self.done == big_build() => {
                 let _ = writeln!(
                     err,
                     "checker: building the course's dependencies and hidden tests \
-                     (the first run takes a while)..."
+                     (a first run takes a while)..."
                 );
             }
             _ => {}
@@ -288,6 +295,7 @@ impl Progress {
             return;
         }
         match self.mode {
+            ProgressMode::Lines if self.done < big_build() => {}
             ProgressMode::Redrawn => {
                 let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
             }
