@@ -130,7 +130,8 @@ enum Command {
         exercise: String,
         force: bool,
     },
-    Help,
+    /// The whole help, or one command's.
+    Help(Option<&'static str>),
 }
 
 /// Settings that apply to every command.
@@ -138,9 +139,43 @@ struct Global {
     course: Option<PathBuf>,
 }
 
-fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Error> {
+/// A usage mistake: what was wrong, and the command it concerns (whose
+/// usage line the error shows), if known.
+struct UsageError {
+    message: String,
+    command: Option<&'static str>,
+    suggestion: Option<String>,
+}
+
+impl UsageError {
+    fn new(message: impl Into<String>, command: Option<&'static str>) -> UsageError {
+        UsageError {
+            message: message.into(),
+            command,
+            suggestion: None,
+        }
+    }
+}
+
+impl From<lexopt::Error> for UsageError {
+    fn from(e: lexopt::Error) -> UsageError {
+        UsageError::new(e.to_string(), None)
+    }
+}
+
+/// `TASK`, the same words wherever a task number is expected.
+fn task_number(command: &'static str, text: &str) -> Result<u32, UsageError> {
+    text.parse().map_err(|_| {
+        UsageError::new(
+            format!("TASK must be a task's number, like 2, not `{text}`"),
+            Some(command),
+        )
+    })
+}
+
+fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, UsageError> {
     let mut parser = lexopt::Parser::from_env();
-    let (mut yes, mut force, mut poll, mut all) = (false, false, false, false);
+    let (mut yes, mut force, mut poll, mut all, mut help) = (false, false, false, false, false);
     let (mut cold_runs, mut batch) = (1, 10);
     let mut command: Option<String> = None;
     let mut positional: Vec<String> = Vec::new();
@@ -151,19 +186,58 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
     let mut only: Vec<String> = Vec::new();
     let mut source = Source::Learner;
     let mut runs: Option<usize> = None;
+    // The long names of the options given, to check against the command.
+    let mut given: Vec<&'static str> = Vec::new();
     while let Some(arg) = parser.next()? {
-        match arg {
-            Long("format") => {
-                format = parser.value()?.string()?;
+        let name: &'static str = match &arg {
+            Long("format") => "format",
+            Long("source") => "source",
+            Long("stubs") => "stubs",
+            Long("output") => "output",
+            Long("student") => "student",
+            Long("exercise") => "exercise",
+            Long("solutions") => "solutions",
+            Long("timeout") => "timeout",
+            Long("jobs") => "jobs",
+            Long("runs") => "runs",
+            Long("course") => "course",
+            Long("yes") | Short('y') => "yes",
+            Long("force") => "force",
+            Long("poll") => "poll",
+            Long("all") => "all",
+            Long("no-cache") => "no-cache",
+            Long("cold-runs") => "cold-runs",
+            Long("batch") => "batch",
+            Long("report") => "report",
+            Short('h') | Long("help") => "help",
+            Value(_) => "",
+            Long(other) => {
+                let mut e = UsageError::new(format!("unknown option `--{other}`"), None);
+                e.suggestion =
+                    crate::usage::suggest(other, crate::usage::OPTIONS.iter().map(|(n, _, _)| *n))
+                        .map(|n| format!("--{n}"));
+                return Err(e);
             }
+            Short(c) => return Err(UsageError::new(format!("unknown option `-{c}`"), None)),
+        };
+        if !name.is_empty() {
+            given.push(name);
+        }
+        match arg {
+            Long("format") => format = parser.value()?.string()?,
             Long("source") => source = Source::Dir(PathBuf::from(parser.value()?)),
             Long("stubs") => source = Source::Stubs,
             Long("output") => output = Some(PathBuf::from(parser.value()?)),
-            Long("report") => reports.push(report::parse_report(&parser.value()?.string()?)?),
+            Long("report") => reports.push(
+                report::parse_report(&parser.value()?.string()?)
+                    .map_err(|e| UsageError::new(e, Some("grade")))?,
+            ),
             Long("student") => student = Some(PathBuf::from(parser.value()?)),
             Long("exercise") => only.push(parser.value()?.string()?),
             Long("solutions") => source = Source::Solutions,
-            Long("timeout") => opts.deadline = Duration::from_secs_f64(parser.value()?.parse()?),
+            Long("timeout") => {
+                opts.deadline = Duration::from_secs_f64(parser.value()?.parse()?);
+            }
             Long("jobs") => opts.jobs = parser.value()?.parse()?,
             Long("runs") => runs = Some(parser.value()?.parse()?),
             Long("course") => global.course = Some(PathBuf::from(parser.value()?)),
@@ -174,107 +248,207 @@ fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, lexopt::Err
             Long("no-cache") => opts.cache = false,
             Long("cold-runs") => cold_runs = parser.value()?.parse()?,
             Long("batch") => batch = parser.value()?.parse()?,
-            Short('h') | Long("help") => return Ok(Command::Help),
+            Short('h') | Long("help") => help = true,
             Value(v) if command.is_none() => command = Some(v.string()?),
             Value(v) => positional.push(v.string()?),
-            _ => return Err(arg.unexpected()),
+            _ => return Err(arg.unexpected().into()),
         }
     }
-    let json = match (command.as_deref(), format.as_str()) {
+    // `cargo run -p checker -- 01` reads naturally too: `check 01`.
+    if let Some(name) = command.clone()
+        && crate::usage::spec(&name).is_none()
+        && course::find(&name).is_some()
+    {
+        command = Some("check".to_string());
+        positional.insert(0, name);
+    }
+    let spec = match command.as_deref() {
+        None => crate::usage::spec("check").expect("check is a command"),
+        Some(name) => crate::usage::spec(name).ok_or_else(|| {
+            let mut e = UsageError::new(format!("unknown command `{name}`"), None);
+            e.suggestion =
+                crate::usage::suggest(name, crate::usage::COMMANDS.iter().map(|c| c.name))
+                    .map(str::to_string);
+            e
+        })?,
+    };
+    let name = spec.name;
+    if help {
+        return Ok(Command::Help(command.is_some().then_some(name)));
+    }
+    if name == "help" {
+        let about = match positional.first() {
+            Some(topic) => Some(crate::usage::spec(topic).map(|c| c.name).ok_or_else(|| {
+                let mut e = UsageError::new(format!("no command `{topic}` to explain"), None);
+                e.suggestion =
+                    crate::usage::suggest(topic, crate::usage::COMMANDS.iter().map(|c| c.name))
+                        .map(str::to_string);
+                e
+            })?),
+            None => None,
+        };
+        if positional.len() > 1 {
+            return Err(UsageError::new(
+                format!("unexpected argument `{}`", positional[1]),
+                Some("help"),
+            ));
+        }
+        return Ok(Command::Help(about));
+    }
+    if let Some(o) = given
+        .iter()
+        .find(|o| **o != "course" && !spec.options.contains(o))
+    {
+        let shown = if *o == "yes" { "--yes (-y)" } else { o };
+        let shown = if shown.starts_with("--") {
+            shown.to_string()
+        } else {
+            format!("--{shown}")
+        };
+        return Err(UsageError::new(
+            format!("`{name}` does not take {shown}"),
+            Some(name),
+        ));
+    }
+    if positional.len() < spec.min {
+        let what = spec
+            .args
+            .split_whitespace()
+            .filter(|a| !a.starts_with('['))
+            .nth(positional.len())
+            .unwrap_or("more arguments")
+            .trim_end_matches("...");
+        let what = match what {
+            "EXERCISE" => "an EXERCISE (01, 1 or 01-bounded-send)",
+            "TASK" => "a TASK number, like 2",
+            "SUBMISSION" => "at least one SUBMISSION folder",
+            other => other,
+        };
+        return Err(UsageError::new(
+            format!("`{name}` needs {what}"),
+            Some(name),
+        ));
+    }
+    if let Some(max) = spec.max
+        && positional.len() > max
+    {
+        let extra: Vec<String> = positional[max..].iter().map(|a| format!("`{a}`")).collect();
+        let message = match (name, max) {
+            ("check", _) => format!(
+                "`check` takes one EXERCISE, not {}: run `check` alone for every exercise",
+                positional.len()
+            ),
+            _ => format!(
+                "unexpected argument{} {} after `{name}`",
+                if extra.len() > 1 { "s" } else { "" },
+                extra.join(" ")
+            ),
+        };
+        return Err(UsageError::new(message, Some(name)));
+    }
+    let json = match (name, format.as_str()) {
         (_, "human") => false,
         (_, "json") => true,
-        (Some("grade"), "junit" | "gradescope" | "csv" | "classroom" | "html") => false,
-        (Some("grade"), _) => {
-            return Err(format!(
-                "unknown format `{format}` (human, json, junit, gradescope, csv, classroom or html)"
-            )
-            .into());
+        ("grade", "junit" | "gradescope" | "csv" | "classroom" | "html") => false,
+        ("grade", _) => {
+            return Err(UsageError::new(
+                format!(
+                    "unknown format `{format}` (human, json, junit, gradescope, csv, classroom or html)"
+                ),
+                Some("grade"),
+            ));
         }
-        _ => return Err(format!("unknown format `{format}` (human or json)").into()),
+        _ => {
+            return Err(UsageError::new(
+                format!("unknown format `{format}` (human or json)"),
+                Some(name),
+            ));
+        }
     };
     let mut positional = positional.into_iter();
-    let need = |what: &str, v: Option<String>| {
-        v.ok_or_else(|| lexopt::Error::from(format!("missing {what}")))
-    };
-    Ok(match command.as_deref() {
-        None => Command::Check {
-            exercise: None,
+    let mut next = || positional.next().unwrap_or_default();
+    Ok(match name {
+        "check" => Command::Check {
+            exercise: Some(next()).filter(|e| !e.is_empty()),
             json,
             source,
         },
-        Some("check") => Command::Check {
-            exercise: positional.next(),
-            json,
-            source,
-        },
-        Some("hint") => Command::Hint {
-            exercise: need("EXERCISE", positional.next())?,
-            task: positional
-                .next()
-                .map(|t| {
-                    t.parse()
-                        .map_err(|_| format!("TASK must be a number, not `{t}`"))
-                })
+        "hint" => Command::Hint {
+            exercise: next(),
+            task: Some(next())
+                .filter(|t| !t.is_empty())
+                .map(|t| task_number("hint", &t))
                 .transpose()?,
             all,
         },
-        Some("verify") => Command::Verify {
-            exercises: positional.collect(),
+        "verify" => Command::Verify {
+            exercises: std::iter::from_fn(|| Some(next()))
+                .take_while(|e| !e.is_empty())
+                .collect(),
             runs: runs.unwrap_or(3),
         },
-        Some("bless") => Command::Bless {
-            exercise: need("EXERCISE", positional.next())?,
+        "bless" => Command::Bless { exercise: next() },
+        "grade" => Command::Grade {
+            submissions: std::iter::from_fn(|| Some(next()))
+                .take_while(|e| !e.is_empty())
+                .map(PathBuf::from)
+                .collect(),
+            exercises: only,
+            format,
+            output,
+            reports,
         },
-        Some("help") => Command::Help,
-        Some("grade") => {
-            let submissions: Vec<PathBuf> = positional.map(PathBuf::from).collect();
-            if submissions.is_empty() {
-                return Err("grade needs at least one SUBMISSION folder".into());
-            }
-            Command::Grade {
-                submissions,
-                exercises: only,
-                format,
-                output,
-                reports,
-            }
-        }
-        Some("list") => Command::List,
-        Some("bench") => Command::Bench {
+        "list" => Command::List,
+        "bench" => Command::Bench {
             cold_runs,
             // Five is enough for a stable median of the quick figures.
             runs: runs.unwrap_or(5),
             batch,
         },
-        Some("watch") => Command::Watch { poll },
-        Some("timeline") => Command::Timeline {
-            exercise: need("EXERCISE", positional.next())?,
-            task: need("TASK", positional.next())?
-                .parse()
-                .map_err(|_| "TASK must be a number")?,
+        "watch" => Command::Watch { poll },
+        "timeline" => Command::Timeline {
+            exercise: next(),
+            task: task_number("timeline", &next())?,
         },
-        Some("reset") => Command::Reset {
-            exercise: need("EXERCISE", positional.next())?,
+        "reset" => Command::Reset {
+            exercise: next(),
             yes,
         },
-        Some("solution") => Command::Solution {
-            exercise: need("EXERCISE", positional.next())?,
+        "solution" => Command::Solution {
+            exercise: next(),
             force,
         },
-        Some("offline") => Command::Offline {
-            to: need("DIR", positional.next())?.into(),
+        "offline" => Command::Offline { to: next().into() },
+        "export" => Command::Export {
+            to: student
+                .ok_or_else(|| UsageError::new("`export` needs --student DIR", Some("export")))?,
         },
-        Some("export") => Command::Export {
-            to: student.ok_or_else(|| lexopt::Error::from("export needs --student DIR"))?,
-        },
-        // `cargo run -p checker -- 01` reads naturally too.
-        Some(other) if course::find(other).is_some() => Command::Check {
-            exercise: Some(other.to_string()),
-            json,
-            source,
-        },
-        Some(other) => return Err(format!("unknown command `{other}`").into()),
+        _ => return Ok(Command::Help(None)),
     })
+}
+
+/// A usage error in a few lines: what was wrong, the likely intent, the
+/// command's usage, and where the full help is. Never the whole help:
+/// it would push the error off a small screen.
+fn usage_error(e: &UsageError, style: Style) -> String {
+    let mut out = format!("{} {}\n", style.red("error:"), e.message);
+    if let Some(s) = &e.suggestion {
+        out.push_str(&format!("  did you mean `{s}`?\n"));
+    }
+    let shown = e.command.or(e
+        .suggestion
+        .as_deref()
+        .and_then(|s| crate::usage::spec(s).map(|c| c.name)));
+    if let Some(c) = shown.and_then(crate::usage::spec) {
+        let line = format!("cargo run -p checker -- {} {}", c.name, c.args);
+        out.push_str(&format!("  usage: {}\n", line.trim_end()));
+    }
+    let help = match e.command {
+        Some(c) => format!("cargo run -p checker -- {c} --help"),
+        None => "cargo run -p checker -- help".to_string(),
+    };
+    out.push_str(&format!("For more, run `{help}`.\n"));
+    out
 }
 
 /// The `watch` command, provided by the `checker-watch` binary.
@@ -289,10 +463,11 @@ pub fn main() -> i32 {
 pub fn main_with(watch: Option<WatchFn>) -> i32 {
     let mut opts = Options::default();
     let mut global = Global { course: None };
+    crate::pipe::exit_quietly_on_closed_stdout();
     let command = match parse(&mut opts, &mut global) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
+            eprint!("{}", usage_error(&e, Style::detect_stderr()));
             return 2;
         }
     };
@@ -311,8 +486,13 @@ pub fn main_with(watch: Option<WatchFn>) -> i32 {
     }
     let style = Style::detect();
     let result = match command {
-        Command::Help => {
+        Command::Help(None) => {
             print!("{USAGE}");
+            Ok(0)
+        }
+        Command::Help(Some(name)) => {
+            let spec = crate::usage::spec(name).expect("parse checked the name");
+            print!("{}", crate::usage::command_help(spec, style.width));
             Ok(0)
         }
         Command::Check {
@@ -432,6 +612,7 @@ fn check(
         Source::Stubs => each("stub", Paths::stub),
         Source::Solutions => each("solution", Paths::solution),
     };
+    crate::learn::announce_wait(paths);
     let results = engine::run(paths, &targets, opts)?;
     if json {
         print!("{}", report::json::render(&results));

@@ -249,37 +249,97 @@ fn record_error(
     entry.error_count += 1;
 }
 
-/// Shows cargo's progress on a terminal while the first build runs: the
-/// dependencies take a while on a laptop and silence looks like a hang.
+/// Shows cargo's progress while the first build runs: the dependencies
+/// take a while on a laptop and silence looks like a hang. On a terminal
+/// one line is redrawn as crates are compiled; elsewhere (a pipe, CI,
+/// `TERM=dumb`) a plain line starts and ends the build.
 pub struct Progress {
-    enabled: bool,
+    mode: ProgressMode,
     done: usize,
+    started: std::time::Instant,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ProgressMode {
+    Redrawn,
+    Lines,
+    Silent,
+}
+
+/// Crates past which a build is worth two lines in a log: more than the
+/// course's own (each exercise's code and its hidden tests), so that an
+/// edit says nothing and a first build, which compiles tokio, does.
+fn big_build() -> usize {
+    crate::course::EXERCISES.len() * 2 + 1
+}
+
+/// Set by a front end that owns the screen (`watch`), where a progress
+/// line would be drawn over it.
+static SILENT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 impl Progress {
+    /// No progress lines from now on in this process.
+    pub fn silence() {
+        SILENT.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
     pub fn on_stderr() -> Progress {
+        let mode = if SILENT.load(std::sync::atomic::Ordering::SeqCst) {
+            ProgressMode::Silent
+        } else if std::io::stderr().is_terminal() && !crate::style::dumb_terminal() {
+            ProgressMode::Redrawn
+        } else {
+            ProgressMode::Lines
+        };
         Progress {
-            enabled: std::io::stderr().is_terminal(),
+            mode,
             done: 0,
+            started: std::time::Instant::now(),
         }
     }
 
     pub fn crate_done(&mut self, name: &str) {
         self.done += 1;
-        if self.enabled && self.done > 1 {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\r\x1b[2K  building ({} crates compiled: {name})",
-                self.done
-            );
-            let _ = err.flush();
+        // The first crate is often the only one (an edit): say nothing.
+        if self.done < 2 {
+            return;
         }
+        let mut err = std::io::stderr().lock();
+        match self.mode {
+            ProgressMode::Redrawn => {
+                let _ = write!(
+                    err,
+                    "\r\x1b[2K  building ({} crates compiled: {name})",
+                    self.done
+                );
+            }
+            ProgressMode::Lines if self.done == big_build() => {
+                let _ = writeln!(
+                    err,
+                    "checker: building the course's dependencies and hidden tests \
+                     (a first run takes a while)..."
+                );
+            }
+            _ => {}
+        }
+        let _ = err.flush();
     }
 
     pub fn finish(&self) {
-        if self.enabled && self.done > 1 {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+        if self.done < 2 {
+            return;
+        }
+        match self.mode {
+            ProgressMode::Lines if self.done < big_build() => {}
+            ProgressMode::Redrawn => {
+                let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            }
+            ProgressMode::Lines => eprintln!(
+                "checker: built {} crates in {:.1} s; running the hidden tests",
+                self.done,
+                self.started.elapsed().as_secs_f64()
+            ),
+            ProgressMode::Silent => {}
         }
     }
 }

@@ -24,7 +24,31 @@ pub fn check_learner(
     engine::run(paths, &targets, opts)
 }
 
+/// True when another checker (a `watch`, a `check` in another terminal)
+/// holds the work area, so that a check started now would wait for it.
+pub fn work_area_busy(paths: &Paths) -> bool {
+    let Ok(file) = std::fs::File::create(paths.work().join("lock")) else {
+        return false;
+    };
+    match file.try_lock() {
+        Ok(()) => false,
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(_) => false,
+    }
+}
+
+/// Says so on stderr when a check has to wait for another checker, so
+/// that the wait does not look like a hang.
+pub fn announce_wait(paths: &Paths) {
+    if work_area_busy(paths) {
+        eprintln!(
+            "waiting for the checker in another terminal (a `watch`, or another `check`) to finish…"
+        );
+    }
+}
+
 pub fn list(paths: &Paths, opts: &Options, style: Style) -> CliResult {
+    announce_wait(paths);
     let results = check_learner(paths, course::EXERCISES, opts)?;
     print!("{}", terminal::render_list(paths, &results, style));
     Ok(if results.iter().all(|r| r.passed()) {
@@ -44,6 +68,7 @@ pub fn timeline(
     let t = e
         .task(task)
         .ok_or_else(|| format!("exercise {} has no task {task}", e.dir))?;
+    announce_wait(paths);
     let results = check_learner(paths, &[e], opts)?;
     let r = &results[0];
     let with_events = |n: u32| {
@@ -61,21 +86,61 @@ pub fn timeline(
         );
         return Ok(1);
     }
+    // The timeline a task's tests expect, from the recorded snapshots:
+    // known even before the learner has written a line.
+    let expected = |n: u32| -> Vec<(String, String)> {
+        r.tasks
+            .iter()
+            .filter(|x| x.number == n)
+            .flat_map(|x| &x.tests)
+            .filter_map(|test| {
+                let snap = paths
+                    .hidden(e)
+                    .join("snapshots")
+                    .join(format!("{}.snap", test.name));
+                Some((test.name.clone(), std::fs::read_to_string(snap).ok()?))
+            })
+            .collect()
+    };
+    let result = r.tasks.iter().find(|x| x.number == task);
+    let not_started = result.is_some_and(|x| x.status == Status::NotStarted);
+    if not_started && !expected(task).is_empty() {
+        println!("{}", heading(e, t, style));
+        say(
+            &format!(
+                "\nTask {task} is not started yet: its code still reaches `todo!()`, so there is \
+             no timeline of yours to draw. This is what its tests expect:"
+            ),
+            style,
+        );
+        for (name, log) in expected(task) {
+            println!("\ntest {}", style.bold(&name));
+            println!("  {}", style.green("expected timeline:"));
+            print!(
+                "{}",
+                crate::timeline::render(&crate::timeline::parse(&log), style.width)
+            );
+        }
+        return Ok(1);
+    }
     if !with_events(task) {
         let others: Vec<String> = e
             .tasks
             .iter()
-            .filter(|x| with_events(x.number))
+            .filter(|x| with_events(x.number) || !expected(x.number).is_empty())
             .map(|x| format!("task {} ({})", x.number, x.item))
             .collect();
-        println!(
-            "The tests of task {task} ({}) record no timeline{}.",
-            t.item,
-            if others.is_empty() {
-                String::new()
-            } else {
-                format!("; these do: {}", others.join(", "))
-            }
+        say(
+            &format!(
+                "The tests of task {task} ({}) record no timeline{}.",
+                t.item,
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!("; these do: {}", others.join(", "))
+                }
+            ),
+            style,
         );
         return Ok(0);
     }
@@ -84,16 +149,7 @@ pub fn timeline(
         .iter()
         .find(|x| x.number == task)
         .expect("checked above");
-    println!(
-        "{}",
-        style.bold(&format!(
-            "Exercise {} task {}: {} ({})",
-            e.number(),
-            task,
-            t.item,
-            t.title
-        ))
-    );
+    println!("{}", heading(e, t, style));
     for test in &result.tests {
         if test.events.is_empty() && test.expected_events.is_none() {
             continue;
@@ -148,21 +204,13 @@ pub fn hint(
     all: bool,
     style: Style,
 ) -> CliResult {
-    let title = |t: &course::Task| {
-        style.bold(&format!(
-            "Exercise {} task {}: {} ({})",
-            e.number(),
-            t.number,
-            t.item,
-            t.title
-        ))
-    };
+    let title = |t: &course::Task| heading(e, t, style);
     let Some(n) = task else {
         for t in e.tasks {
             println!("{}", title(t));
             let shown = if all { t.hints.len() } else { 1 };
             for (i, h) in t.hints.iter().take(shown).enumerate() {
-                println!("  {}. {h}", i + 1);
+                println!("{}", numbered(i + 1, h, style));
             }
             println!();
         }
@@ -192,16 +240,28 @@ pub fn hint(
     };
     println!("{}", title(t));
     for (i, h) in t.hints.iter().take(shown).enumerate() {
-        println!("  {}. {h}", i + 1);
+        println!("{}", numbered(i + 1, h, style));
+    }
+    if shown == t.hints.len() && !all && t.hints.len() > 1 {
+        println!();
+        say_dim(
+            &format!(
+                "That was the last hint ({shown} of {shown}). `{}` compares with the \
+                 reference once the exercise passes.",
+                paths.command(&format!("solution {}", e.number()))
+            ),
+            style,
+        );
     }
     if shown < t.hints.len() {
-        println!(
-            "\n{}",
-            style.dim(&format!(
+        println!();
+        say_dim(
+            &format!(
                 "Hint {shown} of {}. Still stuck? Run `{}` again for a more explicit one.",
                 t.hints.len(),
                 paths.command(&format!("hint {} {n}", e.number()))
-            ))
+            ),
+            style,
         );
     }
     seen.retain(|(x, k, _)| !(x == e.number() && *k == n));
@@ -215,12 +275,51 @@ pub fn hint(
     Ok(0)
 }
 
+/// "Exercise 01 task 2: chef (...)", wrapped to the width, in bold.
+fn heading(e: &Exercise, t: &course::Task, style: Style) -> String {
+    let text = format!(
+        "Exercise {} task {}: {} ({})",
+        e.number(),
+        t.number,
+        t.item,
+        t.title
+    );
+    terminal::wrap(&text, 0, style.width)
+        .lines()
+        .map(|l| style.bold(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Prints prose wrapped to the width.
+fn say(text: &str, style: Style) {
+    println!("{}", terminal::wrap(text, 0, style.width));
+}
+
+/// Prints prose wrapped to the width, dimmed.
+fn say_dim(text: &str, style: Style) {
+    let text = terminal::wrap(text, 0, style.width);
+    for l in text.lines() {
+        println!("{}", style.dim(l));
+    }
+}
+
+/// A numbered hint, wrapped to the width with its text aligned.
+fn numbered(n: usize, hint: &str, style: Style) -> String {
+    let text = terminal::wrap(hint, 5, style.width);
+    format!("  {n}. {}", text.trim_start())
+}
+
 /// Asks a yes/no question on the terminal; `false` unless answered yes.
 fn confirm(question: &str) -> bool {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
+    let read = std::io::stdin().lock().read_line(&mut answer);
+    if !answer.ends_with('\n') || read.is_err() {
+        // Ctrl-D (end of input) leaves the cursor on the prompt line.
+        eprintln!();
+    }
     matches!(answer.trim(), "y" | "Y" | "yes")
 }
 
@@ -270,38 +369,40 @@ pub fn solution(
 ) -> CliResult {
     let file = paths.solution(e).join("src/lib.rs");
     if !file.is_file() {
-        println!(
+        say(
             "This copy of the course has no reference solutions (it is a student copy). \
-             Your instructor has them."
+             Your instructor has them.",
+            style,
         );
         return Ok(2);
     }
     if !force {
         let r = &check_learner(paths, &[e], opts)?[0];
         if !r.passed() {
-            println!(
-                "Exercise {} is at {}/{} points. The reference solution is shown once every \
-                 task passes, so that it does not spoil the puzzle; `solution {} --force` \
-                 shows it now.",
-                e.number(),
-                r.earned(),
-                r.max(),
-                e.number()
+            say(
+                &format!(
+                    "Exercise {} is at {}/{} points. The reference solution is shown once \
+                     every task passes, so that it does not spoil the puzzle; `solution {} \
+                     --force` shows it now.",
+                    e.number(),
+                    r.earned(),
+                    r.max(),
+                    e.number()
+                ),
+                style,
             );
             return Ok(1);
         }
     }
     let text = std::fs::read_to_string(&file)?;
-    println!(
-        "{}",
-        style.bold(&format!(
-            "Reference solution of exercise {} ({})",
-            e.number(),
-            paths.display(&file)
-        ))
+    let title = format!(
+        "Reference solution of exercise {} ({})",
+        e.number(),
+        paths.display(&file)
     );
-    println!("\n{}\n", e.compare);
-    println!("{}", style.dim(&"─".repeat(78)));
+    println!("{}", style.bold(&terminal::wrap(&title, 0, style.width)));
+    say(&format!("\n{}\n", e.compare), style);
+    println!("{}", style.dim(&"─".repeat(style.width)));
     print!("{text}");
     Ok(0)
 }

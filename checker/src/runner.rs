@@ -102,7 +102,8 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         }
         let reading = crate::watchdog::read(&child, start.elapsed());
         killed = watch.observe(reading, crate::watchdog::load());
-        if killed.is_some() {
+        // The learner quit `watch`: stop at once, the verdict is not wanted.
+        if killed.is_some() || crate::cancel::cancelled() {
             sandbox::kill(&mut child);
             break None;
         }

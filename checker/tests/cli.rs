@@ -34,7 +34,7 @@ fn untouched_stubs_score_zero_and_point_to_the_first_task() {
 fn reference_solutions_score_full_marks() {
     let (code, report) = checker(&["check", "--solutions"]);
     assert_eq!(code, 0, "solutions must pass:\n{report}");
-    assert!(report.contains("Every task passes"), "{report}");
+    assert!(report.contains("Every exercise passes"), "{report}");
     insta::assert_snapshot!("report_solutions", report);
 }
 

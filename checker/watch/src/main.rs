@@ -2,6 +2,8 @@
 //! `cargo run -p checker -- watch` starts it; run directly, it accepts the
 //! same arguments as `checker`.
 
+mod screen;
+mod term;
 mod watch;
 
 fn main() {
