@@ -163,9 +163,9 @@ fn assert_fits(pty: &Pty, cols: u16) {
 fn wrong_chef_fits(cols: u16, rows: u16) {
     let copy = scratch(&format!("chef-{cols}x{rows}"));
     let mut pty = Pty::start(cols, rows, &format!("exec {}", watch_command(&copy, "")));
-    pty.wait_for(&["0/47 points", "Start here"]);
+    pty.wait_for(&[&points(0), "Start here"]);
     save_fixture(&copy, "mistake-try-send-chef");
-    let screen = pty.wait_for(&["8/47 points", "checked in"]);
+    let screen = pty.wait_for(&[&points(8), "checked in"]);
     // The score, the chef's row in the task table, and the next step.
     assert!(screen.contains("Exercise 01"), "{screen}");
     let chef_row = screen
@@ -198,6 +198,16 @@ fn wrong_chef_fits(cols: u16, rows: u16) {
     quit(pty, &copy);
 }
 
+/// `E/M points` as the watch header shows it, with the course's total.
+fn points(earned: u32) -> String {
+    let max: u32 = checker::course::EXERCISES
+        .iter()
+        .flat_map(|e| e.tasks)
+        .map(|t| t.points)
+        .sum();
+    format!("{earned}/{max} points")
+}
+
 #[test]
 fn a_wrong_chef_fits_an_80_by_24_screen() {
     wrong_chef_fits(80, 24);
@@ -214,14 +224,14 @@ fn a_wrong_chef_fits_a_60_by_20_screen() {
 fn the_screen_after_a_save_at_80_by_24() {
     let copy = scratch("golden");
     let pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "")));
-    pty.wait_for(&["0/47 points", "Start here"]);
+    pty.wait_for(&[&points(0), "Start here"]);
     save_fixture(&copy, "mistake-kept-sender");
-    let screen = pty.wait_for(&["8/47 points", "checked in", "stuck?"]);
+    let screen = pty.wait_for(&[&points(8), "checked in", "stuck?"]);
     // The duration varies, and the hint command names the scratch copy.
     let screen: Vec<String> = screen
         .lines()
         .map(|l| match l {
-            l if l.contains("checked in") => "watch: 8/47 points · checked in … s".to_string(),
+            l if l.contains("checked in") => format!("watch: {} · checked in … s", points(8)),
             l if l.trim_start().starts_with("stuck?") => "  stuck? <hint command>".to_string(),
             l => l.to_string(),
         })
@@ -243,10 +253,10 @@ fn the_screen_after_a_save_at_80_by_24() {
 fn polling_sees_a_file_moved_in_with_an_old_time() {
     let copy = scratch("poll");
     let pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "--poll")));
-    pty.wait_for(&["0/47 points", "Start here", "--poll"]);
+    pty.wait_for(&[&points(0), "Start here", "--poll"]);
     let old = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
     save_fixture_dated(&copy, "mistake-kept-sender", Some(old));
-    pty.wait_for(&["8/47 points", "checked in"]);
+    pty.wait_for(&[&points(8), "checked in"]);
     quit(pty, &copy);
 }
 
@@ -263,7 +273,7 @@ fn a_dumb_terminal_gets_no_escape_sequences() {
     );
     pty.wait_for(&["Start here"]);
     save_fixture(&copy, "mistake-kept-sender");
-    pty.wait_for(&["8/47 points"]);
+    pty.wait_for(&[&points(8)]);
     pty.press(b"q\n");
     assert!(pty.ended_within(PATIENCE), "watch did not end on q");
     let raw = String::from_utf8_lossy(&pty.raw.lock().unwrap()).into_owned();
@@ -290,7 +300,7 @@ fn q_ends_watch_while_a_busy_loop_is_being_checked() {
             watch_command(&copy, "--timeout 60")
         ),
     );
-    pty.wait_for(&["0/47 points", "Start here"]);
+    pty.wait_for(&[&points(0), "Start here"]);
     let watch = watch_pid(&copy);
     save_fixture(&copy, "busy-loop");
     // The check builds first; q is tested once its test processes run.
@@ -354,7 +364,7 @@ fn signal_gives_the_terminal_back(signal: &str) {
     let copy = scratch(&format!("signal-{signal}"));
     let shell = format!("{}; stty -a; echo END-OF-STTY", watch_command(&copy, ""));
     let pty = Pty::start(80, 24, &shell);
-    pty.wait_for(&["0/47 points", "Start here"]);
+    pty.wait_for(&[&points(0), "Start here"]);
     assert!(pty.parser.lock().unwrap().screen().alternate_screen());
     let pid = watch_pid(&copy);
     let status = Command::new("kill")
@@ -425,13 +435,13 @@ fn watch_pid(copy: &Path) -> u32 {
 fn a_check_waiting_for_another_checker_says_so() {
     let copy = scratch("wait");
     let pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "")));
-    pty.wait_for(&["0/47 points", "Start here"]);
+    pty.wait_for(&[&points(0), "Start here"]);
     let work = common::course().join("target/checker");
     let lock = std::fs::File::create(work.join("lock")).unwrap();
     lock.lock().unwrap();
     save_fixture(&copy, "mistake-kept-sender");
     pty.wait_for(&["waits for the checker in another terminal"]);
     drop(lock);
-    pty.wait_for(&["8/47 points", "checked in"]);
+    pty.wait_for(&[&points(8), "checked in"]);
     quit(pty, &copy);
 }
