@@ -15,9 +15,12 @@
 //! unsandboxed by the checker.
 
 use crate::outcome::Outcome;
-use std::io::{BufRead, Read, Write};
+use std::io::BufRead;
+#[cfg(unix)]
+use std::io::{Read, Write};
 
 /// The argument value that selects the socket on descriptor 3.
+#[cfg(unix)]
 const SOCKET_ARG: &str = "fd:3";
 
 pub enum Channel {
@@ -69,6 +72,7 @@ impl Channel {
 }
 
 /// Reads up to a newline, byte by byte: the checker writes one short line.
+#[cfg(unix)]
 fn read_line(r: &mut impl Read) -> String {
     let mut line = Vec::new();
     let mut byte = [0u8; 1];
