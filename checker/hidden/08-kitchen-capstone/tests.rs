@@ -62,7 +62,7 @@
 //!   returns without waiting for the `Kitchen` handles; a new order is
 //!   turned away → bell_closes_an_idle_kitchen_at_once
 //! - a dropped bell is closing time too → dropped_bell_is_closing_time
-//! - noticed at the latest when the dish being cooked is done; that dish
+//! - noticed when it goes back after the dish being cooked is done; that dish
 //!   is finished → bell_during_cooking_finishes_the_dish_first
 //! - every order already in the hatch is served, in order
 //!   → closing_serves_every_order_already_in_the_hatch

@@ -189,8 +189,9 @@ pub async fn station(
 ///
 /// Task 5: closing time comes when the bell rings, or when the bell's
 /// `Sender` is dropped without ringing. The expediter notices it while it
-/// waits for the next order, or at the latest when the dish it is cooking
-/// is done (a dish is never abandoned halfway). Then it:
+/// waits for the next order, or when it goes back for the next order after
+/// the dish it is cooking is done (a dish is never abandoned halfway). Then
+/// it:
 ///
 /// 1. closes the hatch: no new order gets in, and a waiter still waiting
 ///    for room in it is turned away;
@@ -200,8 +201,8 @@ pub async fn station(
 /// 4. returns the report, without waiting for the waiters to drop their
 ///    `Kitchen` handles.
 ///
-/// If an order and the bell are both waiting, it may take either first:
-/// every order that got into the hatch is served either way.
+/// If an order and the bell are both waiting when it goes back, it may take
+/// either first: every order that got into the hatch is served either way.
 pub async fn run_expediter(
     mut orders: mpsc::Receiver<Order>,
     board: watch::Receiver<Menu>,
