@@ -95,7 +95,8 @@ fn summarize(args: &[String]) -> String {
     format!("checker {}", out.join(" "))
 }
 
-/// `2026-11-26T23:40:10Z`: UTC, to the second.
+/// `2026-11-26T23:40:10Z`: UTC, to the second. (`reset` names its backup
+/// folders from it too.)
 pub fn rfc3339(t: SystemTime) -> String {
     let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rest) = (secs / 86_400, secs % 86_400);
@@ -136,6 +137,13 @@ mod tests {
         // A leap day.
         let t = UNIX_EPOCH + Duration::from_secs(951_782_400);
         assert_eq!(rfc3339(t), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn civil_dates_are_right_around_leap_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(20_417), (2025, 11, 25));
     }
 
     #[test]

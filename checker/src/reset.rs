@@ -105,43 +105,10 @@ fn free_backup_dir(base: &Path) -> PathBuf {
     dir
 }
 
-/// The current UTC time as `YYYY-MM-DDTHH-MM-SS`, safe in file names.
+/// The current UTC time as `YYYY-MM-DDTHH-MM-SS`, safe in file names:
+/// the report's RFC 3339 time (`provenance`) without its colons and `Z`.
 fn timestamp() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}-{:02}-{:02}",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
-}
-
-/// Days since 1970-01-01 to a (year, month, day) in the Gregorian
-/// calendar (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn civil_dates_are_right_around_leap_days() {
-        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
-        assert_eq!(super::civil_from_days(19_782), (2024, 2, 29));
-        assert_eq!(super::civil_from_days(20_417), (2025, 11, 25));
-    }
+    crate::provenance::rfc3339(std::time::SystemTime::now())
+        .trim_end_matches('Z')
+        .replace(':', "-")
 }
