@@ -36,8 +36,8 @@ pub struct Config {
     pub dir: PathBuf,
 }
 
-/// Runs the board until Ctrl-C (or SIGTERM); `ready` gets the address it
-/// listens on once it does.
+/// Runs the board until Ctrl-C (or SIGTERM); the first line it prints
+/// says the address it listens on (the tests read it).
 pub async fn run(config: Config) -> Result<(), String> {
     let code = code::choose(&config.dir, config.code.as_deref())?;
     let path = config.dir.join(journal::FILE);
