@@ -4,6 +4,7 @@
 
 use crate::build::shadow::Target;
 use crate::instructor::verify;
+use crate::learner::share::Share;
 use crate::model::course::{self, Exercise, Paths};
 use crate::report;
 use crate::run::engine;
@@ -15,8 +16,9 @@ use parse::{Command, Global, Source, USAGE, parse, usage_error};
 mod parse;
 use std::path::PathBuf;
 
-/// The `watch` command, provided by the `checker-watch` binary.
-pub type WatchFn = fn(&Paths, &Options, bool, Style) -> CliResult;
+/// The `watch` command, provided by the `checker-watch` binary: with
+/// `--poll`, and where to share each check's verdicts.
+pub type WatchFn = fn(&Paths, &Options, bool, Option<&Share>, Style) -> CliResult;
 
 pub fn main() -> i32 {
     main_with(None)
@@ -28,6 +30,14 @@ pub fn main_with(watch: Option<WatchFn>) -> i32 {
     let mut opts = Options::default();
     let mut global = Global { course: None };
     crate::util::pipe::exit_quietly_on_closed_stdout();
+    // The board reads its own options: they are the instructor's, and
+    // the checker need not know them to hand them over.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "board") {
+        return delegate_board(&Paths::discover()).unwrap_or_else(|e| {
+            eprintln!("error: {e}");
+            2
+        });
+    }
     let command = match parse(&mut opts, &mut global) {
         Ok(c) => c,
         Err(e) => {
@@ -82,7 +92,8 @@ fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<Watch
             exercise,
             json,
             source,
-        } => check(paths, exercise, json, source, opts, style),
+            share,
+        } => check(paths, exercise, (json, share), source, opts, style),
         Command::Hint {
             exercise,
             task,
@@ -121,8 +132,8 @@ fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<Watch
                 batch,
             },
         ),
-        Command::Watch { poll } => match watch {
-            Some(run) => run(paths, opts, poll, style),
+        Command::Watch { poll, share } => match watch {
+            Some(run) => run(paths, opts, poll, share.as_ref(), style),
             None => delegate_watch(paths),
         },
         Command::Timeline { exercise, task } => exercise_arg(&exercise)
@@ -150,7 +161,7 @@ pub fn exercise_arg(name: &str) -> Result<&'static Exercise, String> {
 fn check(
     paths: &Paths,
     exercise: Option<String>,
-    json: bool,
+    (json, share): (bool, Option<Share>),
     source: Source,
     opts: &Options,
     style: Style,
@@ -195,6 +206,14 @@ fn check(
         print!("{}", report::json::render(&results));
     } else {
         print!("{}", report::terminal::render(paths, &results, style));
+    }
+    // The verdict is on screen first; the board may take a moment.
+    if let Some(share) = share {
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        if let Some(notice) = share.start(paths, &results).wait() {
+            eprintln!("{notice}");
+        }
     }
     Ok(if results.iter().all(|r| r.passed()) {
         0
@@ -401,6 +420,23 @@ fn offline(paths: &Paths, to: &std::path::Path) -> CliResult {
         bytes as f64 / (1u64 << 20) as f64
     );
     Ok(0)
+}
+
+/// Runs `board` in the `checker-board` binary (crate `checker/board`),
+/// building it on first use: only instructors run it, so no learner
+/// compiles its HTTP server.
+fn delegate_board(paths: &Paths) -> CliResult {
+    if !paths.root.join("target/debug/checker-board").exists() {
+        eprintln!("board: building the workshop board (first use only)...");
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "-q", "--manifest-path"])
+        .arg(paths.root.join("Cargo.toml"))
+        .args(["-p", "checker-board", "--"])
+        .args(std::env::args_os().skip(2))
+        .status()?;
+    Ok(status.code().unwrap_or(1))
 }
 
 /// Runs `watch` in the `checker-watch` binary, building it on first use:

@@ -1,6 +1,7 @@
 //! Reading the command line: the help text, the commands and their
 //! arguments, and usage errors that fit on a small screen.
 
+use crate::learner::share::Share;
 use crate::learner::usage;
 use crate::model::course;
 use crate::report;
@@ -20,6 +21,9 @@ Commands:
                           (this is the default)
   list                    progress over every exercise and task
   watch [--poll]          re-check an exercise whenever you save it (q quits)
+  board [--listen ADDR] [--code CODE] [--report FILE]
+                          instructors: the live workshop board (README.md,
+                          \"Workshops\")
   hint EXERCISE [TASK] [--all]
                           the next hint for a task (gentle first; run it
                           again for a more explicit one), or all of them
@@ -52,6 +56,11 @@ Options for check:
   --timeout SECS          last-resort real-time limit per test (default 30)
   --jobs N                tests run at once (default: number of cores)
 
+Options for check and watch (workshops; see README.md, \"Workshops\"):
+  --share ADDRESS --code CODE --name NAME
+                          send each check's verdicts (never your code) to the
+                          instructor's board at ADDRESS
+
 Options for grade:
   --format human|json|junit|gradescope|csv|classroom|html
                           (html: the class report, one static page)
@@ -80,6 +89,7 @@ pub(super) enum Command {
         exercise: Option<String>,
         json: bool,
         source: Source,
+        share: Option<Share>,
     },
     Hint {
         exercise: String,
@@ -115,6 +125,7 @@ pub(super) enum Command {
     },
     Watch {
         poll: bool,
+        share: Option<Share>,
     },
     Timeline {
         exercise: String,
@@ -189,6 +200,8 @@ struct Raw {
     only: Vec<String>,
     source: Source,
     runs: Option<usize>,
+    /// `--share`, `--code`, `--name`, as given.
+    share: [Option<String>; 3],
     /// The long names of the options given, to check against the command.
     given: Vec<&'static str>,
 }
@@ -208,6 +221,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
     let mut only: Vec<String> = Vec::new();
     let mut source = Source::Learner;
     let mut runs: Option<usize> = None;
+    let mut share: [Option<String>; 3] = [None, None, None];
     // The long names of the options given, to check against the command.
     let mut given: Vec<&'static str> = Vec::new();
     while let Some(arg) = parser.next()? {
@@ -231,6 +245,9 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
             Long("cold-runs") => "cold-runs",
             Long("batch") => "batch",
             Long("report") => "report",
+            Long("share") => "share",
+            Long("code") => "code",
+            Long("name") => "name",
             Short('h') | Long("help") => "help",
             Value(_) => "",
             Long(other) => {
@@ -269,6 +286,9 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
             Long("no-cache") => opts.cache = false,
             Long("cold-runs") => cold_runs = parser.value()?.parse()?,
             Long("batch") => batch = parser.value()?.parse()?,
+            Long("share") => share[0] = Some(parser.value()?.string()?),
+            Long("code") => share[1] = Some(parser.value()?.string()?),
+            Long("name") => share[2] = Some(parser.value()?.string()?),
             Short('h') | Long("help") => help = true,
             Value(v) if command.is_none() => command = Some(v.string()?),
             Value(v) => positional.push(v.string()?),
@@ -292,6 +312,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
         only,
         source,
         runs,
+        share,
         given,
     })
 }
@@ -314,6 +335,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
         only,
         source,
         runs,
+        share,
         given,
     } = read(opts, global)?;
     // `cargo run -p checker -- 01` reads naturally too: `check 01`.
@@ -425,6 +447,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
             ));
         }
     };
+    let share = share_of(share, name)?;
     let mut positional = positional.into_iter();
     let mut next = || positional.next().unwrap_or_default();
     Ok(match name {
@@ -432,6 +455,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
             exercise: Some(next()).filter(|e| !e.is_empty()),
             json,
             source,
+            share,
         },
         "hint" => Command::Hint {
             exercise: next(),
@@ -465,7 +489,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
             runs: runs.unwrap_or(5),
             batch,
         },
-        "watch" => Command::Watch { poll },
+        "watch" => Command::Watch { poll, share },
         "timeline" => Command::Timeline {
             exercise: next(),
             task: task_number("timeline", &next())?,
@@ -485,6 +509,23 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
         },
         _ => return Ok(Command::Help(None)),
     })
+}
+
+/// `--share ADDRESS --code CODE --name NAME`: all three or none.
+fn share_of(
+    given: [Option<String>; 3],
+    command: &'static str,
+) -> Result<Option<Share>, UsageError> {
+    match given {
+        [None, None, None] => Ok(None),
+        [Some(address), Some(code), Some(name)] => Share::new(&address, &code, &name)
+            .map(Some)
+            .map_err(|e| UsageError::new(e, Some(command))),
+        _ => Err(UsageError::new(
+            "sharing with the board needs all three: --share ADDRESS --code CODE --name NAME",
+            Some(command),
+        )),
+    }
 }
 
 /// A usage error in a few lines: what was wrong, the likely intent, the

@@ -6,4 +6,5 @@
 
 pub mod learn;
 pub mod reset;
+pub mod share;
 pub mod usage;

@@ -34,6 +34,9 @@ pub const COMMANDS: &[CommandSpec] = &[
             "timeout",
             "jobs",
             "no-cache",
+            "share",
+            "code",
+            "name",
         ],
         about: "Checks every exercise, or one (01, 1 or 01-bounded-send): points per task \
                 and what to do next. This is what `cargo run -p checker` does.",
@@ -51,7 +54,9 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: "[--poll]",
         min: 0,
         max: Some(0),
-        options: &["poll", "timeout", "jobs", "no-cache"],
+        options: &[
+            "poll", "timeout", "jobs", "no-cache", "share", "code", "name",
+        ],
         about: "Re-checks an exercise whenever you save it. Keys: q quits, d shows the \
                 details (diff and timelines), r checks again, arrows scroll. --poll looks \
                 at the files every 200 ms instead of waiting for the system's change \
@@ -196,6 +201,21 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("student", "DIR", "where to write the student copy"),
     ("cold-runs", "N", "how many cold builds to time"),
     ("batch", "N", "submissions in the grading batch"),
+    (
+        "share",
+        "ADDRESS",
+        "workshops: send each check's verdicts (never code) to the board at ADDRESS",
+    ),
+    (
+        "code",
+        "CODE",
+        "the join code the board printed (with --share)",
+    ),
+    (
+        "name",
+        "NAME",
+        "the name the board shows for you (with --share)",
+    ),
 ];
 
 pub fn spec(name: &str) -> Option<&'static CommandSpec> {

@@ -7,6 +7,7 @@ pub mod gradebook;
 pub mod gradescope;
 pub mod json;
 pub mod junit;
+pub mod share;
 pub mod terminal;
 pub mod timeline;
 

@@ -31,6 +31,8 @@ pub struct Screen<'a> {
     pub state: &'a State,
     /// How files are watched, when it is worth saying (polling).
     pub how: Option<&'a str>,
+    /// How the last share with the workshop board went (`--share`).
+    pub shared: Option<&'a str>,
     pub details: bool,
 }
 
@@ -116,9 +118,9 @@ impl Screen<'_> {
             "d details"
         };
         let mut keys = format!("q quit · {details} · r re-check · ↑↓ scroll");
-        if let Some(how) = self.how {
+        for note in [self.how, self.shared].into_iter().flatten() {
             keys.push_str(" · ");
-            keys.push_str(how);
+            keys.push_str(note);
         }
         style.dim(&keys)
     }

@@ -11,6 +11,7 @@
 use crate::screen::{Screen, State};
 use crate::term::{self, Key};
 use checker::learner::learn::check_learner;
+use checker::learner::share::Share;
 use checker::model::course::{self, Exercise, Paths};
 use checker::model::results::ExerciseResult;
 use checker::run::options::Options;
@@ -56,6 +57,9 @@ enum Input {
     /// The check started by `start_check` is waiting for the lock.
     Waiting,
     Done(Result<Vec<ExerciseResult>, String>),
+    /// A share with the board ended: `None` when the board took it, else
+    /// the one line to show.
+    Shared(Option<String>),
 }
 
 impl From<Key> for Input {
@@ -64,7 +68,13 @@ impl From<Key> for Input {
     }
 }
 
-pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> CliResult {
+pub fn watch(
+    paths: &Paths,
+    opts: &Options,
+    force_poll: bool,
+    share: Option<&Share>,
+    style: Style,
+) -> CliResult {
     let (tx, rx) = mpsc::channel::<Input>();
     let fs_type = filesystem_type(&paths.learner);
     let poll = force_poll || fs_type.as_deref().is_some_and(|t| NO_EVENTS.contains(&t));
@@ -130,6 +140,8 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
         },
         details: false,
         scroll: 0,
+        share: share.map(|s| (s, tx.clone())),
+        shared: None,
     };
     if !ui.screen {
         eprintln!("watch: checking the course; then every save is checked (q and Enter quits)");
@@ -192,6 +204,7 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
                         Ok(Input::Key(k)) => ui.key(k),
                         Ok(Input::Waiting) => ui.waiting(),
                         Ok(Input::Done(r)) => ui.finished(r, running.take().unwrap_or_default()),
+                        Ok(Input::Shared(n)) => ui.shared(n),
                         Err(_) => break,
                     }
                 }
@@ -210,6 +223,7 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
             }
             Input::Waiting => ui.waiting(),
             Input::Done(r) => ui.finished(r, running.take().unwrap_or_default()),
+            Input::Shared(n) => ui.shared(n),
         }
         if running.is_none() && !pending.is_empty() {
             let chosen: Vec<&'static Exercise> = course::EXERCISES
@@ -292,6 +306,11 @@ struct Ui<'a> {
     state: State,
     details: bool,
     scroll: usize,
+    /// `--share`: where each check's verdicts go, and the loop's channel
+    /// the answer comes back on.
+    share: Option<(&'a Share, mpsc::Sender<Input>)>,
+    /// How the last share went, for the keys line.
+    shared: Option<String>,
 }
 
 impl Ui<'_> {
@@ -326,6 +345,15 @@ impl Ui<'_> {
         };
         match result {
             Ok(fresh) => {
+                // Sent in the background: the verdict is drawn now, the
+                // board's answer arrives as `Input::Shared`.
+                if let Some((share, tx)) = &self.share {
+                    let sending = share.start(self.paths, &fresh);
+                    let tx = tx.clone();
+                    std::thread::spawn(move || {
+                        let _ = tx.send(Input::Shared(sending.wait()));
+                    });
+                }
                 let first_run = self.results.is_empty();
                 for r in fresh {
                     match self.results.iter_mut().find(|x| x.dir == r.dir) {
@@ -358,6 +386,19 @@ impl Ui<'_> {
         }
     }
 
+    fn shared(&mut self, notice: Option<String>) {
+        let address = self.share.as_ref().map_or("", |(s, _)| s.address.as_str());
+        self.shared = Some(match notice {
+            None => format!("shared with the board at {address}"),
+            Some(notice) => {
+                if !self.screen {
+                    eprintln!("{notice}");
+                }
+                format!("not shared: the board at {address} did not answer")
+            }
+        });
+    }
+
     fn key(&mut self, key: Key) {
         let page = term::size().map_or(10, |(_, rows)| rows.saturating_sub(5).max(1));
         match key {
@@ -383,6 +424,7 @@ impl Ui<'_> {
             focus: self.focus,
             state: &self.state,
             how: self.how.as_deref(),
+            shared: self.shared.as_deref(),
             details: self.details,
         }
     }
