@@ -102,8 +102,10 @@ fn metadata(class: &Class) -> String {
         Some(c) => esc(c),
     };
     let deadline = match (m.timeout_s, m.jobs) {
-        (Some(t), Some(j)) => format!("{t} s of real time per test, {j} test processes at once"),
-        (Some(t), None) => format!("{t} s of real time per test"),
+        (Some(t), Some(j)) => {
+            format!("{t} s real-time backstop per test, {j} test processes at once")
+        }
+        (Some(t), None) => format!("{t} s real-time backstop per test"),
         _ => missing.clone(),
     };
     let mut out = String::from(r#"<table class="meta"><tbody>"#);

@@ -162,7 +162,7 @@ fn the_header_says_how_the_batch_was_graded() {
         "0123456789abcdef",
         "2026-11-26T23:40:10Z",
         "unsandboxed",
-        "4 s of real time per test",
+        "4 s real-time backstop per test",
     ] {
         assert!(meta.contains(want), "{want} missing from {meta}");
     }

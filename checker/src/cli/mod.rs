@@ -320,7 +320,7 @@ fn grade_cmd(
         .collect::<Result<_, _>>()?;
     let batch = grade::grade(paths, &subs, &exercises, opts)?;
     // How the batch was graded, for the JSON report and the class report.
-    let meta = crate::instructor::provenance::record(paths, opts);
+    let meta = crate::instructor::provenance::record(paths, opts, &command_line());
     let style = if output.is_some() {
         Style::plain()
     } else {
@@ -353,6 +353,13 @@ fn grade_cmd(
     }
     // Grading succeeded whatever the scores are: a low score is not an error.
     Ok(0)
+}
+
+/// This run's command line as the reports record it (see `provenance`),
+/// read with the option table that the parser obeys.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    crate::instructor::provenance::summarize(&args, &crate::learner::usage::takes_value)
 }
 
 fn export(paths: &Paths, to: &std::path::Path) -> CliResult {
@@ -418,4 +425,68 @@ fn delegate_watch(paths: &Paths) -> CliResult {
         .args(std::env::args_os().skip(1))
         .status()?;
     Ok(status.code().unwrap_or(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::instructor::provenance::summarize;
+    use crate::learner::usage::{OPTIONS, takes_value};
+
+    fn line(args: &[&str]) -> String {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        summarize(&args, &takes_value)
+    }
+
+    /// Every option of the table that takes a value keeps it, in both
+    /// spellings, and the folders around it are still counted; a flag
+    /// never swallows the folder after it.
+    #[test]
+    fn every_option_that_takes_a_value_keeps_it_out_of_the_folder_count() {
+        let mut values = 0;
+        for (name, value, _) in OPTIONS {
+            let option = format!("--{name}");
+            if value.is_empty() {
+                assert_eq!(
+                    line(&["grade", "a", &option, "b"]),
+                    format!("checker grade <2 submission folder(s)> {option}"),
+                );
+                continue;
+            }
+            values += 1;
+            assert_eq!(
+                line(&["grade", "a", &option, "V", "b", "c"]),
+                format!("checker grade <3 submission folder(s)> {option} V"),
+                "--{name} takes {value}"
+            );
+            let joined = format!("{option}=V");
+            assert_eq!(
+                line(&["grade", "a", &joined, "b"]),
+                format!("checker grade <2 submission folder(s)> {joined}"),
+            );
+        }
+        assert!(
+            values >= 10,
+            "the option table lists {values} valued options"
+        );
+    }
+
+    #[test]
+    fn the_issue_s_command_line_reads_back() {
+        assert_eq!(
+            line(&[
+                "--course",
+                "c",
+                "grade",
+                "s1",
+                "s2",
+                "--report",
+                "json=a.json",
+                "--report",
+                "junit=a.xml",
+                "s3"
+            ]),
+            "checker --course c grade <3 submission folder(s)> --report json=a.json \
+             --report junit=a.xml"
+        );
+    }
 }

@@ -198,6 +198,13 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
     ("batch", "N", "submissions in the grading batch"),
 ];
 
+/// Whether the long option `name` (without `--`) takes a value.
+pub fn takes_value(name: &str) -> bool {
+    OPTIONS
+        .iter()
+        .any(|(n, value, _)| *n == name && !value.is_empty())
+}
+
 pub fn spec(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS.iter().find(|c| c.name == name)
 }
