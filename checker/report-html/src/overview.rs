@@ -102,14 +102,17 @@ pub fn sort_rank(key: &str) -> usize {
     }
 }
 
-/// The heatmap: a row per student (by name), a column per task, each cell
-/// coloured by verdict and lettered; the last row gives each task's pass
-/// rate. `data-` attributes let the page's script sort it; without the
-/// script it stays sorted by name.
-pub fn heatmap(class: &Class, columns: &[Column]) -> String {
+/// The heatmap: a row per student (by name), a column per task grouped
+/// under its exercise, each cell coloured by verdict and lettered; the
+/// last row gives each task's pass rate. Cells are small enough that the
+/// whole course (42 tasks) fits a laptop's width beside the names; on a
+/// narrower screen the grid scrolls inside its box with the names column
+/// held in place. `data-` attributes let the page's script sort it;
+/// without the script it stays sorted by name.
+pub fn heatmap(class: &Class, columns: &[Column], links: &dyn Fn(usize) -> String) -> String {
     let mut out = String::new();
     out.push_str(
-        r#"<div class="scroll"><table class="heat" id="heatmap"><thead><tr><td colspan="2"></td>"#,
+        r#"<div class="scroll grid"><table class="heat" id="heatmap"><thead><tr><td class="corner" colspan="2"></td>"#,
     );
     // A heading per exercise over its tasks.
     let mut i = 0;
@@ -120,21 +123,27 @@ pub fn heatmap(class: &Class, columns: &[Column]) -> String {
             .count();
         let _ = write!(
             out,
-            r#"<th colspan="{span}" class="exercise" data-first="1" scope="colgroup" title="{title}">{dir}</th>"#,
+            r#"<th colspan="{span}" class="exercise" data-first="1" scope="colgroup" title="{dir}: {title}">{short}</th>"#,
+            dir = esc(&columns[i].exercise),
             title = esc(&columns[i].exercise_title),
-            dir = esc(columns[i].exercise.get(..2).unwrap_or(&columns[i].exercise))
+            short = esc(columns[i].exercise.get(..2).unwrap_or(&columns[i].exercise))
         );
         i += span;
     }
     out.push_str("</tr><tr>");
-    out.push_str(r#"<th data-sort="name" aria-sort="ascending" scope="col">student</th>"#);
+    out.push_str(
+        r#"<th class="name" data-sort="name" aria-sort="ascending" scope="col">student</th>"#,
+    );
     out.push_str(r#"<th data-sort="total" scope="col">points</th>"#);
     for (i, c) in columns.iter().enumerate() {
+        // The exercise's heading above says which exercise; the cell
+        // shows the task's number, its title the rest.
         let _ = write!(
             out,
-            r#"<th data-sort="c{i}" scope="col"{first} title="{code} {item}: {title} ({points} pt)"><span class="code">{code}</span></th>"#,
+            r#"<th class="task" data-sort="c{i}" scope="col"{first} title="{code} {item}: {title} ({points} pt)" aria-label="{code}">{n}</th>"#,
             first = first(columns, i),
             code = c.code(),
+            n = c.number,
             item = esc(&c.item),
             title = esc(&c.title),
             points = c.points
@@ -156,9 +165,10 @@ pub fn heatmap(class: &Class, columns: &[Column]) -> String {
         }
         let _ = write!(
             out,
-            r##"><th scope="row"><a href="#{id}">{name}</a></th><td class="total">{earned}/{max}</td>"##,
+            r##"><th class="name" scope="row" title="{name}"><a href="#{id}">{name}</a>{own}</th><td class="total">{earned}/{max}</td>"##,
             id = student_id(index),
             name = esc(&s.name),
+            own = links(index),
             earned = s.earned,
             max = s.max
         );
@@ -189,14 +199,15 @@ pub fn heatmap(class: &Class, columns: &[Column]) -> String {
         }
         out.push_str("</tr>");
     }
-    out.push_str(r#"</tbody><tfoot><tr><th scope="row">passed</th><td></td>"#);
+    out.push_str(r#"</tbody><tfoot><tr><th class="name" scope="row">% passed</th><td></td>"#);
     for (i, c) in columns.iter().enumerate() {
         let (passed, graded) = pass_count(class, c);
         let _ = write!(
             out,
-            r#"<td class="rate"{} title="{passed} of {graded} passed">{}%</td>"#,
+            r#"<td class="rate"{} title="{code}: {passed} of {graded} passed">{}</td>"#,
             first(columns, i),
-            percent(passed, graded)
+            percent(passed, graded),
+            code = c.code()
         );
     }
     out.push_str("</tr></tfoot></table></div>");
@@ -281,7 +292,7 @@ pub fn hardest(class: &Class, columns: &[Column]) -> String {
             ranked.iter().take_while(|(r, _, _)| r <= rank).count()
         });
     let mut out = String::from(
-        r#"<table class="hardest"><thead><tr><th scope="col">rank</th><th scope="col">task</th><th scope="col">failed, of those who tried</th><th scope="col">not started</th><th scope="col">did not build</th></tr></thead><tbody>"#,
+        r#"<table class="hardest"><thead><tr><th scope="col">rank</th><th scope="col">task</th><th scope="col">failed, of those who tried</th><th scope="col">counted apart</th></tr></thead><tbody>"#,
     );
     for (rank, c, t) in &ranked[..cut] {
         let tied = ranked.iter().filter(|(r, _, _)| r == rank).count() > 1;
@@ -300,7 +311,7 @@ pub fn hardest(class: &Class, columns: &[Column]) -> String {
             .collect();
         let _ = write!(
             out,
-            r##"<tr data-rank="{rank}"><td>{rank}{tie}</td><td><a href="#m-{code}">{code} <code>{item}</code></a> {title}</td><td><b>{failed}/{tried}</b> ({pct}%): {verdicts}</td><td>{untouched}</td><td>{unbuilt}</td></tr>"##,
+            r##"<tr data-rank="{rank}"><td>{rank}{tie}</td><td><a href="#m-{code}">{code} <code>{item}</code></a> {title}</td><td><b>{failed}/{tried}</b> ({pct}%): {verdicts}</td><td class="apart">{untouched} not started · {unbuilt} not built</td></tr>"##,
             tie = if tied {
                 r#"<span title="tied">=</span>"#
             } else {
