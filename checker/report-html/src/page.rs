@@ -265,3 +265,48 @@ pub fn render_with(class: &Class, own_pages: Option<&[String]>) -> String {
     let _ = write!(out, "<script>{SCRIPT}</script>\n</body></html>\n");
     out
 }
+
+/// One student's own page, to hand to that student: their verdicts,
+/// explanations, diffs and timelines, and how they were graded; nothing
+/// about any other student (no class grid, no statistics, no names).
+pub fn student_page(class: &Class, index: usize) -> String {
+    let s = &class.students[index];
+    let m = &class.meta;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{name}: {earned}/{max}</title>
+<style>{STYLE}{verdicts}</style></head><body>
+<h1>{name}: {earned}/{max} points</h1>
+<p class="lead dim">tokio channels course{when}{commit}</p>
+<ul class="legend">"#,
+        name = esc(&s.name),
+        earned = s.earned,
+        max = s.max,
+        verdicts = verdict_style(),
+        when = m
+            .graded_at
+            .as_deref()
+            .map(|t| format!(" · graded {}", esc(t)))
+            .unwrap_or_default(),
+        commit = m
+            .course_commit
+            .as_deref()
+            .map(|c| format!(" · course <code>{}</code>", esc(c.get(..12).unwrap_or(c))))
+            .unwrap_or_default(),
+    );
+    for l in verdict::all() {
+        let _ = write!(
+            out,
+            r#"<li><span class="cell v-{}">{}</span> {}</li>"#,
+            l.key, l.letter, l.label
+        );
+    }
+    out.push_str("</ul>");
+    // The student's section, open: it is the whole page.
+    out.push_str(&student::render(index, s).replacen("<details ", "<details open ", 1));
+    out.push_str("\n</body></html>\n");
+    out
+}

@@ -33,6 +33,7 @@ Commands:
   bless EXERCISE          authors: record the snapshots from the solution
   grade SUBMISSION...     instructors: grade learners' copies of the course
                           (see checker/README.md, \"Grading\")
+  merge SHARD.json...     instructors: merge shards' JSON reports into one
   export --student DIR    instructors: a copy of the course without solutions
   offline DIR             instructors: a copy of the course with every crate
                           vendored, for a room without network
@@ -58,8 +59,10 @@ Options for grade:
   --output FILE           write the report to FILE (classroom: appends, for
                           $GITHUB_OUTPUT)
   --report FORMAT=FILE    also write a report in FORMAT to FILE, from the same
-                          run (repeat for several)
+                          run (repeat for several); FORMAT=DIR/ writes a file
+                          per submission (human, gradescope, html)
   --exercise EXERCISE     grade only this exercise (repeat for several)
+  --partition K/N         grade only shard K of N, chosen by submission name
 ";
 
 /// Which implementation `check` looks at.
@@ -99,6 +102,14 @@ pub(super) enum Command {
         format: String,
         output: Option<PathBuf>,
         /// `--report FORMAT=FILE`: more reports from the same run.
+        reports: Vec<(String, PathBuf)>,
+        /// `--partition K/N`: only shard K of N.
+        partition: Option<(u64, u64)>,
+    },
+    Merge {
+        shards: Vec<PathBuf>,
+        format: String,
+        output: Option<PathBuf>,
         reports: Vec<(String, PathBuf)>,
     },
     Export {
@@ -189,6 +200,7 @@ struct Raw {
     only: Vec<String>,
     source: Source,
     runs: Option<usize>,
+    partition: Option<(u64, u64)>,
     /// The long names of the options given, to check against the command.
     given: Vec<&'static str>,
 }
@@ -208,6 +220,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
     let mut only: Vec<String> = Vec::new();
     let mut source = Source::Learner;
     let mut runs: Option<usize> = None;
+    let mut partition: Option<(u64, u64)> = None;
     // The long names of the options given, to check against the command.
     let mut given: Vec<&'static str> = Vec::new();
     while let Some(arg) = parser.next()? {
@@ -231,6 +244,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
             Long("cold-runs") => "cold-runs",
             Long("batch") => "batch",
             Long("report") => "report",
+            Long("partition") => "partition",
             Short('h') | Long("help") => "help",
             Value(_) => "",
             Long(other) => {
@@ -253,6 +267,12 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
                 report::parse_report(&parser.value()?.string()?)
                     .map_err(|e| UsageError::new(e, Some("grade")))?,
             ),
+            Long("partition") => {
+                partition = Some(
+                    crate::instructor::shard::parse_partition(&parser.value()?.string()?)
+                        .map_err(|e| UsageError::new(e, Some("grade")))?,
+                )
+            }
             Long("student") => student = Some(PathBuf::from(parser.value()?)),
             Long("exercise") => only.push(parser.value()?.string()?),
             Long("solutions") => source = Source::Solutions,
@@ -292,6 +312,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
         only,
         source,
         runs,
+        partition,
         given,
     })
 }
@@ -314,6 +335,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
         only,
         source,
         runs,
+        partition,
         given,
     } = read(opts, global)?;
     // `cargo run -p checker -- 01` reads naturally too: `check 01`.
@@ -382,6 +404,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
             "EXERCISE" => "an EXERCISE (01, 1 or 01-bounded-send)",
             "TASK" => "a TASK number, like 2",
             "SUBMISSION" => "at least one SUBMISSION folder",
+            "SHARD.json" => "at least one SHARD.json (written by `grade --report json=FILE`)",
             other => other,
         };
         return Err(UsageError::new(
@@ -409,13 +432,13 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
     let json = match (name, format.as_str()) {
         (_, "human") => false,
         (_, "json") => true,
-        ("grade", "junit" | "gradescope" | "csv" | "classroom" | "html") => false,
-        ("grade", _) => {
+        ("grade" | "merge", "junit" | "gradescope" | "csv" | "classroom" | "html") => false,
+        ("grade" | "merge", _) => {
             return Err(UsageError::new(
                 format!(
                     "unknown format `{format}` (human, json, junit, gradescope, csv, classroom or html)"
                 ),
-                Some("grade"),
+                Some(name),
             ));
         }
         _ => {
@@ -454,6 +477,16 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
                 .map(PathBuf::from)
                 .collect(),
             exercises: only,
+            format,
+            output,
+            reports,
+            partition,
+        },
+        "merge" => Command::Merge {
+            shards: std::iter::from_fn(|| Some(next()))
+                .take_while(|e| !e.is_empty())
+                .map(PathBuf::from)
+                .collect(),
             format,
             output,
             reports,
