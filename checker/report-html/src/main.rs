@@ -47,7 +47,7 @@ fn main() -> ExitCode {
     // `--output DIR/`: the class page and a page per student.
     if let Some(dir) = output
         .as_deref()
-        .filter(|o| o.ends_with(std::path::MAIN_SEPARATOR))
+        .filter(|o| o.ends_with('/') || o.ends_with(std::path::MAIN_SEPARATOR))
     {
         return folder(&text, &input, std::path::Path::new(dir));
     }
