@@ -5,9 +5,10 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: checker-report REPORT.json [--output FILE]\n\
+const USAGE: &str = "usage: checker-report REPORT.json [--output FILE | --output DIR/]\n\
     Reads a `grade --format json` report (`-` for standard input) and writes\n\
-    the class report as one HTML file (to standard output without --output).";
+    the class report as one HTML file (to standard output without --output),\n\
+    or, to DIR/, as DIR/index.html with a page per student it links.";
 
 fn main() -> ExitCode {
     let mut input: Option<String> = None;
@@ -43,6 +44,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // `--output DIR/`: the class page and a page per student.
+    if let Some(dir) = output
+        .as_deref()
+        .filter(|o| o.ends_with('/') || o.ends_with(std::path::MAIN_SEPARATOR))
+    {
+        return folder(&text, &input, std::path::Path::new(dir));
+    }
     let page = match checker_report::render(&text) {
         Ok(p) => p,
         Err(why) => {
@@ -77,4 +85,33 @@ fn main() -> ExitCode {
 fn usage(why: &str) -> ExitCode {
     eprintln!("error: {why}\n{USAGE}");
     ExitCode::from(2)
+}
+
+fn folder(text: &str, input: &str, dir: &std::path::Path) -> ExitCode {
+    let files = match checker_report::render_folder(text) {
+        Ok(f) => f,
+        Err(why) => {
+            eprintln!("error: {input} is not a grading report: {why}");
+            return ExitCode::from(2);
+        }
+    };
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        files
+            .iter()
+            .try_for_each(|(name, page)| std::fs::write(dir.join(name), page))
+    });
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "wrote the class report to {} with a page per student ({} file(s))",
+                dir.join("index.html").display(),
+                files.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -85,21 +85,34 @@ fn first(columns: &[Column], i: usize) -> &'static str {
     }
 }
 
-/// Where a verdict sorts: passes first, then in the checker's order.
-fn rank(key: &str) -> usize {
-    Status::from_key(key)
-        .and_then(|s| Status::ALL.iter().position(|x| *x == s))
-        .unwrap_or(Status::ALL.len())
+/// Where a verdict sorts when its task's column is sorted (the first
+/// click sorts ascending): failures first, worst kind first in the
+/// checker's order, then builds that failed, then not started, then
+/// passes, then not graded. The instructor sorts a task to see who failed
+/// it.
+pub fn sort_rank(key: &str) -> usize {
+    let n = Status::ALL.len();
+    let position = Status::from_key(key).and_then(|s| Status::ALL.iter().position(|x| *x == s));
+    match key {
+        "" => 4 * n,
+        "pass" => 3 * n,
+        "not_started" => 2 * n,
+        "compile_error" | "rejected" => n + position.unwrap_or(0),
+        _ => position.unwrap_or(n),
+    }
 }
 
-/// The heatmap: a row per student (by name), a column per task, each cell
-/// coloured by verdict and lettered; the last row gives each task's pass
-/// rate. `data-` attributes let the page's script sort it; without the
-/// script it stays sorted by name.
-pub fn heatmap(class: &Class, columns: &[Column]) -> String {
+/// The heatmap: a row per student (by name), a column per task grouped
+/// under its exercise, each cell coloured by verdict and lettered; the
+/// last row gives each task's pass rate. Cells are small enough that the
+/// whole course (42 tasks) fits a laptop's width beside the names; on a
+/// narrower screen the grid scrolls inside its box with the names column
+/// held in place. `data-` attributes let the page's script sort it;
+/// without the script it stays sorted by name.
+pub fn heatmap(class: &Class, columns: &[Column], links: &dyn Fn(usize) -> String) -> String {
     let mut out = String::new();
     out.push_str(
-        r#"<div class="scroll"><table class="heat" id="heatmap"><thead><tr><td colspan="2"></td>"#,
+        r#"<div class="scroll grid"><table class="heat" id="heatmap"><thead><tr><td class="corner" colspan="2"></td>"#,
     );
     // A heading per exercise over its tasks.
     let mut i = 0;
@@ -110,21 +123,27 @@ pub fn heatmap(class: &Class, columns: &[Column]) -> String {
             .count();
         let _ = write!(
             out,
-            r#"<th colspan="{span}" class="exercise" data-first="1" scope="colgroup" title="{title}">{dir}</th>"#,
+            r#"<th colspan="{span}" class="exercise" data-first="1" scope="colgroup" title="{dir}: {title}">{short}</th>"#,
+            dir = esc(&columns[i].exercise),
             title = esc(&columns[i].exercise_title),
-            dir = esc(columns[i].exercise.get(..2).unwrap_or(&columns[i].exercise))
+            short = esc(columns[i].exercise.get(..2).unwrap_or(&columns[i].exercise))
         );
         i += span;
     }
     out.push_str("</tr><tr>");
-    out.push_str(r#"<th data-sort="name" aria-sort="ascending" scope="col">student</th>"#);
+    out.push_str(
+        r#"<th class="name" data-sort="name" aria-sort="ascending" scope="col">student</th>"#,
+    );
     out.push_str(r#"<th data-sort="total" scope="col">points</th>"#);
     for (i, c) in columns.iter().enumerate() {
+        // The exercise's heading above says which exercise; the cell
+        // shows the task's number, its title the rest.
         let _ = write!(
             out,
-            r#"<th data-sort="c{i}" scope="col"{first} title="{code} {item}: {title} ({points} pt)"><span class="code">{code}</span></th>"#,
+            r#"<th class="task" data-sort="c{i}" scope="col"{first} title="{code} {item}: {title} ({points} pt)" aria-label="{code}">{n}</th>"#,
             first = first(columns, i),
             code = c.code(),
+            n = c.number,
             item = esc(&c.item),
             title = esc(&c.title),
             points = c.points
@@ -142,13 +161,14 @@ pub fn heatmap(class: &Class, columns: &[Column]) -> String {
         );
         for (i, c) in columns.iter().enumerate() {
             let key = cell(s, c).map_or("", |t| t.status.as_str());
-            let _ = write!(out, r#" data-c{i}="{}""#, rank(key));
+            let _ = write!(out, r#" data-c{i}="{}""#, sort_rank(key));
         }
         let _ = write!(
             out,
-            r##"><th scope="row"><a href="#{id}">{name}</a></th><td class="total">{earned}/{max}</td>"##,
+            r##"><th class="name" scope="row" title="{name}"><a href="#{id}">{name}</a>{own}</th><td class="total">{earned}/{max}</td>"##,
             id = student_id(index),
             name = esc(&s.name),
+            own = links(index),
             earned = s.earned,
             max = s.max
         );
@@ -179,65 +199,142 @@ pub fn heatmap(class: &Class, columns: &[Column]) -> String {
         }
         out.push_str("</tr>");
     }
-    out.push_str(r#"</tbody><tfoot><tr><th scope="row">passed</th><td></td>"#);
+    out.push_str(r#"</tbody><tfoot><tr><th class="name" scope="row">% passed</th><td></td>"#);
     for (i, c) in columns.iter().enumerate() {
         let (passed, graded) = pass_count(class, c);
         let _ = write!(
             out,
-            r#"<td class="rate"{} title="{passed} of {graded} passed">{}%</td>"#,
+            r#"<td class="rate"{} title="{code}: {passed} of {graded} passed">{}</td>"#,
             first(columns, i),
-            percent(passed, graded)
+            percent(passed, graded),
+            code = c.code()
         );
     }
     out.push_str("</tr></tfoot></table></div>");
     out
 }
 
-/// The tasks ordered hardest first: the ones the class most needs help
-/// with, with how many passed and how many had not started.
-pub fn hardest(class: &Class, columns: &[Column]) -> String {
-    let mut rows: Vec<(&Column, usize, usize, usize)> = columns
-        .iter()
-        .map(|c| {
-            let (passed, graded) = pass_count(class, c);
-            let untouched = class
-                .students
-                .iter()
-                .filter_map(|s| cell(s, c))
-                .filter(|t| t.status == "not_started")
-                .count();
-            (c, passed, graded, untouched)
-        })
-        .filter(|(_, passed, graded, _)| passed < graded)
-        .collect();
-    rows.sort_by(|a, b| {
-        let ra = a.1 as f64 / a.2.max(1) as f64;
-        let rb = b.1 as f64 / b.2.max(1) as f64;
-        ra.total_cmp(&rb)
-    });
-    if rows.is_empty() {
-        return "<p>Every student passed every task.</p>".to_string();
+/// How the class did on one task, counted apart by kind: only students
+/// who tried the task (passed or failed it) rank it, so untouched work and
+/// an exercise that did not build never make a task look hard.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub passed: usize,
+    /// Verdict key and how many students got it, most first.
+    pub failed: Vec<(String, usize)>,
+    pub not_started: usize,
+    pub unbuilt: usize,
+}
+
+impl Tally {
+    pub fn failures(&self) -> usize {
+        self.failed.iter().map(|(_, n)| n).sum()
     }
+
+    /// Students who tried the task: it passed or it failed.
+    pub fn tried(&self) -> usize {
+        self.passed + self.failures()
+    }
+}
+
+pub fn tally(class: &Class, c: &Column) -> Tally {
+    let mut t = Tally::default();
+    for task in class.students.iter().filter_map(|s| cell(s, c)) {
+        match task.status.as_str() {
+            "pass" => t.passed += 1,
+            "not_started" => t.not_started += 1,
+            "compile_error" | "rejected" => t.unbuilt += 1,
+            other => match t.failed.iter_mut().find(|(k, _)| k == other) {
+                Some((_, n)) => *n += 1,
+                None => t.failed.push((other.to_string(), 1)),
+            },
+        }
+    }
+    t.failed
+        .sort_by(|a, b| b.1.cmp(&a.1).then(sort_rank(&a.0).cmp(&sort_rank(&b.0))));
+    t
+}
+
+/// Tasks with failures, most failures first, each with its rank: tasks
+/// with as many failures share a rank (competition ranking, 1, 2, 2, 4),
+/// and ties keep course order.
+pub fn ranking<'a>(class: &Class, columns: &'a [Column]) -> Vec<(usize, &'a Column, Tally)> {
+    let mut rows: Vec<(&Column, Tally)> = columns
+        .iter()
+        .map(|c| (c, tally(class, c)))
+        .filter(|(_, t)| t.failures() > 0)
+        .collect();
+    rows.sort_by_key(|(_, t)| std::cmp::Reverse(t.failures()));
+    let counts: Vec<usize> = rows.iter().map(|(_, t)| t.failures()).collect();
+    rows.into_iter()
+        .map(|(c, t)| {
+            let rank = 1 + counts.iter().filter(|n| **n > t.failures()).count();
+            (rank, c, t)
+        })
+        .collect()
+}
+
+/// Shown at most, unless the last shown task ties with the next ones:
+/// a tie is never cut.
+const HARDEST: usize = 8;
+
+/// The tasks the class most needs help with: ranked by how many of the
+/// students who tried them failed, with those who had not started or
+/// whose exercise did not build counted apart.
+pub fn hardest(class: &Class, columns: &[Column]) -> String {
+    let ranked = ranking(class, columns);
+    if ranked.is_empty() {
+        return "<p>No task failed for a student who tried it.</p>".to_string();
+    }
+    let cut = ranked
+        .get(HARDEST.saturating_sub(1))
+        .map_or(ranked.len(), |(rank, _, _)| {
+            ranked.iter().take_while(|(r, _, _)| r <= rank).count()
+        });
     let mut out = String::from(
-        r#"<table class="hardest"><thead><tr><th scope="col">task</th><th scope="col">passed</th><th scope="col">not started</th></tr></thead><tbody>"#,
+        r#"<table class="hardest"><thead><tr><th scope="col">rank</th><th scope="col">task</th><th scope="col">failed, of those who tried</th><th scope="col">counted apart</th></tr></thead><tbody>"#,
     );
-    for (c, passed, graded, untouched) in rows.iter().take(8) {
+    for (rank, c, t) in &ranked[..cut] {
+        let tied = ranked.iter().filter(|(r, _, _)| r == rank).count() > 1;
+        let verdicts: Vec<String> = t
+            .failed
+            .iter()
+            .map(|(key, n)| {
+                let l = look(key);
+                format!(
+                    r#"<span class="cell v-{k}">{letter}</span> {n} {label}"#,
+                    k = l.key,
+                    letter = l.letter,
+                    label = l.label
+                )
+            })
+            .collect();
         let _ = write!(
             out,
-            r##"<tr><td><a href="#{anchor}">{code} <code>{item}</code></a> {title}</td><td>{passed}/{graded} ({pct}%)</td><td>{untouched}</td></tr>"##,
-            // Tasks nobody got wrong (only not started or not built) have
-            // no mistakes section; the heatmap shows them.
-            anchor = if crate::mistakes::groups(class, c).groups.is_empty() {
-                "heatmap".to_string()
+            r##"<tr data-rank="{rank}"><td>{rank}{tie}</td><td><a href="#m-{code}">{code} <code>{item}</code></a> {title}</td><td><b>{failed}/{tried}</b> ({pct}%): {verdicts}</td><td class="apart">{untouched} not started · {unbuilt} not built</td></tr>"##,
+            tie = if tied {
+                r#"<span title="tied">=</span>"#
             } else {
-                format!("m-{}", c.code())
+                ""
             },
             code = c.code(),
             item = esc(&c.item),
             title = esc(&c.title),
-            pct = percent(*passed, *graded)
+            failed = t.failures(),
+            tried = t.tried(),
+            pct = percent(t.failures(), t.tried()),
+            verdicts = verdicts.join(", "),
+            untouched = t.not_started,
+            unbuilt = t.unbuilt,
         );
     }
     out.push_str("</tbody></table>");
+    if cut < ranked.len() {
+        let _ = write!(
+            out,
+            r##"<p class="dim">{} more task(s) with fewer failures: see <a href="#mistakes">common mistakes</a>.</p>"##,
+            ranked.len() - cut
+        );
+    }
     out
 }

@@ -10,26 +10,34 @@ use crate::{columns, mistakes, overview, student, verdict};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem; color: #212121; max-width: 1400px; }
-h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0.6rem 1rem; color: #212121; overflow-wrap: anywhere; }
+h1 { font-size: 1.3rem; margin: 0 0 0.15rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; }
+p.lead { margin: 0 0 0.5rem; }
 .dim { color: #666; } code { font-size: 0.92em; }
 table.meta td, table.meta th { text-align: left; padding: 0.1rem 0.8rem 0.1rem 0; vertical-align: top; }
-.warn { background: #fff3e0; border-left: 4px solid #ef6c00; padding: 0.3rem 0.6rem; }
-.scroll { overflow-x: auto; }
-table.heat { border-collapse: collapse; font-size: 12px; }
-table.heat th, table.heat td { border: 1px solid #fff; padding: 2px 4px; text-align: center; }
-table.heat thead th { background: #eceff1; cursor: pointer; white-space: nowrap; }
-table.heat tbody th { text-align: left; white-space: nowrap; font-weight: normal; }
-table.heat td.total { font-variant-numeric: tabular-nums; }
+table.meta th { overflow-wrap: normal; white-space: nowrap; }
+.warn { background: #fff3e0; border-left: 4px solid #ef6c00; padding: 0.1rem 0.4rem; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table.heat { border-collapse: separate; border-spacing: 0; font-size: 11px; line-height: 17px; }
+table.heat th, table.heat td { border: 0 solid #fff; border-width: 0 1px 1px 0; padding: 0 2px; text-align: center; }
+table.heat thead th { background: #eceff1; cursor: pointer; white-space: nowrap; font-weight: 600; }
+table.heat th.task { width: 22px; min-width: 22px; padding: 0; font-weight: normal; }
+table.heat th.name { position: sticky; left: 0; z-index: 1; background: #fff; text-align: left; white-space: nowrap; font-weight: normal; max-width: 13em; overflow: hidden; text-overflow: ellipsis; }
+table.heat thead th.name { background: #eceff1; }
+table.heat td.corner { position: sticky; left: 0; z-index: 1; background: #fff; }
+table.heat th.name a.own { margin-left: 0.3em; font-size: 10px; }
+table.heat td.total { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .cell { display: inline-block; min-width: 1.4em; text-align: center; border-radius: 2px; }
-table.heat td.cell { display: table-cell; min-width: 1.6em; }
+table.heat td.cell { display: table-cell; width: 22px; min-width: 22px; padding: 0; border-radius: 0; }
 td.none { color: #999; }
-table.heat [data-first] { border-left: 3px solid #90a4ae; }
+table.heat [data-first] { border-left: 2px solid #78909c; }
 table.heat th.exercise { background: #cfd8dc; cursor: default; }
-td.rate { font-size: 11px; color: #333; }
-ul.legend { list-style: none; padding: 0; columns: 2; max-width: 900px; }
-ul.legend li { margin: 0.15rem 0; }
-table.hardest td, table.hardest th { padding: 0.15rem 0.8rem 0.15rem 0; text-align: left; }
+table.heat td.rate { font-size: 9px; color: #333; padding: 0; }
+ul.legend { list-style: none; padding: 0; margin: 0.4rem 0; font-size: 0.85em; display: flex; flex-wrap: wrap; gap: 0.1rem 1rem; }
+ul.legend li { margin: 0; }
+table.hardest { border-collapse: collapse; }
+table.hardest td, table.hardest th { padding: 0.15rem 0.8rem 0.15rem 0; text-align: left; vertical-align: top; overflow-wrap: normal; }
 li.mistake { margin: 0.35rem 0; } .count { font-weight: bold; } .who { font-size: 0.9em; margin-left: 1.5rem; }
 details.student { border: 1px solid #ddd; border-radius: 4px; margin: 0.4rem 0; padding: 0.3rem 0.6rem; }
 details.student summary { cursor: pointer; } .points { font-variant-numeric: tabular-nums; color: #333; }
@@ -37,7 +45,18 @@ details.student summary { cursor: pointer; } .points { font-variant-numeric: tab
 table.tasks td { vertical-align: top; padding: 0.2rem 0.5rem 0.2rem 0; }
 table.tasks td:nth-child(2) { white-space: nowrap; }
 pre { background: #f5f5f5; padding: 0.4rem; overflow-x: auto; max-height: 24rem; white-space: pre-wrap; }
+svg { max-width: 100%; height: auto; }
 svg text { font-family: system-ui, sans-serif; }
+.scroll svg { max-width: none; }
+@media (max-width: 700px) {
+  body { margin: 0.5rem; }
+  table.tasks td:nth-child(2) { white-space: normal; }
+  table.heat th.name { max-width: 8em; }
+  table.hardest thead { display: none; }
+  table.hardest tr { display: block; padding: 0.3rem 0; border-bottom: 1px solid #eee; }
+  table.hardest td { display: inline; padding: 0 0.4rem 0 0; }
+  table.hardest td.apart { display: block; color: #666; }
+}
 "#;
 
 /// Sorts the heatmap by the clicked column; rows carry their keys in
@@ -102,8 +121,10 @@ fn metadata(class: &Class) -> String {
         Some(c) => esc(c),
     };
     let deadline = match (m.timeout_s, m.jobs) {
-        (Some(t), Some(j)) => format!("{t} s of real time per test, {j} test processes at once"),
-        (Some(t), None) => format!("{t} s of real time per test"),
+        (Some(t), Some(j)) => {
+            format!("{t} s real-time backstop per test, {j} test processes at once")
+        }
+        (Some(t), None) => format!("{t} s real-time backstop per test"),
         _ => missing.clone(),
     };
     let mut out = String::from(r#"<table class="meta"><tbody>"#);
@@ -165,35 +186,65 @@ fn rejected(class: &Class) -> String {
     }
 }
 
+/// The class report as one file, each student's detail in a section of it.
 pub fn render(class: &Class) -> String {
+    render_with(class, None)
+}
+
+/// The class report; with `own_pages` (a file name per student, in the
+/// class's order), each student's row also links their own page, the one
+/// that can be handed to that student (see `student::page`).
+pub fn render_with(class: &Class, own_pages: Option<&[String]>) -> String {
     let columns = columns::columns(class);
     let mut out = String::new();
+    let rejected_count: usize = class
+        .students
+        .iter()
+        .flat_map(|s| &s.exercises)
+        .filter(|e| e.tasks.iter().any(|t| t.status == "rejected"))
+        .count();
     let _ = write!(
         out,
-        r#"<!DOCTYPE html>
+        r##"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Class report: {n} submissions</title>
 <style>{STYLE}{verdicts}</style></head><body>
 <h1>Class report</h1>
-<p class="dim">tokio channels course · {n} submission(s) · {tasks} task(s)</p>
-"#,
+<p class="lead dim">tokio channels course · {n} submission(s) · {tasks} task(s){when} · <a href="#about">how this was graded</a>{rejected}</p>
+"##,
         n = class.students.len(),
         tasks = columns.len(),
+        when = class
+            .meta
+            .graded_at
+            .as_deref()
+            .map(|t| format!(" · graded {}", esc(t)))
+            .unwrap_or_default(),
+        rejected = if rejected_count > 0 {
+            format!(
+                r##" · <a class="warn" href="#rejected">{rejected_count} exercise(s) rejected</a>"##
+            )
+        } else {
+            String::new()
+        },
         verdicts = verdict_style()
     );
-    out.push_str(r#"<section id="about"><h2>How this was graded</h2>"#);
-    out.push_str(&metadata(class));
-    out.push_str(r#"<h3>Rejected</h3>"#);
-    out.push_str(&rejected(class));
-    out.push_str("</section>");
-
-    out.push_str(r#"<section id="overview"><h2>Overview</h2><h3>Scores</h3>"#);
-    out.push_str(&overview::histogram(class));
-    out.push_str(r#"<h3>Every student, every task</h3><p class="dim">Rows by name; with scripts on, click a column heading to sort by it. Each cell links its colour to a letter: see the legend below.</p>"#);
-    out.push_str(&overview::heatmap(class, &columns));
+    // The grid comes first: it is what the instructor opens the page for.
+    let links = |i: usize| match own_pages {
+        Some(pages) => format!(
+            r#" <a class="own" href="{}" title="the page to hand to this student">page</a>"#,
+            esc(&pages[i])
+        ),
+        None => String::new(),
+    };
+    out.push_str(r#"<section id="overview">"#);
+    out.push_str(&overview::heatmap(class, &columns, &links));
     out.push_str(&overview::legend());
-    out.push_str(r#"<h3>Hardest tasks</h3>"#);
+    out.push_str(r#"<p class="dim">Rows by name; with scripts on, click a column heading to sort by it (a task: failures first). Hover a cell for its task and verdict; a name opens the student's detail below.</p>"#);
+    out.push_str(r#"<h2 id="hardest">Hardest tasks</h2><p class="dim">Ranked by failures among the students who tried the task; not started and not built are counted apart.</p>"#);
     out.push_str(&overview::hardest(class, &columns));
+    out.push_str(r#"<h2>Scores</h2>"#);
+    out.push_str(&overview::histogram(class));
     out.push_str("</section>");
 
     out.push_str(r#"<section id="mistakes"><h2>Common mistakes per task</h2><p class="dim">Failures grouped by verdict, hidden test and explanation: what to teach again.</p>"#);
@@ -205,6 +256,57 @@ pub fn render(class: &Class) -> String {
         out.push_str(&student::render(i, s));
     }
     out.push_str("</section>");
+
+    out.push_str(r#"<section id="about"><h2>How this was graded</h2>"#);
+    out.push_str(&metadata(class));
+    out.push_str(r#"<h3 id="rejected">Rejected</h3>"#);
+    out.push_str(&rejected(class));
+    out.push_str("</section>");
     let _ = write!(out, "<script>{SCRIPT}</script>\n</body></html>\n");
+    out
+}
+
+/// One student's own page, to hand to that student: their verdicts,
+/// explanations, diffs and timelines, and how they were graded; nothing
+/// about any other student (no class grid, no statistics, no names).
+pub fn student_page(class: &Class, index: usize) -> String {
+    let s = &class.students[index];
+    let m = &class.meta;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{name}: {earned}/{max}</title>
+<style>{STYLE}{verdicts}</style></head><body>
+<h1>{name}: {earned}/{max} points</h1>
+<p class="lead dim">tokio channels course{when}{commit}</p>
+<ul class="legend">"#,
+        name = esc(&s.name),
+        earned = s.earned,
+        max = s.max,
+        verdicts = verdict_style(),
+        when = m
+            .graded_at
+            .as_deref()
+            .map(|t| format!(" · graded {}", esc(t)))
+            .unwrap_or_default(),
+        commit = m
+            .course_commit
+            .as_deref()
+            .map(|c| format!(" · course <code>{}</code>", esc(c.get(..12).unwrap_or(c))))
+            .unwrap_or_default(),
+    );
+    for l in verdict::all() {
+        let _ = write!(
+            out,
+            r#"<li><span class="cell v-{}">{}</span> {}</li>"#,
+            l.key, l.letter, l.label
+        );
+    }
+    out.push_str("</ul>");
+    // The student's section, open: it is the whole page.
+    out.push_str(&student::render(index, s).replacen("<details ", "<details open ", 1));
+    out.push_str("\n</body></html>\n");
     out
 }

@@ -162,7 +162,7 @@ fn the_header_says_how_the_batch_was_graded() {
         "0123456789abcdef",
         "2026-11-26T23:40:10Z",
         "unsandboxed",
-        "4 s of real time per test",
+        "4 s real-time backstop per test",
     ] {
         assert!(meta.contains(want), "{want} missing from {meta}");
     }
@@ -282,4 +282,80 @@ fn a_class_of_500_stays_a_page_one_can_mail() {
     eprintln!("500 students: {mib:.1} MiB");
     // Email attachments and LMS uploads commonly stop at 10-25 MiB.
     assert!(mib < 10.0, "{mib:.1} MiB");
+}
+
+/// Hardest tasks count failures among the students who tried a task:
+/// bob (never started) and eve (rejected) do not make a task hard, the
+/// kitchen's deadlocks do, and tasks with as many failures share a rank.
+#[test]
+fn the_hardest_tasks_are_ranked_among_those_who_tried_with_ties_as_ties() {
+    let doc = Html::parse_document(&page());
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel("table.hardest tbody tr"))
+        .map(|r| {
+            r.select(&sel("td"))
+                .map(|c| c.text().collect::<String>())
+                .collect()
+        })
+        .collect();
+    assert!(!rows.is_empty());
+    // 01.3: carol and frank deadlock, dave's busy loop times out.
+    assert_eq!(rows[0][0], "1", "{rows:?}");
+    assert!(rows[0][1].starts_with("01.3"), "{rows:?}");
+    assert!(rows[0][2].starts_with("3/"), "{rows:?}");
+    assert!(rows[0][2].contains("2 deadlock"), "{rows:?}");
+    // Every other failing task failed once: one shared rank, marked.
+    for r in &rows[1..] {
+        assert_eq!(r[0], "2=", "{rows:?}");
+        assert!(r[2].starts_with("1/"), "{rows:?}");
+    }
+    // No task is listed for untouched or unbuilt work alone: each row's
+    // failures are verdicts of students who tried.
+    let class = checker_report::class::read(&fixture()).unwrap();
+    let columns = checker_report::columns::columns(&class);
+    let ranked = checker_report::overview::ranking(&class, &columns);
+    assert_eq!(ranked.len(), rows.len(), "a tie was cut");
+    for (_, c, t) in &ranked {
+        let tried = class
+            .students
+            .iter()
+            .filter_map(|s| checker_report::columns::cell(s, c))
+            .filter(|t| {
+                !matches!(
+                    t.status.as_str(),
+                    "not_started" | "compile_error" | "rejected"
+                )
+            })
+            .count();
+        assert_eq!(t.tried(), tried, "{}", c.code());
+    }
+}
+
+/// Sorting a task's column (the first click sorts ascending by the row's
+/// `data-` key) puts the students who failed it first, then builds that
+/// failed, then not started, then passes.
+#[test]
+fn sorting_a_task_column_puts_failures_first() {
+    let doc = Html::parse_document(&page());
+    // Column 2 is 01.3.
+    let mut rows: Vec<(usize, String)> = doc
+        .select(&sel("#heatmap tbody tr"))
+        .map(|r| {
+            let v = r.value();
+            (
+                v.attr("data-c2").unwrap().parse().unwrap(),
+                v.attr("data-name").unwrap().to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    let names: Vec<&str> = rows.iter().map(|(_, n)| n.as_str()).collect();
+    let first: BTreeSet<&str> = names[..3].iter().copied().collect();
+    assert_eq!(
+        first,
+        BTreeSet::from(["carol", "dave", "frank"]),
+        "{names:?}"
+    );
+    assert_eq!(names[3], "eve", "rejected before not started: {names:?}");
+    assert_eq!(names[4], "bob", "not started before passes: {names:?}");
 }

@@ -109,14 +109,21 @@ fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<Watch
             format,
             output,
             reports,
+            partition,
         } => grade_cmd(
             paths,
             &submissions,
-            &exercises,
+            (&exercises, partition),
             (&format, output),
             &reports,
             opts,
         ),
+        Command::Merge {
+            shards,
+            format,
+            output,
+            reports,
+        } => merge_cmd(paths, &shards, (&format, output), &reports),
         Command::Export { to } => export(paths, &to),
         Command::Offline { to } => offline(paths, &to),
         Command::List => crate::learner::learn::list(paths, opts, style),
@@ -292,14 +299,14 @@ fn bless(paths: &Paths, exercise: &str, opts: &Options) -> CliResult {
 fn grade_cmd(
     paths: &Paths,
     submissions: &[PathBuf],
-    only: &[String],
+    (only, partition): (&[String], Option<(u64, u64)>),
     (format, output): (&str, Option<PathBuf>),
     reports: &[(String, PathBuf)],
     opts: &Options,
 ) -> CliResult {
     use crate::instructor::grade;
     use crate::model::grading::Submission;
-    let subs: Vec<Submission> = submissions
+    let mut subs: Vec<Submission> = submissions
         .iter()
         .map(|p| {
             if p.join("exercises").is_dir() {
@@ -312,24 +319,15 @@ fn grade_cmd(
             }
         })
         .collect::<Result<_, _>>()?;
-    let one = || -> Result<(), String> {
-        if subs.len() == 1 {
-            Ok(())
-        } else {
-            Err(
-                "gradescope and classroom reports describe one submission; grade them one \
-                 at a time"
-                    .to_string(),
-            )
-        }
-    };
-    let formats = std::iter::once(format).chain(reports.iter().map(|(f, _)| f.as_str()));
-    if formats
-        .clone()
-        .any(|f| matches!(f, "gradescope" | "classroom"))
-    {
-        one()?;
+    if let Some((k, n)) = partition {
+        subs.retain(|s| crate::instructor::shard::in_shard(&s.name, k, n));
+        eprintln!(
+            "grade: shard {k} of {n} holds {} of the {} submission(s)",
+            subs.len(),
+            submissions.len()
+        );
     }
+    one_unless_folder(subs.len(), format, output.as_deref(), reports)?;
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         eprintln!("grading {} submission(s)...", subs.len());
     }
@@ -337,41 +335,131 @@ fn grade_cmd(
         .iter()
         .map(|n| exercise_arg(n))
         .collect::<Result<_, _>>()?;
-    let batch = grade::grade(paths, &subs, &exercises, opts)?;
+    let batch = if subs.is_empty() {
+        // A shard may be empty; its report must still merge.
+        crate::model::grading::Batch {
+            graded: Vec::new(),
+            seconds: 0.0,
+            containment: crate::instructor::provenance::containment(),
+        }
+    } else {
+        grade::grade(paths, &subs, &exercises, opts)?
+    };
     // How the batch was graded, for the JSON report and the class report.
-    let meta = crate::instructor::provenance::record(paths, opts);
+    let meta = crate::instructor::provenance::record(paths, opts, &command_line());
+    write_reports(paths, &batch, &meta, (format, output), reports)?;
+    // Grading succeeded whatever the scores are: a low score is not an error.
+    Ok(0)
+}
+
+/// Gradescope and Classroom describe one submission: a batch of several
+/// writes Gradescope's once per submission into a folder, never one file.
+fn one_unless_folder(
+    count: usize,
+    format: &str,
+    output: Option<&std::path::Path>,
+    reports: &[(String, PathBuf)],
+) -> Result<(), String> {
+    let folder = |p: Option<&std::path::Path>| p.is_some_and(report::each::is_folder);
+    let single = std::iter::once((format, output))
+        .chain(reports.iter().map(|(f, p)| (f.as_str(), Some(p.as_path()))))
+        .filter(|(f, p)| matches!(*f, "gradescope" | "classroom") && !folder(*p))
+        .count();
+    if single > 0 && count != 1 {
+        return Err(format!(
+            "gradescope and classroom reports describe one submission, and this batch has \
+             {count}: write gradescope once per submission with --report gradescope=DIR/, or \
+             grade them one at a time"
+        ));
+    }
+    Ok(())
+}
+
+/// Writes every report a run asked for from one graded batch: `format`
+/// to `output` (or stdout), and each `--report`. `grade` and `merge`
+/// both end here, so a merged class gets exactly the reports one batch
+/// would have.
+fn write_reports(
+    paths: &Paths,
+    batch: &crate::model::grading::Batch,
+    meta: &str,
+    (format, output): (&str, Option<PathBuf>),
+    reports: &[(String, PathBuf)],
+) -> Result<(), Box<dyn std::error::Error>> {
     let style = if output.is_some() {
         Style::plain()
     } else {
         Style::detect()
     };
-    if format == "html" {
-        class_report(
-            paths,
-            &report::gradebook::json_with_meta(&batch, Some(&meta)),
-            output.as_deref(),
-        )?;
-    } else {
-        let text = report::grade_report(format, &batch, style, &meta);
-        match output {
-            Some(path) => report::write_report(format, &path, &text)?,
-            None => print!("{text}"),
+    let json = || report::gradebook::json_with_meta(batch, Some(meta));
+    let all = std::iter::once((format.to_string(), output, style)).chain(
+        reports
+            .iter()
+            .map(|(f, p)| (f.clone(), Some(p.clone()), Style::plain())),
+    );
+    for (format, path, style) in all {
+        match path {
+            _ if format == "html" => {
+                class_report(paths, &json(), path.as_deref())?;
+            }
+            Some(dir) if report::each::is_folder(&dir) => {
+                std::fs::create_dir_all(&dir)?;
+                for (file, text) in report::each::render(&format, batch) {
+                    std::fs::write(dir.join(file), text)?;
+                }
+            }
+            Some(file) => report::write_report(
+                &format,
+                &file,
+                &report::grade_report(&format, batch, style, meta),
+            )?,
+            None => print!("{}", report::grade_report(&format, batch, style, meta)),
         }
     }
-    for (format, path) in reports {
-        if format == "html" {
-            class_report(
-                paths,
-                &report::gradebook::json_with_meta(&batch, Some(&meta)),
-                Some(path),
-            )?;
-            continue;
-        }
-        let text = report::grade_report(format, &batch, Style::plain(), &meta);
-        report::write_report(format, path, &text)?;
+    Ok(())
+}
+
+/// `merge SHARD.json...`: the shards' reports as one batch, every format
+/// written from it as `grade` writes them.
+fn merge_cmd(
+    paths: &Paths,
+    shards: &[PathBuf],
+    (format, output): (&str, Option<PathBuf>),
+    reports: &[(String, PathBuf)],
+) -> CliResult {
+    let mut texts = Vec::new();
+    for path in shards {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        texts.push((path.display().to_string(), text));
     }
-    // Grading succeeded whatever the scores are: a low score is not an error.
+    let merged = crate::instructor::shard::merge(&texts, &command_line())?;
+    one_unless_folder(
+        merged.batch.graded.len(),
+        format,
+        output.as_deref(),
+        reports,
+    )?;
+    eprintln!(
+        "merge: {} submission(s) from {} shard report(s)",
+        merged.batch.graded.len(),
+        shards.len()
+    );
+    write_reports(
+        paths,
+        &merged.batch,
+        &merged.meta,
+        (format, output),
+        reports,
+    )?;
     Ok(0)
+}
+
+/// This run's command line as the reports record it (see `provenance`),
+/// read with the option table that the parser obeys.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    crate::instructor::provenance::summarize(&args, &crate::learner::usage::takes_value)
 }
 
 fn export(paths: &Paths, to: &std::path::Path) -> CliResult {
@@ -400,7 +488,14 @@ fn class_report(paths: &Paths, json: &str, output: Option<&std::path::Path>) -> 
         .args(["-p", "checker-report", "--"])
         .arg(&saved);
     if let Some(out) = output {
-        cmd.arg("--output").arg(std::path::absolute(out)?);
+        let mut out = std::path::absolute(out)?.into_os_string();
+        // A folder gets the class page and a page per student.
+        if report::each::is_folder(std::path::Path::new(&out))
+            || output.is_some_and(report::each::is_folder)
+        {
+            out.push(std::path::MAIN_SEPARATOR_STR);
+        }
+        cmd.arg("--output").arg(out);
     }
     let status = cmd.status()?;
     if status.success() {
@@ -454,4 +549,68 @@ fn delegate_watch(paths: &Paths) -> CliResult {
         .args(std::env::args_os().skip(1))
         .status()?;
     Ok(status.code().unwrap_or(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::instructor::provenance::summarize;
+    use crate::learner::usage::{OPTIONS, takes_value};
+
+    fn line(args: &[&str]) -> String {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        summarize(&args, &takes_value)
+    }
+
+    /// Every option of the table that takes a value keeps it, in both
+    /// spellings, and the folders around it are still counted; a flag
+    /// never swallows the folder after it.
+    #[test]
+    fn every_option_that_takes_a_value_keeps_it_out_of_the_folder_count() {
+        let mut values = 0;
+        for (name, value, _) in OPTIONS {
+            let option = format!("--{name}");
+            if value.is_empty() {
+                assert_eq!(
+                    line(&["grade", "a", &option, "b"]),
+                    format!("checker grade <2 submission folder(s)> {option}"),
+                );
+                continue;
+            }
+            values += 1;
+            assert_eq!(
+                line(&["grade", "a", &option, "V", "b", "c"]),
+                format!("checker grade <3 submission folder(s)> {option} V"),
+                "--{name} takes {value}"
+            );
+            let joined = format!("{option}=V");
+            assert_eq!(
+                line(&["grade", "a", &joined, "b"]),
+                format!("checker grade <2 submission folder(s)> {joined}"),
+            );
+        }
+        assert!(
+            values >= 10,
+            "the option table lists {values} valued options"
+        );
+    }
+
+    #[test]
+    fn the_issue_s_command_line_reads_back() {
+        assert_eq!(
+            line(&[
+                "--course",
+                "c",
+                "grade",
+                "s1",
+                "s2",
+                "--report",
+                "json=a.json",
+                "--report",
+                "junit=a.xml",
+                "s3"
+            ]),
+            "checker --course c grade <3 submission folder(s)> --report json=a.json \
+             --report junit=a.xml"
+        );
+    }
 }

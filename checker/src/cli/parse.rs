@@ -37,6 +37,7 @@ Commands:
   bless EXERCISE          authors: record the snapshots from the solution
   grade SUBMISSION...     instructors: grade learners' copies of the course
                           (see checker/README.md, \"Grading\")
+  merge SHARD.json...     instructors: merge shards' JSON reports into one
   export --student DIR    instructors: a copy of the course without solutions
   offline DIR             instructors: a copy of the course with every crate
                           vendored, for a room without network
@@ -67,8 +68,10 @@ Options for grade:
   --output FILE           write the report to FILE (classroom: appends, for
                           $GITHUB_OUTPUT)
   --report FORMAT=FILE    also write a report in FORMAT to FILE, from the same
-                          run (repeat for several)
+                          run (repeat for several); FORMAT=DIR/ writes a file
+                          per submission (human, gradescope, html)
   --exercise EXERCISE     grade only this exercise (repeat for several)
+  --partition K/N         grade only shard K of N, chosen by submission name
 ";
 
 /// Which implementation `check` looks at.
@@ -109,6 +112,14 @@ pub(super) enum Command {
         format: String,
         output: Option<PathBuf>,
         /// `--report FORMAT=FILE`: more reports from the same run.
+        reports: Vec<(String, PathBuf)>,
+        /// `--partition K/N`: only shard K of N.
+        partition: Option<(u64, u64)>,
+    },
+    Merge {
+        shards: Vec<PathBuf>,
+        format: String,
+        output: Option<PathBuf>,
         reports: Vec<(String, PathBuf)>,
     },
     Export {
@@ -202,6 +213,7 @@ struct Raw {
     runs: Option<usize>,
     /// `--share`, `--code`, `--name`, as given.
     share: [Option<String>; 3],
+    partition: Option<(u64, u64)>,
     /// The long names of the options given, to check against the command.
     given: Vec<&'static str>,
 }
@@ -222,6 +234,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
     let mut source = Source::Learner;
     let mut runs: Option<usize> = None;
     let mut share: [Option<String>; 3] = [None, None, None];
+    let mut partition: Option<(u64, u64)> = None;
     // The long names of the options given, to check against the command.
     let mut given: Vec<&'static str> = Vec::new();
     while let Some(arg) = parser.next()? {
@@ -248,6 +261,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
             Long("share") => "share",
             Long("code") => "code",
             Long("name") => "name",
+            Long("partition") => "partition",
             Short('h') | Long("help") => "help",
             Value(_) => "",
             Long(other) => {
@@ -270,6 +284,12 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
                 report::parse_report(&parser.value()?.string()?)
                     .map_err(|e| UsageError::new(e, Some("grade")))?,
             ),
+            Long("partition") => {
+                partition = Some(
+                    crate::instructor::shard::parse_partition(&parser.value()?.string()?)
+                        .map_err(|e| UsageError::new(e, Some("grade")))?,
+                )
+            }
             Long("student") => student = Some(PathBuf::from(parser.value()?)),
             Long("exercise") => only.push(parser.value()?.string()?),
             Long("solutions") => source = Source::Solutions,
@@ -313,6 +333,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
         source,
         runs,
         share,
+        partition,
         given,
     })
 }
@@ -336,6 +357,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
         source,
         runs,
         share,
+        partition,
         given,
     } = read(opts, global)?;
     // `cargo run -p checker -- 01` reads naturally too: `check 01`.
@@ -404,6 +426,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
             "EXERCISE" => "an EXERCISE (01, 1 or 01-bounded-send)",
             "TASK" => "a TASK number, like 2",
             "SUBMISSION" => "at least one SUBMISSION folder",
+            "SHARD.json" => "at least one SHARD.json (written by `grade --report json=FILE`)",
             other => other,
         };
         return Err(UsageError::new(
@@ -431,13 +454,13 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
     let json = match (name, format.as_str()) {
         (_, "human") => false,
         (_, "json") => true,
-        ("grade", "junit" | "gradescope" | "csv" | "classroom" | "html") => false,
-        ("grade", _) => {
+        ("grade" | "merge", "junit" | "gradescope" | "csv" | "classroom" | "html") => false,
+        ("grade" | "merge", _) => {
             return Err(UsageError::new(
                 format!(
                     "unknown format `{format}` (human, json, junit, gradescope, csv, classroom or html)"
                 ),
-                Some("grade"),
+                Some(name),
             ));
         }
         _ => {
@@ -478,6 +501,16 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
                 .map(PathBuf::from)
                 .collect(),
             exercises: only,
+            format,
+            output,
+            reports,
+            partition,
+        },
+        "merge" => Command::Merge {
+            shards: std::iter::from_fn(|| Some(next()))
+                .take_while(|e| !e.is_empty())
+                .map(PathBuf::from)
+                .collect(),
             format,
             output,
             reports,

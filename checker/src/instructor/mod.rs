@@ -10,4 +10,5 @@ pub mod grade;
 pub mod isolation;
 pub mod offline;
 pub mod provenance;
+pub mod shard;
 pub mod verify;

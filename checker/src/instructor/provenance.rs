@@ -18,8 +18,9 @@ pub fn containment() -> String {
     crate::run::sandbox::level().describe()
 }
 
-/// The `meta` object of a `grade/v1` report.
-pub fn record(paths: &Paths, opts: &Options) -> String {
+/// The `meta` object of a `grade/v1` report; `command` is the command
+/// line as [`summarize`] shows it.
+pub fn record(paths: &Paths, opts: &Options, command: &str) -> String {
     let commit = git(paths, &["rev-parse", "HEAD"]);
     // Uncommitted changes to the hidden tests or the checker mean the
     // commit alone does not say what graded the batch.
@@ -37,12 +38,11 @@ pub fn record(paths: &Paths, opts: &Options) -> String {
         )
         .map(|s| !s.is_empty()),
     );
-    let command: Vec<String> = std::env::args().skip(1).collect();
     let mut object = Object::new()
         .str_or_null("course_commit", commit.as_deref())
         .str("checker_version", env!("CARGO_PKG_VERSION"))
         .str("graded_at", &rfc3339(SystemTime::now()))
-        .str("command", &summarize(&command))
+        .str("command", command)
         .num("timeout_s", opts.deadline.as_secs_f64())
         .int("jobs", opts.jobs as u64)
         .str("containment", &containment());
@@ -64,34 +64,40 @@ fn git(paths: &Paths, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// The command line, with submission folders counted rather than listed:
-/// a class of 500 would otherwise fill the report's header.
-fn summarize(args: &[String]) -> String {
+/// The command line (`args` without the program), with the command's
+/// own arguments (submission folders, shard files) counted rather than
+/// listed: a class of 500 would otherwise fill the report's header.
+/// `takes_value` says which long options (without `--`) take the next
+/// argument as their value; the command line's own option table knows.
+pub fn summarize(args: &[String], takes_value: &dyn Fn(&str) -> bool) -> String {
     let mut out: Vec<String> = Vec::new();
-    let mut folders = 0;
-    let mut takes_value = false;
+    let mut command: Option<usize> = None;
+    let mut counted = 0;
+    let mut value_next = false;
     for a in args {
-        if takes_value {
+        if value_next {
             out.push(a.clone());
-            takes_value = false;
-        } else if a.starts_with("--") {
-            takes_value = !a.contains('=')
-                && matches!(
-                    a.as_str(),
-                    "--format" | "--output" | "--exercise" | "--timeout" | "--jobs" | "--course"
-                );
+            value_next = false;
+        } else if let Some(name) = a.strip_prefix("--") {
+            value_next = !name.contains('=') && takes_value(name);
             out.push(a.clone());
-        } else if out.first().is_some_and(|c| c == "grade") {
-            folders += 1;
+        } else if a.starts_with('-') {
+            out.push(a.clone());
+        } else if command.is_none() {
+            command = Some(out.len());
+            out.push(a.clone());
         } else {
-            out.push(a.clone());
+            counted += 1;
         }
     }
-    if folders > 0 {
-        out.insert(
-            1.min(out.len()),
-            format!("<{folders} submission folder(s)>"),
-        );
+    if counted > 0 {
+        let what = match command.map(|i| out[i].as_str()) {
+            Some("merge") => "shard report(s)",
+            Some("grade") => "submission folder(s)",
+            _ => "argument(s)",
+        };
+        let at = command.map_or(0, |i| i + 1);
+        out.insert(at, format!("<{counted} {what}>"));
     }
     format!("checker {}", out.join(" "))
 }
@@ -105,8 +111,9 @@ mod tests {
         let args: Vec<String> = ["grade", "a", "b", "--format", "html", "--output", "x.html"]
             .map(String::from)
             .to_vec();
+        let takes_value = |o: &str| matches!(o, "format" | "output");
         assert_eq!(
-            summarize(&args),
+            summarize(&args, &takes_value),
             "checker grade <2 submission folder(s)> --format html --output x.html"
         );
     }

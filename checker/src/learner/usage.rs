@@ -117,16 +117,38 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "grade",
-        args: "SUBMISSION... [--format F] [--output FILE] [--report F=FILE] [--exercise E]",
+        args: "SUBMISSION... [--format F] [--output FILE] [--report F=FILE] [--exercise E] \
+               [--partition K/N]",
         min: 1,
         max: None,
-        options: &["format", "output", "report", "exercise", "timeout", "jobs"],
+        options: &[
+            "format",
+            "output",
+            "report",
+            "exercise",
+            "partition",
+            "timeout",
+            "jobs",
+        ],
         about: "Instructors: grades learners' copies of the course. --format human, json, \
                 junit, gradescope, csv, classroom or html (the class report, one static \
                 page); --output writes to a file (classroom appends, for $GITHUB_OUTPUT); \
                 --report FORMAT=FILE writes another format from the same run (repeat for \
-                several); --exercise grades only that exercise (repeat for several). See \
+                several), FORMAT=DIR/ a file per submission (human, gradescope, html); \
+                --exercise grades only that exercise (repeat for several); --partition K/N \
+                grades only shard K of N (by submission name), to `merge` later. See \
                 checker/README.md, \"Grading\".",
+    },
+    CommandSpec {
+        name: "merge",
+        args: "SHARD.json... [--format F] [--output FILE] [--report F=FILE]",
+        min: 1,
+        max: None,
+        options: &["format", "output", "report"],
+        about: "Instructors: merges the JSON reports of shards (`grade --partition K/N \
+                --report json=FILE`) into one, and writes every format from it exactly as \
+                one `grade` of the whole class would (the class report included). \
+                Submissions come in order of name.",
     },
     CommandSpec {
         name: "offline",
@@ -198,6 +220,11 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
         "also write FORMAT to FILE, from the same run",
     ),
     ("exercise", "EXERCISE", "only this exercise (repeatable)"),
+    (
+        "partition",
+        "K/N",
+        "grade only shard K of N (by submission name)",
+    ),
     ("student", "DIR", "where to write the student copy"),
     ("cold-runs", "N", "how many cold builds to time"),
     ("batch", "N", "submissions in the grading batch"),
@@ -217,6 +244,13 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
         "the name the board shows for you (with --share)",
     ),
 ];
+
+/// Whether the long option `name` (without `--`) takes a value.
+pub fn takes_value(name: &str) -> bool {
+    OPTIONS
+        .iter()
+        .any(|(n, value, _)| *n == name && !value.is_empty())
+}
 
 pub fn spec(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS.iter().find(|c| c.name == name)

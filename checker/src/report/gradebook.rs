@@ -1,6 +1,7 @@
 //! The human and JSON reports of a grading batch.
 
 use crate::model::grading::{Batch, Graded};
+use crate::model::results::{Status, TaskResult};
 use crate::report::json as check_json;
 use crate::util::json::{Object, array, strings};
 use crate::util::style::Style;
@@ -22,18 +23,13 @@ pub fn human(batch: &Batch, style: Style) -> String {
             g.max()
         );
         for e in &g.exercises {
-            let tasks: Vec<String> = e
-                .tasks
-                .iter()
-                .map(|t| format!("{}:{}/{}", t.number, t.earned, t.points))
-                .collect();
             let _ = writeln!(
                 out,
                 "  {:<20} {:>2}/{:<2} {}",
                 e.dir,
                 e.earned(),
                 e.max(),
-                style.dim(&tasks.join(" "))
+                style.dim(&verdicts(&e.tasks))
             );
             if let Some(err) = &e.compile_error {
                 let first = crate::util::style::strip_ansi(&err.first);
@@ -73,6 +69,24 @@ pub fn human(batch: &Batch, style: Style) -> String {
     out
 }
 
+/// Each task's verdict in words, tasks with the same verdict together in
+/// course order: `passed 1, 2 · deadlock 3 · not started 4, 5`. A number
+/// such as `3:0/2` says that points were lost, not why.
+pub fn verdicts(tasks: &[TaskResult]) -> String {
+    let mut groups: Vec<(Status, Vec<String>)> = Vec::new();
+    for t in tasks {
+        match groups.iter_mut().find(|(s, _)| *s == t.status) {
+            Some((_, numbers)) => numbers.push(t.number.to_string()),
+            None => groups.push((t.status, vec![t.number.to_string()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(status, numbers)| format!("{} {}", status.label(), numbers.join(", ")))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn submission(g: &Graded) -> String {
     let review = array(g.review.iter().map(|f| {
         Object::new()
@@ -110,4 +124,37 @@ pub fn json_with_meta(batch: &Batch, meta: Option<&str>) -> String {
         .raw("submissions", &array(batch.graded.iter().map(submission)))
         .finish()
         + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(number: u32, status: Status) -> TaskResult {
+        TaskResult {
+            number,
+            item: "item",
+            title: "title",
+            points: 2,
+            earned: if status == Status::Pass { 2 } else { 0 },
+            status,
+            tests: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_failing_task_is_named_by_its_verdict() {
+        let tasks = [
+            task(1, Status::Pass),
+            task(2, Status::Pass),
+            task(3, Status::Deadlock),
+            task(4, Status::NotStarted),
+            task(5, Status::NotStarted),
+            task(6, Status::Timeout),
+        ];
+        assert_eq!(
+            verdicts(&tasks),
+            "passed 1, 2 · deadlock 3 · not started 4, 5 · timed out 6"
+        );
+    }
 }

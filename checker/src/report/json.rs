@@ -5,8 +5,12 @@
 //! The verdict cache stores exercises in this same shape (with terminal
 //! colour kept), so there is one encoding of a result, not two.
 
-use crate::model::results::{Captured, ExerciseResult, TaskResult, TestResult};
-use crate::util::json::{Object, array};
+use crate::model::course::Exercise;
+use crate::model::results::{
+    Captured, CompileError, Event, ExerciseResult, PanicInfo, Status, TaskResult, TestResult,
+    Warning,
+};
+use crate::util::json::{Object, View, array};
 use crate::util::style::strip_ansi;
 
 pub const SCHEMA: &str = "tokio-channels-course/check/v1";
@@ -120,4 +124,103 @@ fn test(t: &TestResult, keep_ansi: bool) -> String {
         .raw("events", &events)
         .str_or_null("expected_events", t.expected_events.as_deref())
         .finish()
+}
+
+/// Panics as the harness (and the verdict cache) record them; `location`
+/// maps each location for display.
+pub fn read_panics(v: View, location: impl Fn(&str) -> String) -> Vec<PanicInfo> {
+    v.items()
+        .map(|p| PanicInfo {
+            message: p.get("message").string(),
+            location: p.get("location").str().map(&location),
+            thread: p.get("thread").string(),
+        })
+        .collect()
+}
+
+/// A test's event log as the harness (and the verdict cache) record it.
+pub fn read_events(v: View) -> Vec<Event> {
+    v.items()
+        .map(|e| Event {
+            at_ms: e.get("at_ms").u64().unwrap_or(0),
+            actor: e.get("actor").string(),
+            what: e.get("what").string(),
+        })
+        .collect()
+}
+
+fn captured_from(v: View) -> Captured {
+    Captured {
+        text: v.get("text").string(),
+        dropped_bytes: v.get("dropped_bytes").u64().unwrap_or(0),
+    }
+}
+
+fn test_from(task: u32, v: View) -> Option<TestResult> {
+    Some(TestResult {
+        name: v.get("name").string(),
+        task,
+        status: Status::from_key(v.get("status").str()?)?,
+        message: v.get("message").string(),
+        diff: v.get("diff").opt_string(),
+        location: v.get("location").opt_string(),
+        panics: read_panics(v.get("panics"), str::to_string),
+        events: read_events(v.get("events")),
+        expected_events: v.get("expected_events").opt_string(),
+        wall_ms: v.get("wall_ms").f64().unwrap_or(0.0),
+        virtual_ms: v.get("virtual_ms").f64().unwrap_or(0.0),
+        busy_ms: v.get("busy_ms").f64().unwrap_or(0.0),
+        stdout: captured_from(v.get("stdout")),
+        stderr: captured_from(v.get("stderr")),
+    })
+}
+
+/// Reads back an exercise written by [`exercise`] (the verdict cache, a
+/// grading shard). The task list comes from the course definition, so a
+/// changed course never reads stale task metadata: `None` when the
+/// result's tasks are not the course's.
+pub fn read_exercise(ex: &'static Exercise, v: View) -> Option<ExerciseResult> {
+    let cached: Vec<View> = v.get("tasks").items().collect();
+    if cached.len() != ex.tasks.len() {
+        return None;
+    }
+    let mut tasks = Vec::new();
+    for (task, c) in ex.tasks.iter().zip(cached) {
+        if c.get("task").u64()? != u64::from(task.number) {
+            return None;
+        }
+        tasks.push(TaskResult {
+            number: task.number,
+            item: task.item,
+            title: task.title,
+            points: task.points,
+            earned: c.get("earned").u64()? as u32,
+            status: Status::from_key(c.get("status").str()?)?,
+            tests: c
+                .get("tests")
+                .items()
+                .map(|x| test_from(task.number, x))
+                .collect::<Option<Vec<_>>>()?,
+        });
+    }
+    let e = v.get("compile_error");
+    Some(ExerciseResult {
+        dir: ex.dir,
+        title: ex.title,
+        source: v.get("source").string(),
+        compile_error: e.is_object().then(|| CompileError {
+            first: e.get("message").string(),
+            location: e.get("location").opt_string(),
+            error_count: e.get("error_count").u64().unwrap_or(1) as usize,
+        }),
+        warnings: v
+            .get("warnings")
+            .items()
+            .map(|w| Warning {
+                message: w.get("message").string(),
+                location: w.get("location").opt_string(),
+            })
+            .collect(),
+        tasks,
+    })
 }

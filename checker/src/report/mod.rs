@@ -3,6 +3,7 @@
 
 pub mod classroom;
 pub mod csv;
+pub mod each;
 pub mod gradebook;
 pub mod gradescope;
 pub mod json;
@@ -58,14 +59,24 @@ pub fn write_report(format: &str, path: &Path, text: &str) -> std::io::Result<()
     std::fs::write(path, text)
 }
 
-/// Reads `--report FORMAT=FILE`.
+/// Reads `--report FORMAT=FILE`, or `FORMAT=DIR/` for a file per
+/// submission (see `each`).
 pub fn parse_report(spec: &str) -> Result<(String, PathBuf), String> {
     match spec.split_once('=') {
         Some((format, file)) if GRADE_FORMATS.contains(&format) && !file.is_empty() => {
-            Ok((format.to_string(), PathBuf::from(file)))
+            let path = PathBuf::from(file);
+            if each::is_folder(&path) && !each::FORMATS.contains(&format) {
+                return Err(format!(
+                    "--report {format}=DIR/: only {} are written once per submission \
+                     into a folder",
+                    each::FORMATS.join(", ")
+                ));
+            }
+            Ok((format.to_string(), path))
         }
         _ => Err(format!(
-            "--report needs FORMAT=FILE with FORMAT one of {}, not `{spec}`",
+            "--report needs FORMAT=FILE (or FORMAT=DIR/ for a file per submission) with \
+             FORMAT one of {}, not `{spec}`",
             GRADE_FORMATS.join(", ")
         )),
     }

@@ -8,11 +8,8 @@
 
 use crate::build::shadow::Target;
 use crate::model::course::Paths;
-use crate::model::results::{
-    Captured, CompileError, ExerciseResult, Status, TaskResult, TestResult, Warning,
-};
+use crate::model::results::{ExerciseResult, Status};
 use crate::run::options::Options;
-use crate::run::protocol::{read_events, read_panics};
 use crate::util::files::hash_sources;
 use crate::util::json::{self, Object, View};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -69,7 +66,7 @@ pub fn load(paths: &Paths, t: &Target, key: u64) -> Option<ExerciseResult> {
     if v.get("key").str()? != format!("{key:016x}") {
         return None;
     }
-    exercise_from_json(t, v.get("result"))
+    crate::report::json::read_exercise(t.exercise, v.get("result"))
 }
 
 /// Keeps `r` for next time, unless its verdict depended on the machine.
@@ -93,79 +90,4 @@ pub fn store(paths: &Paths, t: &Target, key: u64, r: &ExerciseResult) {
         let _ = std::fs::create_dir_all(parent);
     }
     let _ = std::fs::write(path, doc);
-}
-
-fn captured_from(v: View) -> Captured {
-    Captured {
-        text: v.get("text").string(),
-        dropped_bytes: v.get("dropped_bytes").u64().unwrap_or(0),
-    }
-}
-
-fn test_from(task: u32, v: View) -> Option<TestResult> {
-    Some(TestResult {
-        name: v.get("name").string(),
-        task,
-        status: Status::from_key(v.get("status").str()?)?,
-        message: v.get("message").string(),
-        diff: v.get("diff").opt_string(),
-        location: v.get("location").opt_string(),
-        panics: read_panics(v.get("panics"), str::to_string),
-        events: read_events(v.get("events")),
-        expected_events: v.get("expected_events").opt_string(),
-        wall_ms: v.get("wall_ms").f64().unwrap_or(0.0),
-        virtual_ms: v.get("virtual_ms").f64().unwrap_or(0.0),
-        busy_ms: v.get("busy_ms").f64().unwrap_or(0.0),
-        stdout: captured_from(v.get("stdout")),
-        stderr: captured_from(v.get("stderr")),
-    })
-}
-
-/// Rebuilds a result from the cache (the JSON report's shape, colour
-/// kept); the task list comes from the course definition, so a changed
-/// course never reads stale task metadata.
-fn exercise_from_json(t: &Target, v: View) -> Option<ExerciseResult> {
-    let cached: Vec<View> = v.get("tasks").items().collect();
-    if cached.len() != t.exercise.tasks.len() {
-        return None;
-    }
-    let mut tasks = Vec::new();
-    for (task, c) in t.exercise.tasks.iter().zip(cached) {
-        if c.get("task").u64()? != u64::from(task.number) {
-            return None;
-        }
-        tasks.push(TaskResult {
-            number: task.number,
-            item: task.item,
-            title: task.title,
-            points: task.points,
-            earned: c.get("earned").u64()? as u32,
-            status: Status::from_key(c.get("status").str()?)?,
-            tests: c
-                .get("tests")
-                .items()
-                .map(|x| test_from(task.number, x))
-                .collect::<Option<Vec<_>>>()?,
-        });
-    }
-    let e = v.get("compile_error");
-    Some(ExerciseResult {
-        dir: t.exercise.dir,
-        title: t.exercise.title,
-        source: v.get("source").string(),
-        compile_error: e.is_object().then(|| CompileError {
-            first: e.get("message").string(),
-            location: e.get("location").opt_string(),
-            error_count: e.get("error_count").u64().unwrap_or(1) as usize,
-        }),
-        warnings: v
-            .get("warnings")
-            .items()
-            .map(|w| Warning {
-                message: w.get("message").string(),
-                location: w.get("location").opt_string(),
-            })
-            .collect(),
-        tasks,
-    })
 }

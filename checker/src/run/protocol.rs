@@ -5,7 +5,8 @@
 //! printed is kept as captured output and never read for verdicts.
 
 use crate::model::course::Paths;
-use crate::model::results::{Event, PanicInfo, Status, TestResult};
+use crate::model::results::{PanicInfo, Status, TestResult};
+use crate::report::json::{read_events, read_panics};
 use crate::run::runner::Finished;
 use crate::run::watchdog;
 use crate::util::json::{self, JsonValue, View};
@@ -87,29 +88,6 @@ fn read_result(paths: &Paths, r: &mut TestResult, doc: &JsonValue) {
     blame_learner_panic(r);
     diagnose(r, v.get("blocked_ms").f64());
     r.events = read_events(v.get("events"));
-}
-
-/// Panics as the harness (and the verdict cache) record them; `location`
-/// maps each location for display.
-pub fn read_panics(v: View, location: impl Fn(&str) -> String) -> Vec<PanicInfo> {
-    v.items()
-        .map(|p| PanicInfo {
-            message: p.get("message").string(),
-            location: p.get("location").str().map(&location),
-            thread: p.get("thread").string(),
-        })
-        .collect()
-}
-
-/// A test's event log as the harness (and the verdict cache) record it.
-pub fn read_events(v: View) -> Vec<Event> {
-    v.items()
-        .map(|e| Event {
-            at_ms: e.get("at_ms").u64().unwrap_or(0),
-            actor: e.get("actor").string(),
-            what: e.get("what").string(),
-        })
-        .collect()
 }
 
 /// Whether a panic was raised by the hidden test itself (an expectation,

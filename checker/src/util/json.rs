@@ -34,6 +34,14 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The value as JSON text (`null` when absent), to compare values of
+    /// any type.
+    pub fn raw(self) -> String {
+        self.0
+            .and_then(|v| v.stringify().ok())
+            .unwrap_or_else(|| "null".to_string())
+    }
+
     pub fn str(self) -> Option<&'a str> {
         match self.0 {
             Some(JsonValue::String(s)) => Some(s),
