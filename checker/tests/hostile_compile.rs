@@ -383,6 +383,100 @@ fn compile_time_attacks_gain_nothing_and_reports_fit_their_formats() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// Inputs that once ended the whole batch (the checker's stack overflowed,
+/// staging failed with "File name too long") or made screening quadratic,
+/// each in a submission whose `lib.rs` is the full solution: every one is
+/// rejected alone, named, and the honest controls around them keep their
+/// marks in the same batch.
+#[test]
+fn one_submission_never_takes_down_the_batch() {
+    // A short root, so that a path that fits below the submission's src/
+    // does not fit below the grading area's longer folders.
+    let root = PathBuf::from(format!("/tmp/cr{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let sol = || ("lib.rs", solution());
+
+    let mut subs = vec![make(&root, "honest-first", &[sol()])];
+    // A few hundred KB of nested brackets in a file no module names.
+    let deep = format!(
+        "fn f() {{ let _ = {}0{}; }}\n",
+        "(".repeat(200_000),
+        ")".repeat(200_000)
+    );
+    subs.push(make(&root, "deep-nesting", &[sol(), ("deep.rs", deep)]));
+    // As long a path as the submission's own folder allows.
+    let lp = root.join("long-path/exercises/01-bounded-send/src");
+    let room = 4000 - lp.as_os_str().len();
+    let long: Vec<String> = (0..room / 200)
+        .map(|i| format!("{i}{}", "d".repeat(198)))
+        .collect();
+    let long = format!("{}.rs", long.join("/"));
+    subs.push(make(
+        &root,
+        "long-path",
+        &[sol(), (&long, "fn f() {}\n".into())],
+    ));
+    // Screening work once quadratic in the checker, just under the cap:
+    // 40k imports, `use` without `;`, and bodiless enums.
+    subs.push(make(
+        &root,
+        "use-flood",
+        &[
+            sol(),
+            ("uses.rs", "use std::fs;\n".repeat(40_000)),
+            ("bare.rs", "use ".repeat(50_000)),
+            ("enums.rs", "pub enum E ".repeat(15_000)),
+        ],
+    ));
+    // 300k lines, 7 MiB: refused unread.
+    subs.push(make(
+        &root,
+        "big-file",
+        &[sol(), ("big.rs", "use std::{fs, env};\n".repeat(300_000))],
+    ));
+    // A hundred thousand files.
+    let many = make(&root, "many-files", &[sol()]);
+    let dir = many.join("exercises/01-bounded-send/src/many");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..100_000 {
+        std::fs::write(dir.join(i.to_string()), "").unwrap();
+    }
+    subs.push(many);
+    subs.push(make(&root, "honest-last", &[sol()]));
+
+    let json = run_grade(&["--exercise", "01", "--format", "json"], &subs);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let graded = doc["submissions"].as_array().unwrap();
+    assert_eq!(graded.len(), subs.len());
+    for g in graded {
+        let name = g["name"].as_str().unwrap();
+        let ex = &g["exercises"][0];
+        // The flood is honest code plus files no module names: screened
+        // in linear time, then graded like any other.
+        if name.starts_with("honest") || name == "use-flood" {
+            assert_eq!(g["earned"], 10, "{name}: {ex}");
+            continue;
+        }
+        assert_eq!(g["earned"], 0, "{name}: {ex}");
+        assert_eq!(ex["tasks"][0]["status"], "rejected", "{name}: {ex}");
+        let why = ex["compile_error"]["message"].as_str().unwrap();
+        let expected = match name {
+            "deep-nesting" => "nest more than 256 deep",
+            "long-path" => "paths of at most",
+            "many-files" => "100001 files",
+            "big-file" => "at most 1000 files and 1 MiB",
+            _ => unreachable!(),
+        };
+        assert!(why.contains(expected), "{name}: {why}");
+    }
+    // The review list of the flood stays within its cap.
+    let flood = graded.iter().find(|g| g["name"] == "use-flood").unwrap();
+    assert!(flood["review"].as_array().unwrap().len() <= 201);
+
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// Gradescope's and Classroom's reports for one hostile submission with
 /// megabytes of panic text: the fields their consumers read, within the
 /// platforms' size limits, from one run.

@@ -103,11 +103,8 @@ const RESERVED: &[&str] = &[
 pub fn refuse(rel_dir: &Path, source: &str) -> Option<(usize, String)> {
     let tokens = match tokenize(source) {
         Ok(t) => t,
-        Err(line) => {
-            return Some((
-                line,
-                "the file could not be read as Rust tokens, so it cannot be screened".into(),
-            ));
+        Err(e) => {
+            return Some((e.line, format!("{}, so it cannot be screened", e.why)));
         }
     };
     let mut problem = None;
@@ -251,8 +248,9 @@ fn shadowing(tokens: &[Tok]) -> Option<(usize, String)> {
         Declared::Reexport(path) => reexports.push(path),
     });
     // A variant reaches the tests only through a `pub use Enum::...`.
+    let reexported: std::collections::HashSet<&String> = reexports.iter().flatten().collect();
     for (of, name, line) in variants {
-        if reexports.iter().any(|p| p.contains(&of)) {
+        if reexported.contains(&of) {
             names.push((name, line));
         }
     }
@@ -338,7 +336,16 @@ fn module_items(toks: &[Tok], f: &mut dyn FnMut(Declared)) {
                     && exported
                     && let Some((of, _)) = name
                 {
-                    let body = toks[j..].iter().find_map(|t| t.group('{'));
+                    // The body is the first `{...}` before the next item:
+                    // stopping there keeps a flood of bodiless `pub enum`s
+                    // linear.
+                    let body = toks[j + 1..]
+                        .iter()
+                        .take_while(|t| {
+                            !t.is_punct(';')
+                                && !matches!(t.ident(), Some("pub" | "enum" | "struct" | "use"))
+                        })
+                        .find_map(|t| t.group('{'));
                     for variant in body.unwrap_or(&[]).split(|t| t.is_punct(',')) {
                         // Skip attributes (`#` and its group) to the name.
                         let v = variant.iter().find_map(|t| match t {
