@@ -477,6 +477,69 @@ fn one_submission_never_takes_down_the_batch() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// File names, a folder name and a compile error carrying terminal
+/// commands (a window title, an OSC 52 clipboard write) and newlines that
+/// fake report lines: every format shows them escaped.
+#[test]
+fn control_characters_reach_no_report_raw() {
+    let root = std::env::temp_dir().join(format!("course-controls-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let osc = "\u{1b}]0;pwned\u{7}\u{1b}]52;c;cm0gLXJmIH4=\u{7}";
+    let fake = "\nhonest-first  full marks\n";
+    let evil_file = format!("x{osc}{fake}.rs");
+    let subs = vec![
+        make(&root, "honest-first", &[("lib.rs", solution())]),
+        make(
+            &root,
+            &format!("evil{osc}{fake}"),
+            &[
+                (
+                    "lib.rs",
+                    format!("{}\ncompile_error!(\"{osc}{fake}\");\n", stub()),
+                ),
+                (&evil_file, "use std::fs;\n".into()),
+            ],
+        ),
+    ];
+    let junit = root.join("report.xml");
+    let csv = root.join("grades.csv");
+    let json = root.join("grade.json");
+    let human = run_grade(
+        &[
+            "--exercise",
+            "01",
+            "--report",
+            &format!("junit={}", junit.display()),
+            "--report",
+            &format!("csv={}", csv.display()),
+            "--report",
+            &format!("json={}", json.display()),
+        ],
+        &subs,
+    );
+    for (format, text) in [
+        ("human", human.clone()),
+        ("junit", std::fs::read_to_string(&junit).unwrap()),
+        ("csv", std::fs::read_to_string(&csv).unwrap()),
+        ("json", std::fs::read_to_string(&json).unwrap()),
+    ] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}']),
+            "{format} carries terminal commands:\n{text}"
+        );
+    }
+    // The folder name and the file name are on the lines they belong to.
+    let fakes = human
+        .lines()
+        .filter(|l| l.starts_with("honest-first"))
+        .count();
+    assert_eq!(fakes, 1, "{human}");
+    assert!(human.contains("evil\\u{1b}]0;pwned"), "{human}");
+    assert!(human.contains("/x\\u{1b}]0;pwned"), "{human}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// Gradescope's and Classroom's reports for one hostile submission with
 /// megabytes of panic text: the fields their consumers read, within the
 /// platforms' size limits, from one run.

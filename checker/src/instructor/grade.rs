@@ -138,7 +138,8 @@ fn stage_exercise(
         }
     }
     for (rel, text) in &screened {
-        let shown = format!("exercises/{}/src/{}", e.dir, rel.display());
+        let shown =
+            crate::util::controls::one_line(&format!("exercises/{}/src/{}", e.dir, rel.display()));
         g.review.extend(review::review_source(&shown, text));
     }
     let too_big = flood.then(|| CompileError {
