@@ -180,6 +180,36 @@ fn corpus(secret_file: &Path) -> Vec<(&'static str, Vec<(&'static str, String)>)
                 )),
             )],
         ),
+        // rust-lang/rust#25860 as cve-rs packages it: arbitrary memory
+        // access from safe code, and through an alias.
+        (
+            "cve-rs-lifetime-translator",
+            vec![(
+                "lib.rs",
+                with_stub(
+                    "const STATIC_UNIT: &&() = &&();\n\
+                     fn lifetime_translator<'a, 'b, T: ?Sized>(_val_a: &'a &'b (), val_b: &'b T) -> &'a T { val_b }\n\
+                     pub fn expand<'a, 'b, T: ?Sized>(x: &'a T) -> &'b T {\n\
+                         let f: for<'x> fn(_, &'x T) -> &'b T = lifetime_translator;\n\
+                         f(STATIC_UNIT, x)\n\
+                     }",
+                ),
+            )],
+        ),
+        (
+            "cve-rs-via-alias",
+            vec![(
+                "lib.rs",
+                with_stub(
+                    "type Unit<'b> = &'b ();\n\
+                     fn translate<'a, 'b, T>(_: &'a Unit<'b>, v: &'b T) -> &'a T { v }\n\
+                     pub fn expand<'a, 'b, T>(x: &'a T) -> &'b T {\n\
+                         let f: fn(&'static Unit<'static>, &'a T) -> &'b T = translate;\n\
+                         f(&&(), x)\n\
+                     }",
+                ),
+            )],
+        ),
         // A flood of data in src/.
         (
             "oversized-src",
@@ -299,6 +329,8 @@ fn compile_time_attacks_gain_nothing_and_reports_fit_their_formats() {
     assert_eq!(status_of("include-via-macro-argument"), "rejected");
     assert_eq!(status_of("secret-in-compile-error"), "rejected");
     assert_eq!(status_of("environment-at-compile-time"), "rejected");
+    assert_eq!(status_of("cve-rs-lifetime-translator"), "rejected");
+    assert_eq!(status_of("cve-rs-via-alias"), "rejected");
     // The endless build was stopped, and said why.
     assert_eq!(status_of("endless-build"), "compile_error");
     let endless = graded

@@ -248,6 +248,11 @@ pub fn review_source(file: &str, source: &str) -> Vec<Finding> {
         let Some(name) = toks[i].ident() else { return };
         match name {
             "unsafe" => found(line, "unsafe"),
+            // Lifetime gymnastics screening cannot decide (soundness).
+            "for" if toks.get(i + 1).is_some_and(|t| t.is_punct('<')) => found(
+                line,
+                "for<'a> (higher-ranked lifetimes: check for soundness tricks)",
+            ),
             "extern" if extern_block(&toks[i + 1..]) => {
                 found(line, "extern block (foreign functions)")
             }

@@ -110,7 +110,17 @@ pub fn refuse(rel_dir: &Path, source: &str) -> Option<(usize, String)> {
     let mut problem = None;
     walk(&tokens, &mut |toks, i| {
         if problem.is_none() {
-            problem = token_rule(rel_dir, toks, i);
+            problem = token_rule(rel_dir, toks, i).or_else(|| {
+                crate::build::soundness::hole_at(toks, i).map(|what| {
+                    (
+                        toks[i].line(),
+                        format!(
+                            "{what}: the shape of a known soundness hole, which lets safe \
+                             code forge its results"
+                        ),
+                    )
+                })
+            });
         }
     });
     problem.or_else(|| shadowing(&tokens))

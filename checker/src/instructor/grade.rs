@@ -207,10 +207,14 @@ fn screen_refusal(e: &course::Exercise, screened: &[(PathBuf, String)]) -> Optio
     screened.iter().find_map(|(rel, text)| {
         let dir = rel.parent().unwrap_or(Path::new(""));
         crate::build::screen::refuse(dir, text).map(|(line, why)| CompileError {
-            first: format!(
-                "rejected: {why}. Graded code may only use files inside its own \
-             exercise's src/ folder."
-            ),
+            first: if why.contains("soundness hole") {
+                format!("rejected: {why}; graded code may not use it.")
+            } else {
+                format!(
+                    "rejected: {why}. Graded code may only use files inside its own \
+                     exercise's src/ folder."
+                )
+            },
             location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
             error_count: 1,
         })
