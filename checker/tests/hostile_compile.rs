@@ -210,6 +210,21 @@ fn corpus(secret_file: &Path) -> Vec<(&'static str, Vec<(&'static str, String)>)
                 ),
             )],
         ),
+        // Always-true equality on the stub's own types, in place of the
+        // derive (+3 of 10 before it was refused).
+        (
+            "always-equal",
+            vec![(
+                "lib.rs",
+                stub().replace(
+                    "#[derive(Debug, Clone, PartialEq, Eq)]",
+                    "#[derive(Debug, Clone)]",
+                ) + "\nimpl PartialEq for Offer { fn eq(&self, _: &Self) -> bool { true } }\n\
+                       impl Eq for Offer {}\n\
+                       impl PartialEq for Unserved { fn eq(&self, _: &Self) -> bool { true } }\n\
+                       impl Eq for Unserved {}\n",
+            )],
+        ),
         // A flood of data in src/.
         (
             "oversized-src",
@@ -331,6 +346,7 @@ fn compile_time_attacks_gain_nothing_and_reports_fit_their_formats() {
     assert_eq!(status_of("environment-at-compile-time"), "rejected");
     assert_eq!(status_of("cve-rs-lifetime-translator"), "rejected");
     assert_eq!(status_of("cve-rs-via-alias"), "rejected");
+    assert_eq!(status_of("always-equal"), "rejected");
     // The endless build was stopped, and said why.
     assert_eq!(status_of("endless-build"), "compile_error");
     let endless = graded

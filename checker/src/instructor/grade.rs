@@ -173,7 +173,8 @@ fn stage_exercise(
         .or(too_big)
         .or(too_long)
         .or(uncopied)
-        .or_else(|| screen_refusal(e, &screened));
+        .or_else(|| screen_refusal(e, &screened))
+        .or_else(|| derive_refusal(paths, e, &screened));
     Ok(match refused {
         Some(reason) => Err(reason),
         None => Ok(Target {
@@ -215,6 +216,24 @@ fn screen_refusal(e: &course::Exercise, screened: &[(PathBuf, String)]) -> Optio
                      exercise's src/ folder."
                 )
             },
+            location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
+            error_count: 1,
+        })
+    })
+}
+
+/// A stub type's derived trait written by hand (see
+/// `screen::replaced_derive`).
+fn derive_refusal(
+    paths: &Paths,
+    e: &course::Exercise,
+    screened: &[(PathBuf, String)],
+) -> Option<CompileError> {
+    let stub = std::fs::read_to_string(paths.stub(e).join("src/lib.rs")).ok()?;
+    let derives = crate::build::screen::stub_derives(&stub);
+    screened.iter().find_map(|(rel, text)| {
+        crate::build::screen::replaced_derive(&derives, text).map(|(line, why)| CompileError {
+            first: format!("rejected: {why}."),
             location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
             error_count: 1,
         })
