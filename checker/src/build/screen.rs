@@ -259,10 +259,9 @@ pub fn stub_derives(stub: &str) -> Vec<(String, Vec<String>)> {
         }
         if matches!(t.ident(), Some("struct" | "enum"))
             && let Some(name) = toks.get(i + 1).and_then(Tok::ident)
+            && !pending.is_empty()
         {
-            if !pending.is_empty() {
-                out.push((name.to_string(), std::mem::take(&mut pending)));
-            }
+            out.push((name.to_string(), std::mem::take(&mut pending)));
         }
     }
     out
