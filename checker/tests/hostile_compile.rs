@@ -180,6 +180,51 @@ fn corpus(secret_file: &Path) -> Vec<(&'static str, Vec<(&'static str, String)>)
                 )),
             )],
         ),
+        // rust-lang/rust#25860 as cve-rs packages it: arbitrary memory
+        // access from safe code, and through an alias.
+        (
+            "cve-rs-lifetime-translator",
+            vec![(
+                "lib.rs",
+                with_stub(
+                    "const STATIC_UNIT: &&() = &&();\n\
+                     fn lifetime_translator<'a, 'b, T: ?Sized>(_val_a: &'a &'b (), val_b: &'b T) -> &'a T { val_b }\n\
+                     pub fn expand<'a, 'b, T: ?Sized>(x: &'a T) -> &'b T {\n\
+                         let f: for<'x> fn(_, &'x T) -> &'b T = lifetime_translator;\n\
+                         f(STATIC_UNIT, x)\n\
+                     }",
+                ),
+            )],
+        ),
+        (
+            "cve-rs-via-alias",
+            vec![(
+                "lib.rs",
+                with_stub(
+                    "type Unit<'b> = &'b ();\n\
+                     fn translate<'a, 'b, T>(_: &'a Unit<'b>, v: &'b T) -> &'a T { v }\n\
+                     pub fn expand<'a, 'b, T>(x: &'a T) -> &'b T {\n\
+                         let f: fn(&'static Unit<'static>, &'a T) -> &'b T = translate;\n\
+                         f(&&(), x)\n\
+                     }",
+                ),
+            )],
+        ),
+        // Always-true equality on the stub's own types, in place of the
+        // derive (+3 of 10 before it was refused).
+        (
+            "always-equal",
+            vec![(
+                "lib.rs",
+                stub().replace(
+                    "#[derive(Debug, Clone, PartialEq, Eq)]",
+                    "#[derive(Debug, Clone)]",
+                ) + "\nimpl PartialEq for Offer { fn eq(&self, _: &Self) -> bool { true } }\n\
+                       impl Eq for Offer {}\n\
+                       impl PartialEq for Unserved { fn eq(&self, _: &Self) -> bool { true } }\n\
+                       impl Eq for Unserved {}\n",
+            )],
+        ),
         // A flood of data in src/.
         (
             "oversized-src",
@@ -299,6 +344,9 @@ fn compile_time_attacks_gain_nothing_and_reports_fit_their_formats() {
     assert_eq!(status_of("include-via-macro-argument"), "rejected");
     assert_eq!(status_of("secret-in-compile-error"), "rejected");
     assert_eq!(status_of("environment-at-compile-time"), "rejected");
+    assert_eq!(status_of("cve-rs-lifetime-translator"), "rejected");
+    assert_eq!(status_of("cve-rs-via-alias"), "rejected");
+    assert_eq!(status_of("always-equal"), "rejected");
     // The endless build was stopped, and said why.
     assert_eq!(status_of("endless-build"), "compile_error");
     let endless = graded
@@ -380,6 +428,163 @@ fn compile_time_attacks_gain_nothing_and_reports_fit_their_formats() {
         .collect();
     assert_eq!(totals, ["10", "10", "0"], "{again}");
 
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Inputs that once ended the whole batch (the checker's stack overflowed,
+/// staging failed with "File name too long") or made screening quadratic,
+/// each in a submission whose `lib.rs` is the full solution: every one is
+/// rejected alone, named, and the honest controls around them keep their
+/// marks in the same batch.
+#[test]
+fn one_submission_never_takes_down_the_batch() {
+    // A short root, so that a path that fits below the submission's src/
+    // does not fit below the grading area's longer folders.
+    let root = PathBuf::from(format!("/tmp/cr{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let sol = || ("lib.rs", solution());
+
+    let mut subs = vec![make(&root, "honest-first", &[sol()])];
+    // A few hundred KB of nested brackets in a file no module names.
+    let deep = format!(
+        "fn f() {{ let _ = {}0{}; }}\n",
+        "(".repeat(200_000),
+        ")".repeat(200_000)
+    );
+    subs.push(make(&root, "deep-nesting", &[sol(), ("deep.rs", deep)]));
+    // As long a path as the submission's own folder allows.
+    let lp = root.join("long-path/exercises/01-bounded-send/src");
+    let room = 4000 - lp.as_os_str().len();
+    let long: Vec<String> = (0..room / 200)
+        .map(|i| format!("{i}{}", "d".repeat(198)))
+        .collect();
+    let long = format!("{}.rs", long.join("/"));
+    subs.push(make(
+        &root,
+        "long-path",
+        &[sol(), (&long, "fn f() {}\n".into())],
+    ));
+    // Screening work once quadratic in the checker, just under the cap:
+    // 40k imports, `use` without `;`, and bodiless enums.
+    subs.push(make(
+        &root,
+        "use-flood",
+        &[
+            sol(),
+            ("uses.rs", "use std::fs;\n".repeat(40_000)),
+            ("bare.rs", "use ".repeat(50_000)),
+            ("enums.rs", "pub enum E ".repeat(15_000)),
+        ],
+    ));
+    // 300k lines, 7 MiB: refused unread.
+    subs.push(make(
+        &root,
+        "big-file",
+        &[sol(), ("big.rs", "use std::{fs, env};\n".repeat(300_000))],
+    ));
+    // A hundred thousand files.
+    let many = make(&root, "many-files", &[sol()]);
+    let dir = many.join("exercises/01-bounded-send/src/many");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..100_000 {
+        std::fs::write(dir.join(i.to_string()), "").unwrap();
+    }
+    subs.push(many);
+    subs.push(make(&root, "honest-last", &[sol()]));
+
+    let json = run_grade(&["--exercise", "01", "--format", "json"], &subs);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let graded = doc["submissions"].as_array().unwrap();
+    assert_eq!(graded.len(), subs.len());
+    for g in graded {
+        let name = g["name"].as_str().unwrap();
+        let ex = &g["exercises"][0];
+        // The flood is honest code plus files no module names: screened
+        // in linear time, then graded like any other.
+        if name.starts_with("honest") || name == "use-flood" {
+            assert_eq!(g["earned"], 10, "{name}: {ex}");
+            continue;
+        }
+        assert_eq!(g["earned"], 0, "{name}: {ex}");
+        assert_eq!(ex["tasks"][0]["status"], "rejected", "{name}: {ex}");
+        let why = ex["compile_error"]["message"].as_str().unwrap();
+        let expected = match name {
+            "deep-nesting" => "nest more than 256 deep",
+            "long-path" => "paths of at most",
+            "many-files" => "100001 files",
+            "big-file" => "at most 1000 files and 1 MiB",
+            _ => unreachable!(),
+        };
+        assert!(why.contains(expected), "{name}: {why}");
+    }
+    // The review list of the flood stays within its cap.
+    let flood = graded.iter().find(|g| g["name"] == "use-flood").unwrap();
+    assert!(flood["review"].as_array().unwrap().len() <= 201);
+
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// File names, a folder name and a compile error carrying terminal
+/// commands (a window title, an OSC 52 clipboard write) and newlines that
+/// fake report lines: every format shows them escaped.
+#[test]
+fn control_characters_reach_no_report_raw() {
+    let root = std::env::temp_dir().join(format!("course-controls-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let osc = "\u{1b}]0;pwned\u{7}\u{1b}]52;c;cm0gLXJmIH4=\u{7}";
+    let fake = "\nhonest-first  full marks\n";
+    let evil_file = format!("x{osc}{fake}.rs");
+    let subs = vec![
+        make(&root, "honest-first", &[("lib.rs", solution())]),
+        make(
+            &root,
+            &format!("evil{osc}{fake}"),
+            &[
+                (
+                    "lib.rs",
+                    format!("{}\ncompile_error!(\"{osc}{fake}\");\n", stub()),
+                ),
+                (&evil_file, "use std::fs;\n".into()),
+            ],
+        ),
+    ];
+    let junit = root.join("report.xml");
+    let csv = root.join("grades.csv");
+    let json = root.join("grade.json");
+    let human = run_grade(
+        &[
+            "--exercise",
+            "01",
+            "--report",
+            &format!("junit={}", junit.display()),
+            "--report",
+            &format!("csv={}", csv.display()),
+            "--report",
+            &format!("json={}", json.display()),
+        ],
+        &subs,
+    );
+    for (format, text) in [
+        ("human", human.clone()),
+        ("junit", std::fs::read_to_string(&junit).unwrap()),
+        ("csv", std::fs::read_to_string(&csv).unwrap()),
+        ("json", std::fs::read_to_string(&json).unwrap()),
+    ] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}']),
+            "{format} carries terminal commands:\n{text}"
+        );
+    }
+    // The folder name and the file name are on the lines they belong to.
+    let fakes = human
+        .lines()
+        .filter(|l| l.starts_with("honest-first"))
+        .count();
+    assert_eq!(fakes, 1, "{human}");
+    assert!(human.contains("evil\\u{1b}]0;pwned"), "{human}");
+    assert!(human.contains("/x\\u{1b}]0;pwned"), "{human}");
     let _ = std::fs::remove_dir_all(&root);
 }
 

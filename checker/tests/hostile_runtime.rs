@@ -7,7 +7,8 @@
 //! test asserts that no hostile submission scores, every control gets
 //! exactly its points in both batches, the grader's files are
 //! byte-identical afterwards, no marker file appeared anywhere, no secret
-//! reached the report, no process outlived the batch, and the batch ended
+//! reached the report, no test reached a service (a pathname UNIX socket,
+//! a UDP port) served outside the sandbox, no process outlived the batch, and the batch ended
 //! within a bound derived from the per-test deadline.
 //!
 //! Containment needs Linux with Landlock and seccomp; elsewhere the test
@@ -112,8 +113,10 @@ fn course_copy(dir: &Path) -> PathBuf {
     binary
 }
 
-/// The stub of exercise 01 with `attack` called before every `todo!()`.
-fn hostile(subs: &Path, name: &str, token: &str) -> PathBuf {
+/// The stub of exercise 01 with `attack` called before every `todo!()`;
+/// each `(placeholder, value)` is filled into the attack's files.
+fn hostile(subs: &Path, name: &str, fill: &[(&str, String)]) -> PathBuf {
+    let fill = |text: String| fill.iter().fold(text, |t, (from, to)| t.replace(from, to));
     let hostile = course().join("checker/tests/hostile");
     let stub = std::fs::read_to_string(
         course()
@@ -128,9 +131,9 @@ fn hostile(subs: &Path, name: &str, token: &str) -> PathBuf {
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("lib.rs"), lib).unwrap();
     let attack = std::fs::read_to_string(hostile.join(format!("{name}.rs"))).unwrap();
-    std::fs::write(src.join("attack.rs"), attack.replace("__TOKEN__", token)).unwrap();
+    std::fs::write(src.join("attack.rs"), fill(attack)).unwrap();
     let forge = std::fs::read_to_string(hostile.join("forge.rs")).unwrap();
-    std::fs::write(src.join("forge.rs"), forge.replace("__TOKEN__", token)).unwrap();
+    std::fs::write(src.join("forge.rs"), fill(forge)).unwrap();
     subs.join(name)
 }
 
@@ -313,6 +316,7 @@ const ATTACKS: &[&str] = &[
     "bombs",
     "disk_fill",
     "huge_output",
+    "sockets",
     // Late in the batch: without containment it spoils the binaries of the
     // slots after it, which then never run (see `integrity`).
     "write_grader",
@@ -337,6 +341,37 @@ fn hostile_code_gains_nothing_touches_nothing_and_stalls_nothing() {
     // The attacks act only on a course that carries this mark.
     std::fs::write(copy.join(format!("HOSTILE-TARGET-{token}")), "").unwrap();
 
+    // Services outside the sandbox, as a CI runner has them: a pathname
+    // UNIX socket that answers with a secret, and a UDP port. Each counts
+    // what reaches it.
+    let service_secret = unique("SERVICE");
+    let unix_path = dir.join("svc.sock");
+    let unix = std::os::unix::net::UnixListener::bind(&unix_path).unwrap();
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let udp_port = udp.local_addr().unwrap().port();
+    let reached = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    {
+        let (count, answer) = (reached.clone(), service_secret.clone());
+        std::thread::spawn(move || {
+            for mut conn in unix.incoming().flatten() {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = std::io::Write::write_all(&mut conn, answer.as_bytes());
+            }
+        });
+        let count = reached.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 256];
+            while udp.recv_from(&mut buf).is_ok() {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+    }
+    let fill = [
+        ("__TOKEN__", token.clone()),
+        ("__UNIX_SOCKET__", unix_path.display().to_string()),
+        ("__UDP_PORT__", udp_port.to_string()),
+    ];
+
     let subs_dir = dir.join("subs");
     let solution = copy.join("solutions").join(EXERCISE);
     let stub = copy.join("checker/stubs").join(EXERCISE);
@@ -350,7 +385,7 @@ fn hostile_code_gains_nothing_touches_nothing_and_stalls_nothing() {
         if unsandboxed_demo() && *attack == "kill_grader" {
             continue;
         }
-        batch.push(hostile(&subs_dir, attack, &token));
+        batch.push(hostile(&subs_dir, attack, &fill));
     }
     batch.push(control(&subs_dir, "control-solution-after", &solution));
     batch.push(control(&subs_dir, "control-stub-after", &stub));
@@ -446,6 +481,16 @@ fn hostile_code_gains_nothing_touches_nothing_and_stalls_nothing() {
         problems.push(format!(
             "a report carries the reference solution: {solution_line}"
         ));
+    }
+
+    let contacts = reached.load(std::sync::atomic::Ordering::SeqCst);
+    if contacts > 0 {
+        problems.push(format!(
+            "tests reached {contacts} time(s) a service outside the sandbox"
+        ));
+    }
+    if first.report.contains(&service_secret) {
+        problems.push("an outside service's answer reached the report".to_string());
     }
 
     let left = survivors(&copy.display().to_string());

@@ -16,3 +16,4 @@ pub mod record;
 pub mod review;
 pub mod screen;
 pub mod shadow;
+pub mod soundness;

@@ -50,12 +50,24 @@ impl Tok {
     }
 }
 
-fn flatten(stream: TokenStream) -> Vec<Tok> {
+/// How deep groups may nest. Honest code stays far below it (rustc's own
+/// parser gives up on a few thousand); screening code that recurses over
+/// groups must never overflow the grader's stack.
+pub const MAX_DEPTH: usize = 256;
+
+/// Why a file cannot be read as tokens, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Untokenizable {
+    pub line: usize,
+    pub why: &'static str,
+}
+
+fn flatten(stream: TokenStream, depth: usize) -> Result<Vec<Tok>, Untokenizable> {
     stream
         .into_iter()
         .map(|tt| {
             let line = tt.span().start().line;
-            match tt {
+            Ok(match tt {
                 TokenTree::Ident(i) => {
                     let s = i.to_string();
                     let s = s.strip_prefix("r#").map(str::to_string).unwrap_or(s);
@@ -64,23 +76,30 @@ fn flatten(stream: TokenStream) -> Vec<Tok> {
                 TokenTree::Punct(p) => Tok::Punct(p.as_char(), line),
                 TokenTree::Literal(l) => Tok::Lit(l.to_string(), line),
                 TokenTree::Group(g) => {
+                    if depth >= MAX_DEPTH {
+                        return Err(Untokenizable {
+                            line,
+                            why: "the file's brackets nest more than 256 deep",
+                        });
+                    }
                     let d = match g.delimiter() {
                         Delimiter::Parenthesis => '(',
                         Delimiter::Bracket => '[',
                         Delimiter::Brace => '{',
                         Delimiter::None => ' ',
                     };
-                    Tok::Group(d, flatten(g.stream()), line)
+                    Tok::Group(d, flatten(g.stream(), depth + 1)?, line)
                 }
-            }
+            })
         })
         .collect()
 }
 
 /// The tokens of one source file, as rustc would see them: a first-line
 /// shebang (`#!` not followed by `[`) is dropped, as rustc drops it.
-/// `Err` holds the line where the tokenizer gave up.
-pub fn tokenize(source: &str) -> Result<Vec<Tok>, usize> {
+/// `Err` says where and why the file cannot be screened: the tokenizer
+/// gave up, or groups nest deeper than [`MAX_DEPTH`].
+pub fn tokenize(source: &str) -> Result<Vec<Tok>, Untokenizable> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let blanked;
     let source = match source.strip_prefix("#!") {
@@ -93,9 +112,17 @@ pub fn tokenize(source: &str) -> Result<Vec<Tok>, usize> {
         }
         _ => source,
     };
-    TokenStream::from_str(source)
-        .map(flatten)
-        .map_err(|e| e.span().start().line.max(1))
+    let tokens = TokenStream::from_str(source)
+        .map_err(|e| Untokenizable {
+            line: e.span().start().line.max(1),
+            why: "the file could not be read as Rust tokens (unbalanced delimiters?)",
+        })
+        .and_then(|stream| flatten(stream, 0));
+    // proc-macro2 keeps every parsed file's text for its spans, on 32-bit
+    // offsets that overflow after 4 GiB: a batch reads far more than one
+    // file, and the lines are already copied into the tokens.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    tokens
 }
 
 /// Calls `f` for every token position, at every nesting level.
@@ -176,23 +203,24 @@ const ATTRIBUTES: &[(&str, &str)] = &[
 pub fn review_source(file: &str, source: &str) -> Vec<Finding> {
     let tokens = match tokenize(source) {
         Ok(t) => t,
-        Err(line) => {
+        Err(e) => {
             return vec![Finding {
                 file: file.to_string(),
-                line,
-                construct: "could not be tokenized (unbalanced delimiters?)".to_string(),
+                line: e.line,
+                construct: format!("could not be tokenized: {}", e.why),
             }];
         }
     };
     let mut out = Vec::new();
+    // Linear however many entries a file holds (300k `use` lines).
+    let mut seen = std::collections::HashSet::new();
     let mut found = |line: usize, what: &str| {
-        let f = Finding {
-            file: file.to_string(),
-            line,
-            construct: what.to_string(),
-        };
-        if !out.contains(&f) {
-            out.push(f);
+        if seen.insert((line, what.to_string())) {
+            out.push(Finding {
+                file: file.to_string(),
+                line,
+                construct: what.to_string(),
+            });
         }
     };
     walk(&tokens, &mut |toks, i| {
@@ -220,6 +248,11 @@ pub fn review_source(file: &str, source: &str) -> Vec<Finding> {
         let Some(name) = toks[i].ident() else { return };
         match name {
             "unsafe" => found(line, "unsafe"),
+            // Lifetime gymnastics screening cannot decide (soundness).
+            "for" if toks.get(i + 1).is_some_and(|t| t.is_punct('<')) => found(
+                line,
+                "for<'a> (higher-ranked lifetimes: check for soundness tricks)",
+            ),
             "extern" if extern_block(&toks[i + 1..]) => {
                 found(line, "extern block (foreign functions)")
             }
@@ -287,9 +320,18 @@ fn extern_block(rest: &[Tok]) -> bool {
 /// `std::{fs, process::{exit as quit}}` gives `std::fs` and
 /// `std::process::exit` (as `quit`).
 pub fn use_paths(rest: &[Tok]) -> Vec<(Vec<String>, Option<String>)> {
+    // A use tree holds only names, `::`, `*`, `as` and `{...}` groups. The
+    // first other token ends it, so a flood of `use` without `;` costs
+    // each one its own tree, never the rest of the file (linear, not
+    // quadratic).
     let end = rest
         .iter()
-        .position(|t| t.is_punct(';'))
+        .position(|t| match t {
+            Tok::Ident(s, _) => s == "use",
+            Tok::Punct(c, _) => !matches!(c, ':' | '*'),
+            Tok::Group(d, _, _) => *d != '{',
+            Tok::Lit(..) => true,
+        })
         .unwrap_or(rest.len());
     let mut out = Vec::new();
     use_tree(&rest[..end], &mut Vec::new(), &mut out);
@@ -424,5 +466,19 @@ mod tests {
         assert_eq!(toks[0].line(), 2);
         assert!(tokenize("#![allow(dead_code)]\nfn f() {}").unwrap()[0].is_punct('#'));
         assert!(tokenize("fn f() {\n\n").is_err());
+    }
+
+    #[test]
+    fn nesting_is_capped_and_use_trees_end_where_they_must() {
+        let deep = |n: usize| format!("{}{}", "(".repeat(n), ")".repeat(n));
+        assert!(tokenize(&deep(MAX_DEPTH)).is_ok());
+        let err = tokenize(&format!("\n{}", deep(200_000))).unwrap_err();
+        assert!(err.why.contains("nest"), "{err:?}");
+        // `use` without `;` ends at the next `use`: each tree is its own.
+        let toks = tokenize("use a::b use c::{d as e}").unwrap();
+        assert_eq!(
+            use_paths(&toks[1..]),
+            vec![(vec!["a".into(), "b".into()], None)]
+        );
     }
 }

@@ -103,17 +103,24 @@ const RESERVED: &[&str] = &[
 pub fn refuse(rel_dir: &Path, source: &str) -> Option<(usize, String)> {
     let tokens = match tokenize(source) {
         Ok(t) => t,
-        Err(line) => {
-            return Some((
-                line,
-                "the file could not be read as Rust tokens, so it cannot be screened".into(),
-            ));
+        Err(e) => {
+            return Some((e.line, format!("{}, so it cannot be screened", e.why)));
         }
     };
     let mut problem = None;
     walk(&tokens, &mut |toks, i| {
         if problem.is_none() {
-            problem = token_rule(rel_dir, toks, i);
+            problem = token_rule(rel_dir, toks, i).or_else(|| {
+                crate::build::soundness::hole_at(toks, i).map(|what| {
+                    (
+                        toks[i].line(),
+                        format!(
+                            "{what}: the shape of a known soundness hole, which lets safe \
+                             code forge its results"
+                        ),
+                    )
+                })
+            });
         }
     });
     problem.or_else(|| shadowing(&tokens))
@@ -231,6 +238,85 @@ fn token_rule(rel_dir: &Path, toks: &[Tok], i: usize) -> Option<(usize, String)>
     }
 }
 
+/// The traits the stub derives for each of its types (`Offer` ->
+/// `PartialEq`, `Debug`...), read from the stub's tokens.
+pub fn stub_derives(stub: &str) -> Vec<(String, Vec<String>)> {
+    let Ok(toks) = tokenize(stub) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if let Some(attr) = t.group('[')
+            && attr.first().and_then(Tok::ident) == Some("derive")
+            && let Some(list) = attr.get(1).and_then(|g| g.group('('))
+        {
+            pending.extend(
+                list.split(|t| t.is_punct(','))
+                    .filter_map(|part| part.iter().rev().find_map(Tok::ident))
+                    .map(str::to_string),
+            );
+        }
+        if matches!(t.ident(), Some("struct" | "enum"))
+            && let Some(name) = toks.get(i + 1).and_then(Tok::ident)
+            && !pending.is_empty()
+        {
+            out.push((name.to_string(), std::mem::take(&mut pending)));
+        }
+    }
+    out
+}
+
+/// A hand-written `impl Trait for Type` where the stub derives `Trait` for
+/// `Type`: an always-true `PartialEq` on `Offer` would make the hidden
+/// tests' equality assertions hold for work never done.
+pub fn replaced_derive(derives: &[(String, Vec<String>)], source: &str) -> Option<(usize, String)> {
+    let toks = tokenize(source).ok()?;
+    let derived = |ty: &str, tr: &str| {
+        derives
+            .iter()
+            .any(|(t, trs)| (t == ty || ty == "$") && trs.iter().any(|x| x == tr))
+    };
+    let mut found = None;
+    walk(&toks, &mut |toks, i| {
+        if found.is_some() || toks[i].ident() != Some("impl") {
+            return;
+        }
+        // The trait is the last name at angle depth 0 before `for`.
+        let mut angle = 0i32;
+        let mut last = None;
+        for (k, t) in toks.iter().enumerate().skip(i + 1).take(64) {
+            match t {
+                Tok::Punct('<', _) => angle += 1,
+                Tok::Punct('>', _) => angle -= 1,
+                Tok::Ident(s, _) if s == "for" && angle == 0 => {
+                    let ty = match toks.get(k + 1) {
+                        Some(t) if t.is_punct('$') => Some("$"),
+                        Some(t) => t.ident(),
+                        None => None,
+                    };
+                    if let (Some(tr), Some(ty)) = (last, ty)
+                        && derived(ty, tr)
+                    {
+                        found = Some((
+                            t.line(),
+                            format!(
+                                "a hand-written `impl {tr} for {ty}` replaces the stub's \
+                                 `#[derive({tr})]`; graded code keeps the stub's derives"
+                            ),
+                        ));
+                    }
+                    return;
+                }
+                Tok::Ident(s, _) if angle == 0 => last = Some(s.as_str()),
+                Tok::Group('{', _, _) | Tok::Punct(';', _) => return,
+                _ => {}
+            }
+        }
+    });
+    found
+}
+
 /// Whether a string literal names a `.rs` file (only those may be compiled
 /// in, so data files staged from `src/` are never code).
 fn names_rust_file(literal: &str) -> bool {
@@ -251,8 +337,9 @@ fn shadowing(tokens: &[Tok]) -> Option<(usize, String)> {
         Declared::Reexport(path) => reexports.push(path),
     });
     // A variant reaches the tests only through a `pub use Enum::...`.
+    let reexported: std::collections::HashSet<&String> = reexports.iter().flatten().collect();
     for (of, name, line) in variants {
-        if reexports.iter().any(|p| p.contains(&of)) {
+        if reexported.contains(&of) {
             names.push((name, line));
         }
     }
@@ -338,7 +425,16 @@ fn module_items(toks: &[Tok], f: &mut dyn FnMut(Declared)) {
                     && exported
                     && let Some((of, _)) = name
                 {
-                    let body = toks[j..].iter().find_map(|t| t.group('{'));
+                    // The body is the first `{...}` before the next item:
+                    // stopping there keeps a flood of bodiless `pub enum`s
+                    // linear.
+                    let body = toks[j + 1..]
+                        .iter()
+                        .take_while(|t| {
+                            !t.is_punct(';')
+                                && !matches!(t.ident(), Some("pub" | "enum" | "struct" | "use"))
+                        })
+                        .find_map(|t| t.group('{'));
                     for variant in body.unwrap_or(&[]).split(|t| t.is_punct(',')) {
                         // Skip attributes (`#` and its group) to the name.
                         let v = variant.iter().find_map(|t| match t {
@@ -497,6 +593,30 @@ mod tests {
     }
 
     #[test]
+    fn the_stubs_derives_cannot_be_replaced() {
+        let stub = "#[derive(Debug, Clone, PartialEq, Eq)]\npub enum Offer { A }\n\
+                    #[derive(Debug)] pub struct Plain;";
+        let d = stub_derives(stub);
+        assert_eq!(d[0].0, "Offer");
+        for src in [
+            "impl PartialEq for Offer { fn eq(&self, _: &Self) -> bool { true } }",
+            "impl std::cmp::PartialEq<Offer> for Offer { fn eq(&self, _: &Offer) -> bool { true } }",
+            "impl std::fmt::Debug for Plain { }",
+            "macro_rules! m { ($t:ty) => { impl PartialEq for $t {} } }",
+        ] {
+            assert!(replaced_derive(&d, src).is_some(), "{src}");
+        }
+        for src in [
+            "impl Offer { fn new() -> Self { Offer::A } }",
+            "impl std::fmt::Display for Offer { }",
+            "impl PartialEq for Mine { }",
+            "impl<T> From<T> for Offer { }",
+        ] {
+            assert_eq!(replaced_derive(&d, src), None, "{src}");
+        }
+    }
+
+    #[test]
     fn names_the_tests_rely_on_cannot_be_shadowed() {
         for src in [
             "pub struct Vec<T>(T);",
@@ -560,5 +680,19 @@ mod course_code {
             }
         }
         assert!(checked > 20, "only {checked} files found");
+    }
+
+    /// Every solution keeps its stub's derives.
+    #[test]
+    fn solutions_keep_the_stubs_derives() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        for e in crate::model::course::EXERCISES {
+            let stub = root.join("checker/stubs").join(e.dir).join("src/lib.rs");
+            let derives = stub_derives(&std::fs::read_to_string(stub).unwrap());
+            for file in crate::util::files::walk(&root.join("solutions").join(e.dir)) {
+                let text = std::fs::read_to_string(&file).unwrap();
+                assert_eq!(replaced_derive(&derives, &text), None, "{}", file.display());
+            }
+        }
     }
 }

@@ -122,16 +122,24 @@ fn stage_exercise(
         ));
         paths.stub(e).join("src")
     };
-    // A flood of files is refused before it is copied.
-    let (files, size) = source_extent(&from);
+    // A flood of files, or a path that would not fit below the grading
+    // area's longer folder names, is refused before anything is copied.
+    let (files, size, longest) = source_extent(&from);
     let flood = files > MAX_FILES || size > MAX_SOURCE;
-    let screened = if flood {
-        Vec::new()
-    } else {
-        copy_sources(&from, &to.join("src"))?
-    };
+    let long_path = longest.filter(|p| p.as_os_str().len() > MAX_PATH);
+    let mut screened = Vec::new();
+    let mut copy_failed = None;
+    if !flood && long_path.is_none() {
+        // Whatever else goes wrong copying (an unreadable file, say) is this
+        // exercise's problem, never the batch's.
+        match copy_sources(&from, &to.join("src")) {
+            Ok(s) => screened = s,
+            Err(err) => copy_failed = Some(err),
+        }
+    }
     for (rel, text) in &screened {
-        let shown = format!("exercises/{}/src/{}", e.dir, rel.display());
+        let shown =
+            crate::util::controls::one_line(&format!("exercises/{}/src/{}", e.dir, rel.display()));
         g.review.extend(review::review_source(&shown, text));
     }
     let too_big = flood.then(|| CompileError {
@@ -144,9 +152,29 @@ fn stage_exercise(
         location: Some(format!("exercises/{}/src", e.dir)),
         error_count: 1,
     });
+    let too_long = long_path.map(|p| CompileError {
+        first: format!(
+            "rejected: a path below src/ is {} bytes long; graded code may use paths of \
+             at most {MAX_PATH} bytes below its src/ folder.",
+            p.as_os_str().len()
+        ),
+        location: Some(format!("exercises/{}/src", e.dir)),
+        error_count: 1,
+    });
+    let uncopied = copy_failed.map(|err| CompileError {
+        first: format!(
+            "rejected: its files could not be copied for grading ({err}); graded code \
+             must be readable plain files inside its exercise's src/ folder."
+        ),
+        location: Some(format!("exercises/{}/src", e.dir)),
+        error_count: 1,
+    });
     let refused = symlink_refusal(sub, e, &from)
         .or(too_big)
-        .or_else(|| screen_refusal(e, &screened));
+        .or(too_long)
+        .or(uncopied)
+        .or_else(|| screen_refusal(e, &screened))
+        .or_else(|| derive_refusal(paths, e, &screened));
     Ok(match refused {
         Some(reason) => Err(reason),
         None => Ok(Target {
@@ -180,10 +208,32 @@ fn screen_refusal(e: &course::Exercise, screened: &[(PathBuf, String)]) -> Optio
     screened.iter().find_map(|(rel, text)| {
         let dir = rel.parent().unwrap_or(Path::new(""));
         crate::build::screen::refuse(dir, text).map(|(line, why)| CompileError {
-            first: format!(
-                "rejected: {why}. Graded code may only use files inside its own \
-             exercise's src/ folder."
-            ),
+            first: if why.contains("soundness hole") {
+                format!("rejected: {why}; graded code may not use it.")
+            } else {
+                format!(
+                    "rejected: {why}. Graded code may only use files inside its own \
+                     exercise's src/ folder."
+                )
+            },
+            location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
+            error_count: 1,
+        })
+    })
+}
+
+/// A stub type's derived trait written by hand (see
+/// `screen::replaced_derive`).
+fn derive_refusal(
+    paths: &Paths,
+    e: &course::Exercise,
+    screened: &[(PathBuf, String)],
+) -> Option<CompileError> {
+    let stub = std::fs::read_to_string(paths.stub(e).join("src/lib.rs")).ok()?;
+    let derives = crate::build::screen::stub_derives(&stub);
+    screened.iter().find_map(|(rel, text)| {
+        crate::build::screen::replaced_derive(&derives, text).map(|(line, why)| CompileError {
+            first: format!("rejected: {why}."),
             location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
             error_count: 1,
         })
@@ -246,20 +296,29 @@ fn copy_sources(from: &Path, to: &Path) -> std::io::Result<Vec<(PathBuf, String)
 }
 
 /// The most an exercise's `src/` may hold: lessons need a few KiB in a
-/// file or two.
-const MAX_SOURCE: u64 = 8 << 20;
+/// file or two. Screening is linear, yet a mebibyte of tokens costs a few
+/// seconds of the grader's time, paid per exercise.
+const MAX_SOURCE: u64 = 1 << 20;
 const MAX_FILES: usize = 1000;
+/// The longest path below `src/`: the grading area's folders are longer
+/// than a submission's, and the system's limit is on the whole path.
+const MAX_PATH: usize = 256;
 
-/// How many regular files are below `dir`, and their bytes (links are not
-/// followed).
-fn source_extent(dir: &Path) -> (usize, u64) {
+/// How many regular files are below `dir`, their bytes, and the longest
+/// path relative to `dir` (links are not followed).
+fn source_extent(dir: &Path) -> (usize, u64, Option<PathBuf>) {
     let files = crate::util::files::walk_all(dir);
     let bytes = files
         .iter()
         .filter_map(|p| std::fs::symlink_metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    (files.len(), bytes)
+    let longest = files
+        .iter()
+        .filter_map(|p| p.strip_prefix(dir).ok())
+        .max_by_key(|p| p.as_os_str().len())
+        .map(Path::to_path_buf);
+    (files.len(), bytes, longest)
 }
 
 /// The grading slot of a submission: its position in the batch.

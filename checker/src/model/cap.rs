@@ -52,8 +52,21 @@ fn captured(c: &mut Captured) {
     c.dropped_bytes += cut;
 }
 
-/// Applies every cap to one exercise's result.
+/// Escapes the control characters of text the code under test could
+/// choose (its panics, output, file names, compile errors), so no report
+/// and no terminal runs them (`util::controls`).
+fn printable(s: &mut String) {
+    *s = crate::util::controls::multiline(s);
+}
+
+fn printable_line(s: &mut String) {
+    *s = crate::util::controls::one_line(s);
+}
+
+/// Applies every cap to one exercise's result, after making its text
+/// printable.
 pub fn result(r: &mut ExerciseResult) {
+    escape_controls(r);
     if let Some(e) = &mut r.compile_error {
         text(&mut e.first, COMPILE);
     }
@@ -83,6 +96,37 @@ pub fn result(r: &mut ExerciseResult) {
         }
         captured(&mut t.stdout);
         captured(&mut t.stderr);
+    }
+}
+
+fn escape_controls(r: &mut ExerciseResult) {
+    if let Some(e) = &mut r.compile_error {
+        printable(&mut e.first);
+        if let Some(l) = &mut e.location {
+            printable_line(l);
+        }
+    }
+    for w in &mut r.warnings {
+        printable(&mut w.message);
+    }
+    for t in r.tasks.iter_mut().flat_map(|t| t.tests.iter_mut()) {
+        printable(&mut t.message);
+        for s in [&mut t.diff, &mut t.expected_events].into_iter().flatten() {
+            printable(s);
+        }
+        if let Some(l) = &mut t.location {
+            printable_line(l);
+        }
+        for p in &mut t.panics {
+            printable(&mut p.message);
+            printable_line(&mut p.thread);
+        }
+        for e in &mut t.events {
+            printable_line(&mut e.actor);
+            printable_line(&mut e.what);
+        }
+        printable(&mut t.stdout.text);
+        printable(&mut t.stderr.text);
     }
 }
 

@@ -18,10 +18,12 @@ pub struct Submission {
 impl Submission {
     pub fn from_path(path: &Path) -> std::io::Result<Submission> {
         let path = std::path::absolute(path)?;
+        // A folder's name is the student's choice: it reaches terminals.
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
+        let name = crate::util::controls::one_line(&name);
         Ok(Submission { name, path })
     }
 }

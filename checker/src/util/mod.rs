@@ -1,11 +1,13 @@
 //! Small tools that know nothing of the course: JSON, files and folders,
-//! dates, terminal style and width, cancellation, a closed stdout, exit
+//! dates, terminal style and width, printable learner text, cancellation,
+//! a closed stdout, exit
 //! statuses.
 //!
 //! May use: nothing else in the checker.
 
 pub mod cancel;
 pub mod clock;
+pub mod controls;
 pub mod exit;
 pub mod files;
 pub mod json;

@@ -69,6 +69,16 @@ mod nr {
         308, // setns
         165, // mount
         161, // chroot
+        // No new sockets: the harness needs only the result channel it
+        // inherits as descriptor 3. Landlock refuses TCP and abstract
+        // sockets, not pathname UNIX sockets or UDP (issue 19).
+        41, // socket
+        53, // socketpair
+        // io_uring makes sockets (and much else) without a system call
+        // that this filter sees.
+        425, // io_uring_setup
+        426, // io_uring_enter
+        427, // io_uring_register
     ];
 }
 
@@ -99,6 +109,11 @@ mod nr {
         268, // setns
         40,  // mount
         51,  // chroot
+        198, // socket
+        199, // socketpair
+        425, // io_uring_setup
+        426, // io_uring_enter
+        427, // io_uring_register
     ];
 }
 

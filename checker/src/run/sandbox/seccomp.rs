@@ -1,6 +1,7 @@
 //! The seccomp filter of a test process: no new processes (threads are
 //! fine), no tracing or reading of other processes, limits and signals for
-//! itself only, no new namespaces or mounts.
+//! itself only, no new namespaces or mounts, no new sockets and no
+//! io_uring.
 //!
 //! The filter is classic BPF, built on the stack in the child (no
 //! allocation after `fork`).
