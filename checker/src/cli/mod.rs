@@ -68,6 +68,9 @@ fn course_paths(global: Global) -> Result<Paths, String> {
 /// Runs one parsed command.
 fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<WatchFn>) -> CliResult {
     let style = Style::detect();
+    if uses_learner_state(&command) {
+        crate::learner::guard::allow_learner_state(paths)?;
+    }
     match command {
         Command::Help(None) => {
             print!("{USAGE}");
@@ -135,6 +138,22 @@ fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<Watch
             .map_err(Into::into)
             .and_then(|e| crate::learner::learn::solution(paths, e, force, opts, style)),
     }
+}
+
+/// The commands that read or write the learner's progress or work.
+fn uses_learner_state(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Check {
+            source: Source::Learner,
+            ..
+        } | Command::Hint { .. }
+            | Command::List
+            | Command::Watch { .. }
+            | Command::Timeline { .. }
+            | Command::Reset { .. }
+            | Command::Solution { .. }
+    )
 }
 
 pub fn exercise_arg(name: &str) -> Result<&'static Exercise, String> {
