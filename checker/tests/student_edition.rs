@@ -95,7 +95,10 @@ fn every_relative_link_of_every_markdown_file_resolves() {
             checked += 1;
         }
     }
-    assert!(checked >= 9, "the README links every lesson: {checked} links");
+    assert!(
+        checked >= 9,
+        "the README links every lesson: {checked} links"
+    );
     let _ = std::fs::remove_dir_all(&copy);
 }
 
@@ -171,7 +174,11 @@ fn answer_lines() -> HashSet<String> {
             .filter(|f| f.extension().is_some_and(|e| e == "rs"))
         {
             let text = std::fs::read_to_string(&f).unwrap();
-            answers.extend(telling_lines(&text).into_iter().filter(|l| !given.contains(l)));
+            answers.extend(
+                telling_lines(&text)
+                    .into_iter()
+                    .filter(|l| !given.contains(l)),
+            );
         }
     }
     answers
@@ -209,7 +216,11 @@ fn no_answer_and_no_fixture_is_in_the_copy() {
     let copy = fresh("answers");
     export(&copy);
     for f in files(&copy) {
-        let rel = f.strip_prefix(&copy).unwrap().to_string_lossy().into_owned();
+        let rel = f
+            .strip_prefix(&copy)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(!rel.contains("fixtures"), "{rel}");
         assert!(
             !rel.starts_with("solutions") || rel.ends_with("solutions/README.md"),
@@ -224,7 +235,10 @@ fn no_answer_and_no_fixture_is_in_the_copy() {
     for e in checker::model::course::EXERCISES {
         let planted = copy.join("exercises").join(e.dir).join("src/lib.rs");
         std::fs::copy(
-            common::course().join("solutions").join(e.dir).join("src/lib.rs"),
+            common::course()
+                .join("solutions")
+                .join(e.dir)
+                .join("src/lib.rs"),
             &planted,
         )
         .unwrap();
@@ -298,4 +312,74 @@ fn the_advertised_command_works_in_a_fresh_copy() {
     let (code, out, _) = run(&["solution", "01", "--force"]);
     assert_eq!(code, Some(2));
     assert!(out.contains("no reference solutions"), "{out}");
+}
+
+/// The Gradescope zip, built as checker/README.md says, opened as
+/// Gradescope opens it: the two scripts at the top and executable, the
+/// student edition in `course/`, no answer anywhere, and a
+/// `run_autograder` that requires containment.
+#[test]
+fn the_gradescope_zip_holds_the_student_edition() {
+    let dir = fresh("zip");
+    std::fs::create_dir_all(&dir).unwrap();
+    let zip = dir.join("autograder.zip");
+    let script = common::course().join("checker/ci/gradescope/make-autograder");
+    let out = Command::new(&script)
+        .arg(&zip)
+        .env("CHECKER", env!("CARGO_BIN_EXE_checker"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Each entry's name and Unix mode, as an unzip that keeps modes sees them.
+    let listing = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile\n\
+             for i in zipfile.ZipFile(sys.argv[1]).infolist():\n    \
+             print(oct(i.external_attr >> 16), i.filename)",
+        ])
+        .arg(&zip)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
+    for script in ["setup.sh", "run_autograder"] {
+        let line = listing
+            .lines()
+            .find(|l| l.ends_with(&format!(" {script}")))
+            .unwrap_or_else(|| panic!("no {script} at the top:\n{listing}"));
+        assert!(line.starts_with("0o100755"), "{line}");
+    }
+    assert!(listing.contains(" course/exercises/01-bounded-send/src/lib.rs"));
+    assert!(listing.contains(" course/checker/hidden/01-bounded-send/tests.rs"));
+    let unpacked = dir.join("source");
+    let status = Command::new("python3")
+        .args(["-m", "zipfile", "-e"])
+        .arg(&zip)
+        .arg(&unpacked)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let course = unpacked.join("course");
+    for f in files(&course) {
+        let rel = f
+            .strip_prefix(&course)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(!rel.contains("fixtures"), "{rel}");
+        assert!(
+            !rel.starts_with("solutions") || rel.ends_with("README.md"),
+            "{rel}"
+        );
+    }
+    let found = answer_blocks(&unpacked, &answer_lines());
+    assert!(found.is_empty(), "answers in the autograder:\n{found:#?}");
+    let run = std::fs::read_to_string(unpacked.join("run_autograder")).unwrap();
+    assert!(run.contains("CHECKER_REQUIRE_CONTAINMENT=$("), "{run}");
+    assert!(run.contains("ALLOW_UNCONTAINED=${ALLOW_UNCONTAINED:-no}"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -151,6 +151,9 @@ mod tests {
         assert_eq!(section(authors, "## A"), Some("## A\n\none\n\n"));
         assert_eq!(section(authors, "## B"), Some("## B\n\ntwo\n"));
         assert_eq!(section(authors, "## C"), None);
-        assert!(student_readme(authors).is_err(), "a missing section is an error");
+        assert!(
+            student_readme(authors).is_err(),
+            "a missing section is an error"
+        );
     }
 }
