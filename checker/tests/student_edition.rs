@@ -305,8 +305,13 @@ fn the_advertised_command_works_in_a_fresh_copy() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    let lock = std::fs::read(copy.join("Cargo.lock")).unwrap();
     let (code, out, err) = run(&[]);
     assert_eq!(code, Some(1), "the stubs have work to do:\n{out}\n{err}");
+    assert!(
+        std::fs::read(copy.join("Cargo.lock")).unwrap() == lock,
+        "the first run rewrote Cargo.lock: the copy's lock file is not the one cargo wants"
+    );
     assert!(out.contains("Start here"), "{out}");
     assert!(out.contains("Total: 0/82"), "{out}");
     let (code, out, _) = run(&["solution", "01", "--force"]);

@@ -65,6 +65,10 @@ pub fn student_copy(paths: &Paths, to: &Path) -> std::io::Result<usize> {
         let _ = std::fs::remove_dir_all(dir.join("backups"));
         count += copy_tree(&paths.stub(e), &paths.stub(e), &dir)?;
     }
+    // The lock file as cargo itself would write it for this workspace, so
+    // that a student's first run leaves it unchanged.
+    let lock = std::fs::read_to_string(paths.root.join("Cargo.lock"))?;
+    std::fs::write(to.join("Cargo.lock"), without_solutions(&lock, paths))?;
     let authors = std::fs::read_to_string(paths.root.join("README.md"))?;
     std::fs::write(to.join("README.md"), student_readme(&authors)?)?;
     // The workspace lists solutions/*; an empty folder keeps the glob valid
@@ -75,6 +79,32 @@ pub fn student_copy(paths: &Paths, to: &Path) -> std::io::Result<usize> {
         "# Reference solutions\n\nThey are not part of the student copy: ask your instructor.\n",
     )?;
     Ok(count + 2)
+}
+
+/// `lock` without the entries of the reference solutions' packages (the
+/// workspace members the copy does not have), as cargo prunes them.
+fn without_solutions(lock: &str, paths: &Paths) -> String {
+    let names: Vec<String> = crate::model::course::EXERCISES
+        .iter()
+        .filter_map(|e| std::fs::read_to_string(paths.solution(e).join("Cargo.toml")).ok())
+        .filter_map(|manifest| {
+            let line = manifest.lines().find(|l| l.starts_with("name = "))?;
+            Some(format!("{line}\n"))
+        })
+        .collect();
+    let mut blocks = lock.split("\n[[package]]\n");
+    let mut out = blocks.next().unwrap_or_default().to_string();
+    for block in blocks {
+        // A workspace member has no `source` line; a registry crate of the
+        // same name would.
+        let solution = names.iter().any(|n| block.starts_with(n.as_str()))
+            && !block.contains("\nsource = ");
+        if !solution {
+            out.push_str("\n[[package]]\n");
+            out.push_str(block);
+        }
+    }
+    out
 }
 
 /// The student README: the template with each `{{section:## Heading}}`
