@@ -97,8 +97,8 @@ fn without_solutions(lock: &str, paths: &Paths) -> String {
     for block in blocks {
         // A workspace member has no `source` line; a registry crate of the
         // same name would.
-        let solution = names.iter().any(|n| block.starts_with(n.as_str()))
-            && !block.contains("\nsource = ");
+        let solution =
+            names.iter().any(|n| block.starts_with(n.as_str())) && !block.contains("\nsource = ");
         if !solution {
             out.push_str("\n[[package]]\n");
             out.push_str(block);
