@@ -52,6 +52,9 @@ fn cargo_run(copy: &Path, target: &Path, args: &[&str]) -> (bool, String) {
         .args(args)
         .current_dir(copy)
         .env("CARGO_TARGET_DIR", target)
+        // This copy's own checker, on this copy: the learner's state it
+        // touches is the copy's (see checker/src/learner/guard.rs).
+        .env("CHECKER_SCRATCH_COURSE", copy)
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::null())
         .output()

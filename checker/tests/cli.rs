@@ -1,6 +1,7 @@
 //! The checker's front end as a learner and an author use it: the real
 //! binary, its exit status and its report.
 
+mod common;
 use std::process::Command;
 
 fn checker(args: &[&str]) -> (i32, String) {
@@ -91,16 +92,29 @@ fn a_compile_error_names_the_file_and_line() {
 
 #[test]
 fn hints_are_listed_gentle_first() {
-    let (code, text) = checker(&["hint", "01", "2", "--all"]);
+    // A scratch copy: `--all` marks every hint as seen, which is the
+    // learner's progress in their own course.
+    let copy = common::scratch("hints");
+    let (code, text) = common::checker_with(&copy, &["hint", "01", "2", "--all"], &[]);
     assert_eq!(code, 0);
     assert!(text.contains("task 2: chef"), "{text}");
     assert!(text.contains("  1. ") && text.contains("  2. "), "{text}");
+    let _ = std::fs::remove_dir_all(&copy);
 }
 
 #[test]
 fn unknown_exercise_is_a_usage_error() {
-    let (code, _) = checker(&["check", "99"]);
-    assert_eq!(code, 2);
+    let copy = common::scratch("unknown");
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .arg("--course")
+        .arg(&copy)
+        .args(["check", "99"])
+        .output()
+        .expect("the checker runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("99"), "{err}");
+    let _ = std::fs::remove_dir_all(&copy);
 }
 
 #[test]

@@ -96,6 +96,37 @@ fn grade(args: &[&str], subs: &[PathBuf]) -> String {
     support::grade_with(args, subs, &[])
 }
 
+/// `text` without what depends on how this machine contains test
+/// processes (`every_grade_format_says_whether_the_run_was_contained`
+/// checks that part): golden files hold the same on every machine.
+fn machine_free(text: &str) -> String {
+    let mut out = text
+        .replace(",yes,", ",…,")
+        .replace(",no,", ",…,")
+        .replace("\"contained\":true", "\"contained\":…")
+        .replace("\"contained\":false", "\"contained\":…")
+        .replace(
+            "name=\"contained\" value=\"true\"",
+            "name=\"contained\" value=\"…\"",
+        )
+        .replace(
+            "name=\"contained\" value=\"false\"",
+            "name=\"contained\" value=\"…\"",
+        );
+    let key = "name=\"containment\" value=\"";
+    let mut rest = out.as_str();
+    let mut done = String::new();
+    while let Some(i) = rest.find(key) {
+        done.push_str(&rest[..i + key.len()]);
+        rest = &rest[i + key.len()..];
+        done.push('…');
+        rest = &rest[rest.find('"').unwrap_or(rest.len())..];
+    }
+    done.push_str(rest);
+    out = done;
+    out
+}
+
 /// Splits the CSV gradebook into (submission, total) pairs.
 fn totals(csv: &str) -> Vec<(String, u32)> {
     csv.lines()
@@ -212,14 +243,15 @@ fn hostile_submissions_gain_nothing_and_honest_ones_get_their_points() {
     assert!(csv.starts_with("submission,01.1 runner (/1),"), "{csv}");
     let widths: Vec<usize> = csv.lines().map(|l| l.split(',').count()).collect();
     assert!(
-        widths.iter().all(|w| *w == 1 + 6 + 1),
+        // submission, six tasks, contained, total
+        widths.iter().all(|w| *w == 1 + 6 + 2),
         "one column per graded task: {widths:?}\n{csv}"
     );
     assert!(
         !marker.exists(),
         "a submission's build.rs ran on the grader's machine"
     );
-    insta::assert_snapshot!("gradebook_csv", csv);
+    insta::assert_snapshot!("gradebook_csv", machine_free(&csv));
     let snapshot_after = std::fs::read_to_string(
         course().join("checker/hidden/01-bounded-send/snapshots/chef_backpressure_timeline.snap"),
     )
@@ -272,7 +304,7 @@ fn hostile_submissions_gain_nothing_and_honest_ones_get_their_points() {
     let suites = tree.root_element();
     assert_eq!(suites.tag_name().name(), "testsuites");
     assert_eq!(suites.attribute("tests"), Some("18"));
-    insta::assert_snapshot!("junit_report", redact(&xml, "time=\""));
+    insta::assert_snapshot!("junit_report", machine_free(&redact(&xml, "time=\"")));
 
     let _ = std::fs::remove_dir_all(&root);
 }
@@ -332,6 +364,14 @@ fn gradescope_and_classroom_reports_carry_points_per_task() {
             assert!(!t[field].is_null(), "gradescope test lacks {field}: {t}");
         }
     }
+    // How this machine contains test processes is not part of the golden
+    // file (every_grade_format_says_whether_the_run_was_contained checks it).
+    let machine = doc["output"].as_str().unwrap().lines().last().unwrap();
+    assert!(machine.starts_with("test processes: "), "{machine}");
+    let text = text
+        .replace(&machine.replace('"', "\\\""), "test processes: …")
+        .replace("\"contained\":true", "\"contained\":…")
+        .replace("\"contained\":false", "\"contained\":…");
     insta::assert_snapshot!("gradescope_results", redact(&text, "\"execution_time\":"));
     let kitchen = tests.iter().find(|t| t["number"] == "01.3").unwrap();
     assert_eq!(kitchen["status"], "failed");
@@ -359,7 +399,7 @@ fn gradescope_and_classroom_reports_carry_points_per_task() {
     assert_eq!(scores, vec![1, 2, 0, 2, 1, 2]);
     insta::assert_snapshot!(
         "classroom_result",
-        redact(&decoded, "\"execution_time\":\"")
+        machine_free(&redact(&decoded, "\"execution_time\":\""))
     );
 
     let _ = std::fs::remove_dir_all(&root);
@@ -392,5 +432,93 @@ fn student_copy_has_no_solutions_and_still_checks() {
         !copy.join("checker/tests").exists(),
         "fixtures hold solutions"
     );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Every grade format says whether the code under test was contained, and
+/// agrees with the others; with containment required and unavailable,
+/// nothing is graded and the reason is given.
+#[test]
+fn every_grade_format_says_whether_the_run_was_contained() {
+    let root = fresh_dir("contained");
+    let sub = submission(
+        &root,
+        "stub",
+        &course().join("checker/stubs/01-bounded-send"),
+    );
+    let runs = [("off", Some(false)), ("default", None)];
+    for (mode, expected) in runs {
+        let files = ["junit", "csv", "classroom"].map(|f| (f, root.join(format!("{mode}.{f}"))));
+        let mut args = vec!["--exercise", "01", "--format", "gradescope"];
+        let reports: Vec<String> = files
+            .iter()
+            .map(|(f, p)| format!("{f}={}", p.display()))
+            .collect();
+        for r in &reports {
+            args.extend(["--report", r.as_str()]);
+        }
+        let env: &[(&str, &str)] = if mode == "off" {
+            &[("CHECKER_SANDBOX", "off")]
+        } else {
+            &[]
+        };
+        let text = support::grade_with(&args, std::slice::from_ref(&sub), env);
+        let gradescope: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let contained = gradescope["extra_data"]["contained"].as_bool().unwrap();
+        if let Some(expected) = expected {
+            assert_eq!(contained, expected, "{mode}");
+        }
+        let output = gradescope["output"].as_str().unwrap();
+        let line = if contained {
+            "test processes: sandboxed"
+        } else {
+            "test processes: unsandboxed"
+        };
+        assert!(output.contains(line), "{mode}: {output}");
+        let read =
+            |f: &str| std::fs::read_to_string(&files.iter().find(|x| x.0 == f).unwrap().1).unwrap();
+        let junit = read("junit");
+        let doc = roxmltree::Document::parse(&junit).unwrap();
+        let suites: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("testsuite"))
+            .collect();
+        assert!(!suites.is_empty());
+        for s in suites {
+            let prop = s
+                .descendants()
+                .find(|n| n.has_tag_name("property") && n.attribute("name") == Some("contained"))
+                .expect("a contained property");
+            assert_eq!(
+                prop.attribute("value"),
+                Some(if contained { "true" } else { "false" })
+            );
+        }
+        let csv = read("csv");
+        let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+        let col = header
+            .iter()
+            .position(|h| *h == "contained")
+            .expect("a contained column");
+        assert_eq!(row[col], if contained { "yes" } else { "no" }, "{csv}");
+        let classroom = read("classroom");
+        let encoded = classroom.trim().strip_prefix("result=").unwrap();
+        let result: serde_json::Value = serde_json::from_slice(&unbase64(encoded)).unwrap();
+        assert_eq!(result["contained"], contained, "{mode}");
+    }
+
+    // Required and unavailable: refused before anything is built.
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["grade", "--exercise", "01", "--format", "gradescope"])
+        .arg(&sub)
+        .env("CHECKER_SANDBOX", "off")
+        .env("CHECKER_REQUIRE_CONTAINMENT", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "nothing graded");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("containment unavailable"), "{err}");
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -72,6 +72,22 @@ fn course_copy(dir: &Path) -> PathBuf {
     ] {
         cp(&src.join(item), &dir.join(item));
     }
+    // In an offline bundle (`checker offline`) crates come from its
+    // vendor folder, which cargo finds only below the bundle: the copy
+    // names the same folder.
+    let vendor = src.join(".cargo/vendor");
+    if vendor.is_dir() {
+        std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+        std::fs::write(
+            dir.join(".cargo/config.toml"),
+            format!(
+                "[source.crates-io]\nreplace-with = \"vendored-sources\"\n\n\
+                 [source.vendored-sources]\ndirectory = '{}'\n\n[net]\noffline = true\n",
+                vendor.display()
+            ),
+        )
+        .unwrap();
+    }
     let built = Path::new(env!("CARGO_BIN_EXE_checker")).parent().unwrap();
     for item in ["deps", "build", ".fingerprint"] {
         cp(&built.join(item), &dir.join("target/debug").join(item));

@@ -75,14 +75,19 @@ fn a_stub_timeline_shows_what_is_expected() {
     let _ = std::fs::remove_dir_all(&copy);
 }
 
-/// Runs the checker in the course itself (no copy needed for errors).
+/// Runs the checker on a scratch copy (a learner's command that got as far
+/// as recording a hint would otherwise change the learner's progress).
 fn run(args: &[&str]) -> (i32, String, String) {
+    let copy = scratch(&format!("manners-{}", args.join("-")));
     let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .arg("--course")
+        .arg(&copy)
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .output()
         .expect("the checker runs");
+    let _ = std::fs::remove_dir_all(&copy);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -166,7 +171,10 @@ fn a_closed_pipe_ends_the_checker_quietly() {
         // its first write fails, however short the output.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
+        let copy = scratch("closed-pipe");
         let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+            .arg("--course")
+            .arg(&copy)
             .args(args)
             .stdin(Stdio::null())
             .stdout(writer)
@@ -177,6 +185,7 @@ fn a_closed_pipe_ends_the_checker_quietly() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
         assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
+        let _ = std::fs::remove_dir_all(&copy);
     }
 }
 
@@ -205,15 +214,14 @@ fn paths_are_relative_to_the_current_folder() {
     let _ = std::fs::remove_dir_all(&copy);
 }
 
-/// A `check` that has to wait for another checker says so, instead of
-/// sitting on a blank screen.
+/// A `check` that has to wait for another checker says so, naming the
+/// process that holds the work area (here: this test), instead of sitting
+/// on a blank screen or blaming "another terminal" that does not exist.
 #[test]
 fn a_check_waiting_for_another_checker_says_so() {
     let copy = scratch("waiting");
-    let work = common::course().join("target/checker");
-    std::fs::create_dir_all(&work).unwrap();
-    let lock = std::fs::File::create(work.join("lock")).unwrap();
-    lock.lock().unwrap();
+    let paths = checker::model::course::Paths::discover();
+    let lock = checker::run::worklock::lock(&paths).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_checker"))
         .args(["--course"])
         .arg(&copy)
@@ -228,8 +236,10 @@ fn a_check_waiting_for_another_checker_says_so() {
     std::io::BufRead::read_line(&mut err, &mut first).unwrap();
     drop(lock);
     let status = child.wait().unwrap();
+    let holder = format!("waiting for process {} (`manners", std::process::id());
+    assert!(first.starts_with(&holder), "{first}");
     assert!(
-        first.contains("waiting for the checker in another terminal"),
+        first.contains("to finish with the checker's work area"),
         "{first}"
     );
     assert_eq!(status.code(), Some(1));

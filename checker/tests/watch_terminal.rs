@@ -429,18 +429,18 @@ fn watch_pid(copy: &Path) -> u32 {
     }
 }
 
-/// A check that has to wait for another checker (a `check` in another
-/// terminal) says so on the screen, then goes on when it may.
+/// A check that has to wait for another checker (here: this test holds
+/// the lock) says so on the screen, naming the holder's process, then goes
+/// on when it may.
 #[test]
 fn a_check_waiting_for_another_checker_says_so() {
     let copy = scratch("wait");
     let pty = Pty::start(80, 24, &format!("exec {}", watch_command(&copy, "")));
     pty.wait_for(&[&points(0), "Start here"]);
-    let work = common::course().join("target/checker");
-    let lock = std::fs::File::create(work.join("lock")).unwrap();
-    lock.lock().unwrap();
+    let paths = checker::model::course::Paths::discover();
+    let lock = checker::run::worklock::lock(&paths).unwrap();
     save_fixture(&copy, "mistake-kept-sender");
-    pty.wait_for(&["waits for the checker in another terminal"]);
+    pty.wait_for(&[&format!("waits for process {}", std::process::id())]);
     drop(lock);
     pty.wait_for(&[&points(8), "checked in"]);
     quit(pty, &copy);

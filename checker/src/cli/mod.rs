@@ -78,6 +78,9 @@ fn course_paths(global: Global) -> Result<Paths, String> {
 /// Runs one parsed command.
 fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<WatchFn>) -> CliResult {
     let style = Style::detect();
+    if uses_learner_state(&command) {
+        crate::learner::guard::allow_learner_state(paths)?;
+    }
     match command {
         Command::Help(None) => {
             print!("{USAGE}");
@@ -125,7 +128,7 @@ fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<Watch
             reports,
         } => merge_cmd(paths, &shards, (&format, output), &reports),
         Command::Export { to } => export(paths, &to),
-        Command::Offline { to } => offline(paths, &to),
+        Command::Offline { to, student } => offline(paths, &to, student),
         Command::List => crate::learner::learn::list(paths, opts, style),
         Command::Bench {
             cold_runs,
@@ -153,6 +156,22 @@ fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<Watch
             .map_err(Into::into)
             .and_then(|e| crate::learner::learn::solution(paths, e, force, opts, style)),
     }
+}
+
+/// The commands that read or write the learner's progress or work.
+fn uses_learner_state(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Check {
+            source: Source::Learner,
+            ..
+        } | Command::Hint { .. }
+            | Command::List
+            | Command::Watch { .. }
+            | Command::Timeline { .. }
+            | Command::Reset { .. }
+            | Command::Solution { .. }
+    )
 }
 
 pub fn exercise_arg(name: &str) -> Result<&'static Exercise, String> {
@@ -505,15 +524,37 @@ fn class_report(paths: &Paths, json: &str, output: Option<&std::path::Path>) -> 
     }
 }
 
-fn offline(paths: &Paths, to: &std::path::Path) -> CliResult {
-    let (files, bytes) = crate::instructor::offline::bundle(paths, to)?;
-    println!(
-        "wrote an offline copy of the course to {} ({files} course files, {:.1} MiB with the \
-         vendored crates). Copy the folder to the workshop machines; there, `cargo run -p \
-         checker` and `cargo test` need no network.",
-        to.display(),
-        bytes as f64 / (1u64 << 20) as f64
-    );
+fn offline(paths: &Paths, to: &std::path::Path, student: bool) -> CliResult {
+    use crate::instructor::offline::{Edition, bundle};
+    let edition = if student {
+        Edition::Student
+    } else {
+        // Loudly, before and after: this bundle is not for students.
+        eprintln!(
+            "offline: WARNING: this bundle is the authors' course and CONTAINS THE ANSWERS \
+             (solutions/ and checker/tests/fixtures/). Do not give it to students: use \
+             `offline --student DIR`."
+        );
+        Edition::Authors
+    };
+    let (files, bytes) = bundle(paths, to, edition)?;
+    let mib = bytes as f64 / (1u64 << 20) as f64;
+    if student {
+        println!(
+            "wrote the student edition, ready for a room without network, to {} ({files} \
+             course files, {mib:.1} MiB with the vendored crates). Copy the folder to the \
+             workshop machines; there, `cargo run -p checker` needs no network.",
+            to.display()
+        );
+    } else {
+        println!(
+            "wrote the AUTHORS' course WITH THE ANSWERS (solutions and fixtures) to {} \
+             ({files} course files, {mib:.1} MiB with the vendored crates); `cargo run -p \
+             checker` and `cargo test` need no network there. Not for students: `offline \
+             --student DIR` writes their edition.",
+            to.display()
+        );
+    }
     Ok(0)
 }
 

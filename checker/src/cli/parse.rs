@@ -39,8 +39,9 @@ Commands:
                           (see checker/README.md, \"Grading\")
   merge SHARD.json...     instructors: merge shards' JSON reports into one
   export --student DIR    instructors: a copy of the course without solutions
-  offline DIR             instructors: a copy of the course with every crate
-                          vendored, for a room without network
+  offline --student DIR   instructors: the student copy with every crate
+                          vendored, for a room without network (plain
+                          `offline DIR` bundles the answers too)
   bench [--cold-runs N] [--runs N] [--batch N]
                           time the learner's loop and grading (BENCHMARKS.md)
 
@@ -127,6 +128,8 @@ pub(super) enum Command {
     },
     Offline {
         to: PathBuf,
+        /// The student edition (`--student DIR`), not the authors' course.
+        student: bool,
     },
     List,
     Bench {
@@ -535,7 +538,20 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
             exercise: next(),
             force,
         },
-        "offline" => Command::Offline { to: next().into() },
+        "offline" => match (student, next()) {
+            (Some(to), extra) if extra.is_empty() => Command::Offline { to, student: true },
+            (None, to) if !to.is_empty() => Command::Offline {
+                to: to.into(),
+                student: false,
+            },
+            _ => {
+                return Err(UsageError::new(
+                    "`offline` needs --student DIR (the student edition) or DIR (the authors' \
+                     course, answers included), not both",
+                    Some("offline"),
+                ));
+            }
+        },
         "export" => Command::Export {
             to: student
                 .ok_or_else(|| UsageError::new("`export` needs --student DIR", Some("export")))?,

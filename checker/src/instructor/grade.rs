@@ -36,6 +36,7 @@ pub fn grade(
     } else {
         exercises.to_vec()
     };
+    require_containment()?;
     let start = Instant::now();
     let _lock = engine::lock(paths)?;
     crate::build::fresh::clear_grading(paths);
@@ -68,7 +69,26 @@ pub fn grade(
         graded,
         seconds: start.elapsed().as_secs_f64(),
         containment: crate::run::sandbox::level().describe(),
+        contained: crate::run::sandbox::level().is_sandboxed(),
     })
+}
+
+/// With `CHECKER_REQUIRE_CONTAINMENT=1` (the Gradescope recipe sets it),
+/// grading without containment is refused before any submission is
+/// built: an autograder that would run student code unsandboxed stops and
+/// says why instead.
+fn require_containment() -> std::io::Result<()> {
+    let level = crate::run::sandbox::level();
+    if std::env::var_os("CHECKER_REQUIRE_CONTAINMENT").is_some_and(|v| v == "1")
+        && !level.is_sandboxed()
+    {
+        return Err(std::io::Error::other(format!(
+            "containment unavailable, so nothing was graded (CHECKER_REQUIRE_CONTAINMENT=1): \
+             test processes would run {}",
+            level.describe()
+        )));
+    }
+    Ok(())
 }
 
 /// Copies and screens every exercise of one submission into its grading

@@ -25,26 +25,26 @@ pub fn check_learner(
     engine::run(paths, &targets, opts)
 }
 
-/// True when another checker (a `watch`, a `check` in another terminal)
-/// holds the work area, so that a check started now would wait for it.
+/// True when another checker (a `watch`, a `check` in another terminal,
+/// the course's test suite) holds the work area, so that a check started
+/// now would wait for it.
 pub fn work_area_busy(paths: &Paths) -> bool {
-    let Ok(file) = std::fs::File::create(paths.work().join("lock")) else {
-        return false;
-    };
-    match file.try_lock() {
-        Ok(()) => false,
-        Err(std::fs::TryLockError::WouldBlock) => true,
-        Err(_) => false,
-    }
+    crate::run::worklock::busy(paths).is_some()
+}
+
+/// What a check started now would wait for: `Some("waiting for ...")`
+/// naming the holder's command and process id, `None` when nothing holds
+/// the work area.
+pub fn wait_message(paths: &Paths) -> Option<String> {
+    crate::run::worklock::busy(paths)
+        .map(|holder| format!("waiting for {holder} to finish with the checker's work area…"))
 }
 
 /// Says so on stderr when a check has to wait for another checker, so
 /// that the wait does not look like a hang.
 pub fn announce_wait(paths: &Paths) {
-    if work_area_busy(paths) {
-        eprintln!(
-            "waiting for the checker in another terminal (a `watch`, or another `check`) to finish…"
-        );
+    if let Some(message) = wait_message(paths) {
+        eprintln!("{message}");
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! May use: `run`, `build`, `model`, `report`, `util` (not `instructor`).
 
+pub mod guard;
 pub mod learn;
 pub mod reset;
 pub mod share;

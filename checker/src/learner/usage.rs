@@ -152,12 +152,15 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "offline",
-        args: "DIR",
-        min: 1,
+        args: "--student DIR | DIR",
+        min: 0,
         max: Some(1),
-        options: &[],
-        about: "Instructors: writes a copy of the course to DIR with every crate vendored \
-                and a cargo configuration that uses them, for a workshop without network.",
+        options: &["student"],
+        about: "Instructors: writes the student edition (--student DIR, as `export \
+                --student` makes it) to DIR with every crate that Linux, macOS and Windows \
+                need vendored, and a cargo configuration that uses them, for a workshop \
+                without network. Plain `offline DIR` bundles the authors' course: the \
+                reference solutions and the fixtures included.",
     },
     CommandSpec {
         name: "export",

@@ -56,6 +56,8 @@ pub struct Batch {
     /// How test processes were contained (`sandbox::Level::describe`):
     /// report headers say "sandboxed" or "unsandboxed".
     pub containment: String,
+    /// Whether they were contained at all: every grade format says so.
+    pub contained: bool,
 }
 
 /// One construct an instructor may want to look at.

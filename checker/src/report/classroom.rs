@@ -1,6 +1,7 @@
 //! GitHub Classroom: the result a custom autograding step hands to
 //! `classroom-resources/autograding-grading-reporter`, as a base64 JSON
-//! value in the step's `result` output (a test per task, with points).
+//! value in the step's `result` output (a test per task, with points, and
+//! whether the code under test was contained).
 
 use crate::model::grading::Graded;
 use crate::model::results::Status;
@@ -12,19 +13,22 @@ use crate::util::json::{Object, array};
 /// outputs may total 1 MB.
 pub const MAX_LINE: usize = 96 * 1024;
 
-pub fn render(g: &Graded) -> String {
+pub fn render(g: &Graded, contained: bool) -> String {
     // Long feedback is cut until the line fits; the grading step's log
     // holds the full human report.
     for cap in [1024, 256, 0] {
-        let line = format!("result={}\n", base64(document(g, cap).as_bytes()));
+        let line = format!(
+            "result={}\n",
+            base64(document(g, contained, cap).as_bytes())
+        );
         if line.len() <= MAX_LINE {
             return line;
         }
     }
-    format!("result={}\n", base64(document(g, 0).as_bytes()))
+    format!("result={}\n", base64(document(g, contained, 0).as_bytes()))
 }
 
-fn document(g: &Graded, message_cap: usize) -> String {
+fn document(g: &Graded, contained: bool, message_cap: usize) -> String {
     let mut tests = Vec::new();
     for e in &g.exercises {
         for t in &e.tasks {
@@ -70,6 +74,9 @@ fn document(g: &Graded, message_cap: usize) -> String {
             },
         )
         .int("max_score", g.max().into())
+        // Not read by the reporter; kept in the step's output for anyone
+        // who asks whether the code under test was contained.
+        .bool("contained", contained)
         .raw("tests", &array(tests))
         .finish()
 }

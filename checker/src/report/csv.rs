@@ -1,4 +1,5 @@
-//! A CSV gradebook: one row per submission, a column per task, the total.
+//! A CSV gradebook: one row per submission, a column per task, whether
+//! the code under test was contained, the total.
 //! Quoting follows RFC 4180, so spreadsheets and LMS importers read it.
 
 use crate::model::course;
@@ -48,6 +49,7 @@ pub fn render(batch: &Batch) -> String {
         }
     }
     let max: u32 = graded.iter().map(|e| e.max_points()).sum();
+    header.push("contained".to_string());
     header.push(format!("total (/{max})"));
     let mut out = header
         .iter()
@@ -62,6 +64,7 @@ pub fn render(batch: &Batch) -> String {
                 row.push(t.earned.to_string());
             }
         }
+        row.push(if batch.contained { "yes" } else { "no" }.to_string());
         row.push(g.earned().to_string());
         out.push_str(&row.join(","));
         out.push_str("\r\n");

@@ -1,12 +1,13 @@
 //! Gradescope's `results.json` for one submission: a test per task, with
-//! its points, status and feedback.
+//! its points, status and feedback; the top-level `output` says how the
+//! code under test was contained, and `extra_data.contained` whether.
 
-use crate::model::grading::Graded;
+use crate::model::grading::{Batch, Graded};
 use crate::model::results::Status;
 use crate::report::feedback;
 use crate::util::json::{Object, array};
 
-pub fn render(g: &Graded, seconds: f64) -> String {
+pub fn render(g: &Graded, batch: &Batch) -> String {
     let mut tests = Vec::new();
     for e in &g.exercises {
         for t in &e.tasks {
@@ -42,11 +43,16 @@ pub fn render(g: &Graded, seconds: f64) -> String {
     for n in &g.notes {
         summary.push_str(&format!("\nnote: {n}"));
     }
+    summary.push_str(&format!("\ntest processes: {}", batch.containment));
     Object::new()
         .int("score", g.earned().into())
         .int("max_score", g.max().into())
-        .int("execution_time", seconds.round() as u64)
+        .int("execution_time", batch.seconds.round() as u64)
         .str("output", &summary)
+        .raw(
+            "extra_data",
+            &Object::new().bool("contained", batch.contained).finish(),
+        )
         .raw("tests", &array(tests))
         .finish()
         + "\n"

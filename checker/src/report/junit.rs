@@ -1,6 +1,7 @@
 //! JUnit XML, as GitLab CI's unit-test reports and the common GitHub
 //! test-report actions read it: a test suite per submission and exercise,
-//! a test case per task.
+//! a test case per task, and properties saying whether (and how) the
+//! code under test was contained.
 //!
 //! Written by hand: the format needs five escapes, and an XML crate would
 //! add to every learner's first build for the benefit of `grade` alone.
@@ -55,6 +56,12 @@ pub fn render(batch: &Batch) -> String {
                 suites,
                 "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\" time=\"{time:.3}\">",
                 escape(&format!("{} / {}", g.submission.name, e.dir))
+            );
+            let _ = writeln!(
+                suites,
+                "    <properties><property name=\"contained\" value=\"{}\"/><property name=\"containment\" value=\"{}\"/></properties>",
+                batch.contained,
+                escape(&batch.containment)
             );
             for t in &e.tasks {
                 let time = seconds(t.tests.iter().map(|x| x.wall_ms).sum());

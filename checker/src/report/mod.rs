@@ -38,9 +38,9 @@ pub fn grade_report(format: &str, batch: &Batch, style: Style, meta: &str) -> St
     match format {
         "json" | "html" => gradebook::json_with_meta(batch, Some(meta)),
         "junit" => junit::render(batch),
-        "gradescope" => gradescope::render(&batch.graded[0], batch.seconds),
+        "gradescope" => gradescope::render(&batch.graded[0], batch),
         "csv" => csv::render(batch),
-        "classroom" => classroom::render(&batch.graded[0]),
+        "classroom" => classroom::render(&batch.graded[0], batch.contained),
         _ => gradebook::human(batch, style),
     }
 }

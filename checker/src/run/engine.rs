@@ -15,6 +15,7 @@ use crate::run::cache;
 use crate::run::options::Options;
 use crate::run::protocol;
 use crate::run::runner::{self, Job};
+use crate::run::worklock;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -48,15 +49,10 @@ pub fn run(
     Ok(results.into_iter().flatten().collect())
 }
 
-/// Holds the checker's work area for one process. Two checkers at once (a
-/// `watch` and a manual check, or two test threads) would otherwise rewrite
-/// the shadow workspace and the grading copies under each other's feet.
+/// Holds the checker's work area for one process (see [`worklock`]).
 /// The lock is released when the returned file is dropped.
 pub fn lock(paths: &Paths) -> std::io::Result<std::fs::File> {
-    std::fs::create_dir_all(paths.work())?;
-    let lock = std::fs::File::create(paths.work().join("lock"))?;
-    lock.lock()?;
-    Ok(lock)
+    worklock::lock(paths)
 }
 
 /// [`run`] for a caller that already holds [`lock`].

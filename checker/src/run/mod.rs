@@ -14,3 +14,4 @@ pub mod protocol;
 pub mod runner;
 pub mod sandbox;
 pub mod watchdog;
+pub mod worklock;

@@ -16,7 +16,12 @@ pub enum State {
     /// A check of these exercises (their numbers) runs.
     Checking { what: String, since: Instant },
     /// Another checker holds the work area; the check starts after it.
-    Waiting { what: String, since: Instant },
+    /// `holder` is its command and process id, as it noted them.
+    Waiting {
+        what: String,
+        since: Instant,
+        holder: String,
+    },
     /// The last check took this long.
     Checked { took: Duration },
     /// The last check could not run (the message says why).
@@ -100,9 +105,9 @@ impl Screen<'_> {
                 "checking {what}… {:.1} s",
                 since.elapsed().as_secs_f64()
             )),
-            State::Waiting { what, .. } => style.yellow(&format!(
-                "{what} waits for the checker in another terminal to finish…"
-            )),
+            State::Waiting { what, holder, .. } => {
+                style.yellow(&format!("{what} waits for {holder} to finish…"))
+            }
             State::Checked { took } => {
                 style.dim(&format!("checked in {:.2} s", took.as_secs_f64()))
             }

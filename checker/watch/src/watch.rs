@@ -54,8 +54,9 @@ const NO_EVENTS: &[&str] = &[
 enum Input {
     Changed(Vec<PathBuf>),
     Key(Key),
-    /// The check started by `start_check` is waiting for the lock.
-    Waiting,
+    /// The check started by `start_check` is waiting for the lock, held
+    /// by the process this names.
+    Waiting(String),
     Done(Result<Vec<ExerciseResult>, String>),
     /// A share with the board ended: `None` when the board took it, else
     /// the one line to show.
@@ -202,7 +203,7 @@ pub fn watch(
                             break;
                         }
                         Ok(Input::Key(k)) => ui.key(k),
-                        Ok(Input::Waiting) => ui.waiting(),
+                        Ok(Input::Waiting(holder)) => ui.waiting(holder),
                         Ok(Input::Done(r)) => ui.finished(r, running.take().unwrap_or_default()),
                         Ok(Input::Shared(n)) => ui.shared(n),
                         Err(_) => break,
@@ -221,7 +222,7 @@ pub fn watch(
                     }
                 }
             }
-            Input::Waiting => ui.waiting(),
+            Input::Waiting(holder) => ui.waiting(holder),
             Input::Done(r) => ui.finished(r, running.take().unwrap_or_default()),
             Input::Shared(n) => ui.shared(n),
         }
@@ -285,8 +286,8 @@ fn start_check(
     let (paths, opts, tx) = (paths.clone(), opts.clone(), tx.clone());
     let chosen = exercises.clone();
     std::thread::spawn(move || {
-        if checker::learner::learn::work_area_busy(&paths) {
-            let _ = tx.send(Input::Waiting);
+        if let Some(holder) = checker::run::worklock::busy(&paths) {
+            let _ = tx.send(Input::Waiting(holder));
         }
         let result = check_learner(&paths, &exercises, &opts).map_err(|e| e.to_string());
         let _ = tx.send(Input::Done(result));
@@ -321,15 +322,16 @@ impl Ui<'_> {
         }
     }
 
-    fn waiting(&mut self) {
+    fn waiting(&mut self, holder: String) {
         if let State::Checking { what, since } = &self.state {
+            if !self.screen {
+                eprintln!("watch: waiting for {holder} to finish with the checker's work area…");
+            }
             self.state = State::Waiting {
                 what: what.clone(),
                 since: *since,
+                holder,
             };
-            if !self.screen {
-                eprintln!("watch: waiting for the checker in another terminal to finish…");
-            }
         }
         self.draw();
     }
