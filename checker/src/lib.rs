@@ -1,50 +1,30 @@
 //! The course checker: runs hidden tests against a learner's code and
 //! reports per-task verdicts, points and what to do next.
 //!
-//! Layers, from the bottom: `course` (what exists), `shadow` and `compile`
-//! (building code under test beside pristine hidden tests), `runner` and
-//! `protocol` (one test per process, verdicts from result files only),
-//! `engine` (the one function the front ends call), `report` (rendering),
-//! `verify` (the course's proof of its own integrity). `cli` parses
-//! arguments and wires a command to these.
+//! The code is arranged in layers, one folder each. A layer may use the
+//! layers below it and never one above (`tests/layers.rs` holds the rule):
+//!
+//! ```text
+//!   cli                       arguments → one command of a layer below
+//!   learner     instructor    the two audiences' commands (siblings: neither
+//!                             uses the other)
+//!   run                       the engine: build, then one test per process,
+//!                             contained, watched, verdicts from result files
+//!   build                     the shadow workspace, screening, compiling
+//!   report                    renderers: results in, text out, nothing run
+//!   model                     the course and the shape of results
+//!   util                      small tools with no knowledge of the course
+//! ```
+//!
+//! Reports sit low on purpose: like cargo-nextest's reporters they only
+//! render the model, so anything that has results (the engine's verdict
+//! cache, a learner's command, a grade) may render them.
 
-pub mod advice;
-pub mod bench;
-pub mod buildlimit;
-pub mod cache;
-pub mod cancel;
-pub mod cap;
-pub mod channel;
+pub mod build;
 pub mod cli;
-pub mod compile;
-pub mod course;
-pub mod depinfo;
-pub mod engine;
-pub mod export;
-pub mod files;
-pub mod fresh;
-pub mod grade;
-pub mod integrity;
-pub mod isolation;
-pub mod json;
-pub mod learn;
-pub mod mismatch;
-pub mod missing;
+pub mod instructor;
+pub mod learner;
 pub mod model;
-pub mod offline;
-pub mod pipe;
-pub mod protocol;
-pub mod provenance;
 pub mod report;
-pub mod reset;
-pub mod review;
-pub mod runner;
-pub mod sandbox;
-pub mod screen;
-pub mod shadow;
-pub mod style;
-pub mod termsize;
-pub mod timeline;
-pub mod usage;
-pub mod verify;
-pub mod watchdog;
+pub mod run;
+pub mod util;

@@ -113,7 +113,7 @@ fn verify_proves_every_hidden_test() {
         report
             .matches("isolation: each task's functions stubbed")
             .count(),
-        checker::course::EXERCISES.len(),
+        checker::model::course::EXERCISES.len(),
         "{report}"
     );
 }

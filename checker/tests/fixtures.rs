@@ -6,9 +6,10 @@
 //! All fixtures go through one engine run, as a batch of submissions would,
 //! so they share one build.
 
-use checker::course::{self, Paths};
-use checker::engine::{self, Options};
-use checker::shadow::Target;
+use checker::build::shadow::Target;
+use checker::model::course::{self, Paths};
+use checker::run::engine;
+use checker::run::options::Options;
 use serde_json::Value;
 
 struct Fixture {
@@ -153,7 +154,7 @@ fn every_fixture_gets_the_verdicts_it_expects() {
 /// With `CHECKER_FIXTURE_VERDICTS=FILE`, writes every test's category and
 /// explanation to FILE, one line each, so that `.ci/same-verdicts` can show
 /// that a loaded machine gives the very same verdicts as a quiet one.
-fn record_verdicts(fixtures: &[Fixture], results: &[checker::model::ExerciseResult]) {
+fn record_verdicts(fixtures: &[Fixture], results: &[checker::model::results::ExerciseResult]) {
     let Some(file) = std::env::var_os("CHECKER_FIXTURE_VERDICTS") else {
         return;
     };

@@ -76,7 +76,7 @@ fn course_copy(dir: &Path) -> PathBuf {
         cp(&built.join(item), &dir.join("target/debug").join(item));
     }
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for var in checker::compile::SCRUBBED_ENV {
+    for var in checker::build::compile::SCRUBBED_ENV {
         cargo.env_remove(var);
     }
     // Cargo fingerprints workspace members by their path relative to the
@@ -321,11 +321,11 @@ const ATTACKS: &[&str] = &[
 
 #[test]
 fn hostile_code_gains_nothing_touches_nothing_and_stalls_nothing() {
-    if !checker::sandbox::level().is_sandboxed() && !unsandboxed_demo() {
+    if !checker::run::sandbox::level().is_sandboxed() && !unsandboxed_demo() {
         eprintln!(
             "SKIPPED: no containment on this machine ({}); run this test on Linux with \
              Landlock and seccomp",
-            checker::sandbox::level().describe()
+            checker::run::sandbox::level().describe()
         );
         return;
     }

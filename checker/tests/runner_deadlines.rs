@@ -24,7 +24,7 @@ fn a_list_that_never_ends_is_cut_off_at_the_deadline() {
 
     let deadline = Duration::from_millis(500);
     let start = Instant::now();
-    let tests = checker::runner::list(&binary, deadline).unwrap();
+    let tests = checker::run::runner::list(&binary, deadline).unwrap();
     let took = start.elapsed();
 
     assert!(tests.is_empty(), "a list cut off lists nothing: {tests:?}");

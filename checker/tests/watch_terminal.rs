@@ -200,7 +200,7 @@ fn wrong_chef_fits(cols: u16, rows: u16) {
 
 /// `E/M points` as the watch header shows it, with the course's total.
 fn points(earned: u32) -> String {
-    let max: u32 = checker::course::EXERCISES
+    let max: u32 = checker::model::course::EXERCISES
         .iter()
         .flat_map(|e| e.tasks)
         .map(|t| t.points)

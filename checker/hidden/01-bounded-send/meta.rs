@@ -34,7 +34,7 @@
 //!   stops without cooking more once closed →
 //!   `cook_when_space_stops_when_the_runner_left`.
 
-use crate::course::{Exercise, Task};
+use crate::model::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "01-bounded-send",

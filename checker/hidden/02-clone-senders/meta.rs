@@ -29,7 +29,7 @@
 //!   returns the count → all three; holds no `Sender` between baskets →
 //!   `baker_helps_while_cooks_cook` (the belt closes at t=430ms).
 
-use crate::course::{Exercise, Task};
+use crate::model::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "02-clone-senders",

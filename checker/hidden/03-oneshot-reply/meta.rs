@@ -36,7 +36,7 @@
 //!   `count_within_gives_up_at_the_deadline`, `deadline_timeline`; the
 //!   deadline covers waiting for room → `count_within_deadline_covers_a_full_hatch`.
 
-use crate::course::{Exercise, Task};
+use crate::model::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "03-oneshot-reply",

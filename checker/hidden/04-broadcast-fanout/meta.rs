@@ -26,7 +26,7 @@
 //!   `slow_station_keeps_listening_after_a_lag`; ends only when closed →
 //!   all four.
 
-use crate::course::{Exercise, Task};
+use crate::model::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "04-broadcast-fanout",

@@ -32,7 +32,7 @@
 //!   `station_stops_at_once_when_nothing_is_new`; returns the reload count →
 //!   all; `Send` → the signature (checked by the compiler).
 
-use crate::course::{Exercise, Task};
+use crate::model::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "05-watch-config",

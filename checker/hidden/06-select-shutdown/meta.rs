@@ -80,7 +80,7 @@
 //!   runner_delivers_the_rest_when_the_belt_closes (and the other three,
 //!   return time checked)
 
-use crate::course::{Exercise, Task};
+use crate::model::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "06-select-shutdown",

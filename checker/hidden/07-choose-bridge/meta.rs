@@ -54,7 +54,7 @@
 //! - `None` once the thermometer is gone and nothing new:
 //!   `gauge_ends_when_the_thermometer_is_gone`
 
-use crate::course::{Exercise, Task};
+use crate::model::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "07-choose-bridge",

@@ -1,6 +1,6 @@
 //! Exercise 08's tasks, points and hints.
 
-use crate::course::{Exercise, Task};
+use crate::model::course::{Exercise, Task};
 
 pub static EXERCISE: Exercise = Exercise {
     dir: "08-kitchen-capstone",

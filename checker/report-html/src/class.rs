@@ -6,8 +6,8 @@
 //! Fields a newer checker adds are read when present; a report written by
 //! an older one simply lacks them and the page says "not recorded".
 
-use checker::json::{self, View};
-use checker::model::Event;
+use checker::model::results::Event;
+use checker::util::json::{self, View};
 
 pub const SCHEMA: &str = "tokio-channels-course/grade/v1";
 

@@ -8,8 +8,8 @@
 //! the same mistake).
 
 use crate::class::{Class, Task};
+use crate::columns::{Column, cell};
 use crate::html::{clip, esc, student_id};
-use crate::overview::{Column, cell};
 use crate::verdict::look;
 use std::fmt::Write;
 

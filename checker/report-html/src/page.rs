@@ -6,7 +6,7 @@
 
 use crate::class::Class;
 use crate::html::esc;
-use crate::{mistakes, overview, student, verdict};
+use crate::{columns, mistakes, overview, student, verdict};
 use std::fmt::Write;
 
 const STYLE: &str = r#"
@@ -166,7 +166,7 @@ fn rejected(class: &Class) -> String {
 }
 
 pub fn render(class: &Class) -> String {
-    let columns = overview::columns(class);
+    let columns = columns::columns(class);
     let mut out = String::new();
     let _ = write!(
         out,

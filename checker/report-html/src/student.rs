@@ -131,7 +131,7 @@ fn task(out: &mut String, e: &Exercise, t: &Task) {
         let expected = test
             .expected_events
             .as_deref()
-            .map(checker::timeline::parse);
+            .map(checker::report::timeline::parse);
         if let Some(svg) = timeline_svg::render(expected.as_deref(), &test.events) {
             out.push_str(r#"<div class="scroll">"#);
             out.push_str(&svg);

@@ -8,7 +8,7 @@
 //! producer held up by a full channel, or a consumer with nothing to take.
 
 use crate::html::{clip, esc};
-use checker::model::Event;
+use checker::model::results::Event;
 use std::fmt::Write;
 
 /// Columns drawn at most; a longer log is cut and says so.

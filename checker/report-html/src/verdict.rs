@@ -2,7 +2,7 @@
 //! reads in greyscale and for colour-blind readers), and the sentence the
 //! legend gives it.
 
-use checker::model::Status;
+use checker::model::results::Status;
 
 pub struct Look {
     pub key: &'static str,

@@ -2,10 +2,10 @@
 //! `classroom-resources/autograding-grading-reporter`, as a base64 JSON
 //! value in the step's `result` output (a test per task, with points).
 
-use crate::grade::Graded;
-use crate::json::{Object, array};
-use crate::model::Status;
+use crate::model::grading::Graded;
+use crate::model::results::Status;
 use crate::report::{feedback, seconds};
+use crate::util::json::{Object, array};
 
 /// The most the `result=` line may take. The reporter reads it from an
 /// environment variable, and Linux refuses a variable over 128 KiB; a step's
@@ -33,7 +33,7 @@ fn document(g: &Graded, message_cap: usize) -> String {
             if message_cap == 0 && !message.is_empty() {
                 message = "see the log of the grading step".to_string();
             } else {
-                crate::cap::text(&mut message, message_cap);
+                crate::model::cap::text(&mut message, message_cap);
             }
             tests.push(
                 Object::new()

@@ -1,8 +1,8 @@
 //! A CSV gradebook: one row per submission, a column per task, the total.
 //! Quoting follows RFC 4180, so spreadsheets and LMS importers read it.
 
-use crate::course;
-use crate::grade::Batch;
+use crate::model::course;
+use crate::model::grading::Batch;
 
 /// One cell. A cell a spreadsheet would read as a formula (`=`, `+`, `-`,
 /// `@`, or a tab or carriage return first) gets a leading `'`, as OWASP

@@ -1,9 +1,9 @@
 //! The human and JSON reports of a grading batch.
 
-use crate::grade::{Batch, Graded};
-use crate::json::{Object, array, strings};
+use crate::model::grading::{Batch, Graded};
 use crate::report::json as check_json;
-use crate::style::Style;
+use crate::util::json::{Object, array, strings};
+use crate::util::style::Style;
 use std::fmt::Write;
 
 pub const SCHEMA: &str = "tokio-channels-course/grade/v1";
@@ -36,7 +36,7 @@ pub fn human(batch: &Batch, style: Style) -> String {
                 style.dim(&tasks.join(" "))
             );
             if let Some(err) = &e.compile_error {
-                let first = crate::style::strip_ansi(&err.first);
+                let first = crate::util::style::strip_ansi(&err.first);
                 let _ = writeln!(
                     out,
                     "      {} {}",

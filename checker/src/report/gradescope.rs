@@ -1,10 +1,10 @@
 //! Gradescope's `results.json` for one submission: a test per task, with
 //! its points, status and feedback.
 
-use crate::grade::Graded;
-use crate::json::{Object, array};
-use crate::model::Status;
+use crate::model::grading::Graded;
+use crate::model::results::Status;
 use crate::report::feedback;
+use crate::util::json::{Object, array};
 
 pub fn render(g: &Graded, seconds: f64) -> String {
     let mut tests = Vec::new();

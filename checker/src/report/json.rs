@@ -5,9 +5,9 @@
 //! The verdict cache stores exercises in this same shape (with terminal
 //! colour kept), so there is one encoding of a result, not two.
 
-use crate::json::{Object, array};
-use crate::model::{Captured, ExerciseResult, TaskResult, TestResult};
-use crate::style::strip_ansi;
+use crate::model::results::{Captured, ExerciseResult, TaskResult, TestResult};
+use crate::util::json::{Object, array};
+use crate::util::style::strip_ansi;
 
 pub const SCHEMA: &str = "tokio-channels-course/check/v1";
 

@@ -5,8 +5,8 @@
 //! Written by hand: the format needs five escapes, and an XML crate would
 //! add to every learner's first build for the benefit of `grade` alone.
 
-use crate::grade::Batch;
-use crate::model::Status;
+use crate::model::grading::Batch;
+use crate::model::results::Status;
 use crate::report::{feedback, seconds};
 use std::fmt::Write;
 
@@ -14,7 +14,7 @@ use std::fmt::Write;
 /// characters XML 1.0 cannot carry at all.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in crate::style::strip_ansi(s).chars() {
+    for c in crate::util::style::strip_ansi(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -8,10 +8,11 @@ pub mod gradescope;
 pub mod json;
 pub mod junit;
 pub mod terminal;
+pub mod timeline;
 
-use crate::grade::Batch;
-use crate::model::{ExerciseResult, Status, TaskResult};
-use crate::style::{Style, strip_ansi};
+use crate::model::grading::Batch;
+use crate::model::results::{ExerciseResult, Status, TaskResult};
+use crate::util::style::{Style, strip_ansi};
 use std::path::{Path, PathBuf};
 
 /// The report formats of `grade`.
@@ -80,7 +81,7 @@ pub fn seconds(ms: f64) -> f64 {
 /// own feedback.
 pub fn feedback(e: &ExerciseResult, t: &TaskResult) -> String {
     let mut text = uncapped_feedback(e, t);
-    crate::cap::text(&mut text, crate::cap::FEEDBACK);
+    crate::model::cap::text(&mut text, crate::model::cap::FEEDBACK);
     text
 }
 

@@ -1,9 +1,9 @@
 //! The human report: a table of tasks with points, then what to do next,
 //! laid out for the width in the [`Style`] (the terminal's, or a fixed one).
 
-use crate::course::{self, Paths};
-use crate::model::{ExerciseResult, Status, TaskResult, TestResult};
-use crate::style::Style;
+use crate::model::course::{self, Paths};
+use crate::model::results::{ExerciseResult, Status, TaskResult, TestResult};
+use crate::util::style::Style;
 use std::fmt::Write;
 
 /// The whole report for a `check` run.
@@ -66,7 +66,7 @@ fn exercise_table(out: &mut String, r: &ExerciseResult, style: Style) {
     if let Some(w) = r.warnings.first() {
         // Not a verdict, but often the cause of one: an ignored `send`
         // result, an unused value.
-        let what = crate::style::strip_ansi(&w.message);
+        let what = crate::util::style::strip_ansi(&w.message);
         let first = what
             .lines()
             .next()
@@ -290,8 +290,8 @@ pub fn timelines(test: &TestResult, style: Style) -> String {
     let mut out = String::new();
     match &test.expected_events {
         Some(expected) => {
-            let expected = crate::timeline::parse(expected);
-            let (want, got) = crate::timeline::render_pair(&expected, &test.events, width);
+            let expected = crate::report::timeline::parse(expected);
+            let (want, got) = crate::report::timeline::render_pair(&expected, &test.events, width);
             let _ = writeln!(out, "  {}", style.green("expected timeline:"));
             out.push_str(&want);
             let _ = writeln!(out, "  {}", style.red("your timeline:"));
@@ -299,7 +299,7 @@ pub fn timelines(test: &TestResult, style: Style) -> String {
         }
         None => {
             let _ = writeln!(out, "  {}", style.dim("timeline:"));
-            out.push_str(&crate::timeline::render(&test.events, width));
+            out.push_str(&crate::report::timeline::render(&test.events, width));
         }
     }
     out

@@ -4,10 +4,10 @@
 //! diff and timelines), scrolled when it does not fit. Pure: it returns
 //! lines, and `term` draws them.
 
-use checker::course::Paths;
-use checker::model::ExerciseResult;
+use checker::model::course::Paths;
+use checker::model::results::ExerciseResult;
 use checker::report::terminal;
-use checker::style::Style;
+use checker::util::style::Style;
 use std::time::{Duration, Instant};
 
 /// What watch is doing, shown in the header from save to verdict.

@@ -57,7 +57,7 @@ impl Guard {
     pub fn start<T: From<Key> + Send + 'static>(tx: Sender<T>) -> Guard {
         let screen = std::io::stdout().is_terminal()
             && std::io::stdin().is_terminal()
-            && !checker::style::dumb_terminal()
+            && !checker::util::style::dumb_terminal()
             && take();
         install_panic_hook();
         on_signals(tx.clone());

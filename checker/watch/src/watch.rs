@@ -10,12 +10,12 @@
 
 use crate::screen::{Screen, State};
 use crate::term::{self, Key};
-use checker::cli::CliResult;
-use checker::course::{self, Exercise, Paths};
-use checker::engine::Options;
-use checker::learn::check_learner;
-use checker::model::ExerciseResult;
-use checker::style::Style;
+use checker::learner::learn::check_learner;
+use checker::model::course::{self, Exercise, Paths};
+use checker::model::results::ExerciseResult;
+use checker::run::options::Options;
+use checker::util::exit::CliResult;
+use checker::util::style::Style;
 use notify::{Config, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -115,7 +115,7 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
     let guard = term::Guard::start(tx.clone());
     if guard.screen {
         // The screen shows "checking…" instead; a line would draw over it.
-        checker::compile::Progress::silence();
+        checker::build::compile::Progress::silence();
     }
     let mut ui = Ui {
         paths,
@@ -241,7 +241,7 @@ pub fn watch(paths: &Paths, opts: &Options, force_poll: bool, style: Style) -> C
     if running.is_some() {
         // Kill the test processes of the check under way and give the
         // runner a moment to do it before the process ends.
-        checker::cancel::cancel_all();
+        checker::util::cancel::cancel_all();
         let until = Instant::now() + CANCEL_GRACE;
         while let Some(left) = until.checked_duration_since(Instant::now()) {
             if let Ok(Input::Done(_)) | Err(_) = rx.recv_timeout(left) {
@@ -271,7 +271,7 @@ fn start_check(
     let (paths, opts, tx) = (paths.clone(), opts.clone(), tx.clone());
     let chosen = exercises.clone();
     std::thread::spawn(move || {
-        if checker::learn::work_area_busy(&paths) {
+        if checker::learner::learn::work_area_busy(&paths) {
             let _ = tx.send(Input::Waiting);
         }
         let result = check_learner(&paths, &exercises, &opts).map_err(|e| e.to_string());
@@ -417,7 +417,7 @@ impl Ui<'_> {
 fn content_hash(dir: &Path) -> u64 {
     use std::hash::Hasher;
     let mut h = std::hash::DefaultHasher::new();
-    checker::files::hash_sources(&mut h, dir);
+    checker::util::files::hash_sources(&mut h, dir);
     h.finish()
 }
 

@@ -1,0 +1,94 @@
+//! A fresh start for every grading batch: nothing an earlier batch left
+//! behind takes part in this one.
+//!
+//! Grading slots (`g0`, `g1`, ...) are reused by name from batch to batch.
+//! Without containment, a test process of an earlier batch could have
+//! rewritten a slot's compiled test binary, and cargo would reuse it (it
+//! does not re-hash its outputs). So before a batch the checker removes
+//! every grading slot's copies (`grading/`, `staged/g*`, `ws/g*`) and its
+//! compiled crates (cargo's fingerprint, the crate files and the linked
+//! binary), and cargo compiles each submission from its sources again.
+//! Shared dependencies (tokio and the rest) are kept: no test process can
+//! write them under containment, and they are never grading output.
+
+use crate::model::course::Paths;
+use std::path::Path;
+
+/// Whether `name` (a package or crate file name) belongs to a grading slot.
+fn is_grading(name: &str, sep: char) -> bool {
+    ["h", "l"].iter().any(|kind| {
+        name.strip_prefix(kind)
+            .and_then(|r| r.strip_prefix(sep))
+            .and_then(|r| r.strip_prefix('g'))
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+fn remove(path: &Path) {
+    let _ = if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+}
+
+fn entries(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Removes every trace of earlier grading batches from the work area.
+pub fn clear_grading(paths: &Paths) {
+    let work = paths.work();
+    remove(&work.join("grading"));
+    for area in ["staged", "ws"] {
+        for (name, path) in entries(&work.join(area)) {
+            if name.starts_with('g') && name[1..].starts_with(|c: char| c.is_ascii_digit()) {
+                remove(&path);
+            }
+        }
+    }
+    let debug = work.join("build").join("debug");
+    // Cargo names a crate's fingerprint folder `<package>-<hash>` and its
+    // files in deps/ `<crate>-<hash>.*`: the hash ties them together.
+    let mut hashes = Vec::new();
+    for (name, path) in entries(&debug.join(".fingerprint")) {
+        if is_grading(&name, '-') {
+            if let Some((_, hash)) = name.rsplit_once('-') {
+                hashes.push(hash.to_string());
+            }
+            remove(&path);
+        }
+    }
+    for (name, path) in entries(&debug.join("deps")) {
+        let stem = name.split('.').next().unwrap_or("");
+        if hashes.iter().any(|h| stem.ends_with(&format!("-{h}"))) {
+            remove(&path);
+        }
+    }
+    for (name, path) in entries(&debug) {
+        if is_grading(&name, '-') {
+            remove(&path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_grading;
+
+    #[test]
+    fn grading_slots_are_recognised_and_nothing_else() {
+        assert!(is_grading("h-g0-01", '-'));
+        assert!(is_grading("l-g12-05-abcdef", '-'));
+        assert!(!is_grading("h-solution-01", '-'));
+        assert!(!is_grading("h-gx-01", '-'));
+        assert!(!is_grading("getrandom-64486f53757e2e71", '-'));
+        assert!(!is_grading("learner", '-'));
+    }
+}

@@ -1,0 +1,18 @@
+//! Building code under test beside the pristine hidden tests: the shadow
+//! workspace, screening before the build (tokens) and after it (what the
+//! compiler read), the compiler's limits, a learner's missing files, and
+//! compile errors told in the learner's terms.
+//!
+//! May use: `model`, `report`, `util`.
+
+pub mod buildlimit;
+pub mod compile;
+pub mod depinfo;
+pub mod fresh;
+pub mod integrity;
+pub mod mismatch;
+pub mod missing;
+pub mod record;
+pub mod review;
+pub mod screen;
+pub mod shadow;

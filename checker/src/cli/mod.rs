@@ -1,0 +1,421 @@
+//! Command-line front end: parses arguments and calls the engine and a
+//! reporter. Exit status: 0 when everything checked passes, 1 when a task
+//! fails, 2 on a usage or environment error.
+
+use crate::build::shadow::Target;
+use crate::instructor::verify;
+use crate::model::course::{self, Exercise, Paths};
+use crate::report;
+use crate::run::engine;
+use crate::run::options::Options;
+use crate::util::exit::CliResult;
+use crate::util::style::Style;
+use parse::{Command, Global, Source, USAGE, parse, usage_error};
+
+mod parse;
+use std::path::PathBuf;
+
+/// The `watch` command, provided by the `checker-watch` binary.
+pub type WatchFn = fn(&Paths, &Options, bool, Style) -> CliResult;
+
+pub fn main() -> i32 {
+    main_with(None)
+}
+
+/// The command line, with `watch` run by `watch` when given, and handed to
+/// the `checker-watch` binary otherwise.
+pub fn main_with(watch: Option<WatchFn>) -> i32 {
+    let mut opts = Options::default();
+    let mut global = Global { course: None };
+    crate::util::pipe::exit_quietly_on_closed_stdout();
+    let command = match parse(&mut opts, &mut global) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("{}", usage_error(&e, Style::detect_stderr()));
+            return 2;
+        }
+    };
+    let paths = match course_paths(global) {
+        Ok(paths) => paths,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    dispatch(command, &paths, &opts, watch).unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        2
+    })
+}
+
+/// This course, or the learner's copy that `--course` names.
+fn course_paths(global: Global) -> Result<Paths, String> {
+    let mut paths = Paths::discover();
+    if let Some(dir) = global.course {
+        match std::path::absolute(&dir) {
+            Ok(dir) if dir.join("exercises").is_dir() => paths.learner = dir,
+            _ => {
+                return Err(format!(
+                    "{} is not a copy of the course (no exercises/ folder)",
+                    dir.display()
+                ));
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// Runs one parsed command.
+fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<WatchFn>) -> CliResult {
+    let style = Style::detect();
+    match command {
+        Command::Help(None) => {
+            print!("{USAGE}");
+            Ok(0)
+        }
+        Command::Help(Some(name)) => {
+            let spec = crate::learner::usage::spec(name).expect("parse checked the name");
+            print!("{}", crate::learner::usage::command_help(spec, style.width));
+            Ok(0)
+        }
+        Command::Check {
+            exercise,
+            json,
+            source,
+        } => check(paths, exercise, json, source, opts, style),
+        Command::Hint {
+            exercise,
+            task,
+            all,
+        } => exercise_arg(&exercise)
+            .map_err(Into::into)
+            .and_then(|e| crate::learner::learn::hint(paths, e, task, all, style)),
+        Command::Verify { exercises, runs } => verify_cmd(paths, &exercises, runs, opts, style),
+        Command::Bless { exercise } => bless(paths, &exercise, opts),
+        Command::Grade {
+            submissions,
+            exercises,
+            format,
+            output,
+            reports,
+        } => grade_cmd(
+            paths,
+            &submissions,
+            &exercises,
+            (&format, output),
+            &reports,
+            opts,
+        ),
+        Command::Export { to } => export(paths, &to),
+        Command::Offline { to } => offline(paths, &to),
+        Command::List => crate::learner::learn::list(paths, opts, style),
+        Command::Bench {
+            cold_runs,
+            runs,
+            batch,
+        } => crate::instructor::bench::bench(
+            paths,
+            &crate::instructor::bench::Settings {
+                cold_runs,
+                runs,
+                batch,
+            },
+        ),
+        Command::Watch { poll } => match watch {
+            Some(run) => run(paths, opts, poll, style),
+            None => delegate_watch(paths),
+        },
+        Command::Timeline { exercise, task } => exercise_arg(&exercise)
+            .map_err(Into::into)
+            .and_then(|e| crate::learner::learn::timeline(paths, e, task, opts, style)),
+        Command::Reset { exercise, yes } => exercise_arg(&exercise)
+            .map_err(Into::into)
+            .and_then(|e| crate::learner::learn::reset(paths, e, yes, style)),
+        Command::Solution { exercise, force } => exercise_arg(&exercise)
+            .map_err(Into::into)
+            .and_then(|e| crate::learner::learn::solution(paths, e, force, opts, style)),
+    }
+}
+
+pub fn exercise_arg(name: &str) -> Result<&'static Exercise, String> {
+    course::find(name).ok_or_else(|| {
+        let known: Vec<&str> = course::EXERCISES.iter().map(|e| e.dir).collect();
+        format!(
+            "no exercise `{name}`; the exercises are: {}",
+            known.join(", ")
+        )
+    })
+}
+
+fn check(
+    paths: &Paths,
+    exercise: Option<String>,
+    json: bool,
+    source: Source,
+    opts: &Options,
+    style: Style,
+) -> CliResult {
+    let exercises: Vec<&'static Exercise> = match &exercise {
+        Some(name) => vec![exercise_arg(name)?],
+        None => course::EXERCISES.to_vec(),
+    };
+    let learner_slot = paths.learner_slot();
+    let each = |slot: &str, dir: fn(&Paths, &Exercise) -> PathBuf| -> Vec<Target> {
+        exercises
+            .iter()
+            .map(|e| Target {
+                exercise: e,
+                slot: slot.to_string(),
+                source: dir(paths, e),
+            })
+            .collect()
+    };
+    let targets: Vec<Target> = match source {
+        Source::Dir(dir) => {
+            let [e] = exercises.as_slice() else {
+                return Err("--source needs exactly one EXERCISE".into());
+            };
+            let dir = std::path::absolute(&dir)?;
+            if !dir.join("src/lib.rs").is_file() {
+                return Err(format!("{} has no src/lib.rs", dir.display()).into());
+            }
+            vec![Target {
+                exercise: e,
+                slot: source_slot(&dir),
+                source: dir,
+            }]
+        }
+        Source::Learner => each(&learner_slot, Paths::exercise),
+        Source::Stubs => each("stub", Paths::stub),
+        Source::Solutions => each("solution", Paths::solution),
+    };
+    crate::learner::learn::announce_wait(paths);
+    let results = engine::run(paths, &targets, opts)?;
+    if json {
+        print!("{}", report::json::render(&results));
+    } else {
+        print!("{}", report::terminal::render(paths, &results, style));
+    }
+    Ok(if results.iter().all(|r| r.passed()) {
+        0
+    } else {
+        1
+    })
+}
+
+/// A slot name for an arbitrary folder: readable, and distinct for
+/// distinct folders so that two sources never share build artefacts.
+fn source_slot(dir: &std::path::Path) -> String {
+    let name: String = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(24)
+        .collect();
+    format!("x-{name}-{}", crate::util::files::path_tag(dir))
+}
+
+fn verify_cmd(
+    paths: &Paths,
+    names: &[String],
+    runs: usize,
+    opts: &Options,
+    style: Style,
+) -> CliResult {
+    let exercises: Vec<&'static Exercise> = if names.is_empty() {
+        course::EXERCISES.to_vec()
+    } else {
+        names
+            .iter()
+            .map(|n| exercise_arg(n))
+            .collect::<Result<_, _>>()?
+    };
+    let findings = verify::verify(paths, &exercises, runs, opts, style)?;
+    print!("{}", findings.report);
+    if findings.problems.is_empty() {
+        println!("{}", style.green("verify: the course is sound."));
+        Ok(0)
+    } else {
+        println!("\n{} problem(s):", findings.problems.len());
+        for p in &findings.problems {
+            println!("  {} {p}", style.red("✗"));
+        }
+        Ok(1)
+    }
+}
+
+fn bless(paths: &Paths, exercise: &str, opts: &Options) -> CliResult {
+    let e = exercise_arg(exercise)?;
+    let target = Target {
+        exercise: e,
+        slot: "solution".to_string(),
+        source: paths.solution(e),
+    };
+    let opts = Options {
+        bless: true,
+        ..opts.clone()
+    };
+    let results = engine::run(paths, &[target], &opts)?;
+    print!(
+        "{}",
+        report::terminal::render(paths, &results, Style::plain())
+    );
+    println!(
+        "snapshots of {} recorded from the solution in {}",
+        e.dir,
+        paths.display(&paths.hidden(e).join("snapshots"))
+    );
+    Ok(0)
+}
+
+fn grade_cmd(
+    paths: &Paths,
+    submissions: &[PathBuf],
+    only: &[String],
+    (format, output): (&str, Option<PathBuf>),
+    reports: &[(String, PathBuf)],
+    opts: &Options,
+) -> CliResult {
+    use crate::instructor::grade;
+    use crate::model::grading::Submission;
+    let subs: Vec<Submission> = submissions
+        .iter()
+        .map(|p| {
+            if p.join("exercises").is_dir() {
+                Submission::from_path(p)
+            } else {
+                Err(std::io::Error::other(format!(
+                    "{} is not a copy of the course (it has no exercises/ folder)",
+                    p.display()
+                )))
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let one = || -> Result<(), String> {
+        if subs.len() == 1 {
+            Ok(())
+        } else {
+            Err(
+                "gradescope and classroom reports describe one submission; grade them one \
+                 at a time"
+                    .to_string(),
+            )
+        }
+    };
+    let formats = std::iter::once(format).chain(reports.iter().map(|(f, _)| f.as_str()));
+    if formats
+        .clone()
+        .any(|f| matches!(f, "gradescope" | "classroom"))
+    {
+        one()?;
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("grading {} submission(s)...", subs.len());
+    }
+    let exercises: Vec<&'static Exercise> = only
+        .iter()
+        .map(|n| exercise_arg(n))
+        .collect::<Result<_, _>>()?;
+    let batch = grade::grade(paths, &subs, &exercises, opts)?;
+    // How the batch was graded, for the JSON report and the class report.
+    let meta = crate::instructor::provenance::record(paths, opts);
+    let style = if output.is_some() {
+        Style::plain()
+    } else {
+        Style::detect()
+    };
+    if format == "html" {
+        class_report(
+            paths,
+            &report::gradebook::json_with_meta(&batch, Some(&meta)),
+            output.as_deref(),
+        )?;
+    } else {
+        let text = report::grade_report(format, &batch, style, &meta);
+        match output {
+            Some(path) => report::write_report(format, &path, &text)?,
+            None => print!("{text}"),
+        }
+    }
+    for (format, path) in reports {
+        if format == "html" {
+            class_report(
+                paths,
+                &report::gradebook::json_with_meta(&batch, Some(&meta)),
+                Some(path),
+            )?;
+            continue;
+        }
+        let text = report::grade_report(format, &batch, Style::plain(), &meta);
+        report::write_report(format, path, &text)?;
+    }
+    // Grading succeeded whatever the scores are: a low score is not an error.
+    Ok(0)
+}
+
+fn export(paths: &Paths, to: &std::path::Path) -> CliResult {
+    let copied = crate::instructor::export::student_copy(paths, to)?;
+    println!(
+        "wrote a student copy of the course to {} ({copied} files; no solutions, no fixtures)",
+        to.display()
+    );
+    Ok(0)
+}
+
+/// Draws the class report: the batch's JSON goes to the `checker-report`
+/// binary (crate `checker/report-html`), built on first use like `watch`,
+/// so no learner compiles the HTML writer before a first verdict.
+fn class_report(paths: &Paths, json: &str, output: Option<&std::path::Path>) -> CliResult {
+    let saved = paths.work().join("class-report.json");
+    std::fs::create_dir_all(paths.work())?;
+    std::fs::write(&saved, json)?;
+    if !paths.root.join("target/debug/checker-report").exists() {
+        eprintln!("grade: building the class report writer (first use only)...");
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.args(["run", "-q", "--manifest-path"])
+        .arg(paths.root.join("Cargo.toml"))
+        .args(["-p", "checker-report", "--"])
+        .arg(&saved);
+    if let Some(out) = output {
+        cmd.arg("--output").arg(std::path::absolute(out)?);
+    }
+    let status = cmd.status()?;
+    if status.success() {
+        Ok(0)
+    } else {
+        Err(std::io::Error::other("the class report could not be written").into())
+    }
+}
+
+fn offline(paths: &Paths, to: &std::path::Path) -> CliResult {
+    let (files, bytes) = crate::instructor::offline::bundle(paths, to)?;
+    println!(
+        "wrote an offline copy of the course to {} ({files} course files, {:.1} MiB with the \
+         vendored crates). Copy the folder to the workshop machines; there, `cargo run -p \
+         checker` and `cargo test` need no network.",
+        to.display(),
+        bytes as f64 / (1u64 << 20) as f64
+    );
+    Ok(0)
+}
+
+/// Runs `watch` in the `checker-watch` binary, building it on first use:
+/// the file watcher's dependencies stay out of every learner's first build.
+fn delegate_watch(paths: &Paths) -> CliResult {
+    let built = paths.root.join("target/debug/checker-watch");
+    if !built.exists() {
+        eprintln!("watch: building the file watcher (first use only)...");
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "-q", "--manifest-path"])
+        .arg(paths.root.join("Cargo.toml"))
+        .args(["-p", "checker-watch", "--"])
+        .args(std::env::args_os().skip(1))
+        .status()?;
+    Ok(status.code().unwrap_or(1))
+}

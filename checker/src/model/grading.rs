@@ -1,0 +1,66 @@
+//! A grading batch's results: who was graded, their per-exercise results,
+//! and what the instructor should look at.
+//!
+//! Made by `instructor::grade`, rendered by every grade reporter; it lives
+//! in the model so that reporters need nothing from the layer that grades.
+
+use crate::model::results::ExerciseResult;
+use std::path::{Path, PathBuf};
+
+/// One learner's copy of the course.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// How reports name it: the folder's name.
+    pub name: String,
+    pub path: PathBuf,
+}
+
+impl Submission {
+    pub fn from_path(path: &Path) -> std::io::Result<Submission> {
+        let path = std::path::absolute(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        Ok(Submission { name, path })
+    }
+}
+
+/// The grade of one submission.
+#[derive(Clone, Debug)]
+pub struct Graded {
+    pub submission: Submission,
+    pub exercises: Vec<ExerciseResult>,
+    /// Constructs for the instructor to look at; never scored.
+    pub review: Vec<Finding>,
+    /// Notes about what was graded (a missing exercise, say).
+    pub notes: Vec<String>,
+}
+
+impl Graded {
+    pub fn earned(&self) -> u32 {
+        self.exercises.iter().map(|e| e.earned()).sum()
+    }
+
+    pub fn max(&self) -> u32 {
+        self.exercises.iter().map(|e| e.max()).sum()
+    }
+}
+
+/// A batch's grades and how long it took.
+pub struct Batch {
+    pub graded: Vec<Graded>,
+    pub seconds: f64,
+    /// How test processes were contained (`sandbox::Level::describe`):
+    /// report headers say "sandboxed" or "unsandboxed".
+    pub containment: String,
+}
+
+/// One construct an instructor may want to look at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Relative to the submission.
+    pub file: String,
+    pub line: usize,
+    pub construct: String,
+}

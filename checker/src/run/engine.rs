@@ -1,0 +1,268 @@
+//! The engine: run the hidden tests of exercises against implementations.
+//!
+//! `run` is the one function every front end calls (`check`, `verify`,
+//! `grade`...). It builds the shadow workspace, runs each test in its own
+//! process and returns structured results; reporters only render them.
+
+use crate::build::compile::{self, Progress};
+use crate::build::integrity::Stamp;
+use crate::build::shadow::{self, Target};
+use crate::model::course::Paths;
+use crate::model::results::{
+    CompileError, ExerciseResult, Status, TaskResult, TestResult, task_status,
+};
+use crate::run::cache;
+use crate::run::options::Options;
+use crate::run::protocol;
+use crate::run::runner::{self, Job};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Builds and runs the hidden tests of every target. Results come back in
+/// the order of `targets`.
+pub fn run(
+    paths: &Paths,
+    targets: &[Target],
+    opts: &Options,
+) -> std::io::Result<Vec<ExerciseResult>> {
+    let _lock = lock(paths)?;
+    if !opts.cache || opts.bless {
+        return run_locked(paths, targets, opts);
+    }
+    let keys: Vec<u64> = targets.iter().map(|t| cache::key(paths, t, opts)).collect();
+    let mut results: Vec<Option<ExerciseResult>> = targets
+        .iter()
+        .zip(&keys)
+        .map(|(t, k)| cache::load(paths, t, *k))
+        .collect();
+    let stale: Vec<usize> = (0..targets.len())
+        .filter(|i| results[*i].is_none())
+        .collect();
+    if !stale.is_empty() {
+        let todo: Vec<Target> = stale.iter().map(|i| targets[*i].clone()).collect();
+        for (i, r) in stale.into_iter().zip(run_locked(paths, &todo, opts)?) {
+            cache::store(paths, &targets[i], keys[i], &r);
+            results[i] = Some(r);
+        }
+    }
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// Holds the checker's work area for one process. Two checkers at once (a
+/// `watch` and a manual check, or two test threads) would otherwise rewrite
+/// the shadow workspace and the grading copies under each other's feet.
+/// The lock is released when the returned file is dropped.
+pub fn lock(paths: &Paths) -> std::io::Result<std::fs::File> {
+    std::fs::create_dir_all(paths.work())?;
+    let lock = std::fs::File::create(paths.work().join("lock"))?;
+    lock.lock()?;
+    Ok(lock)
+}
+
+/// [`run`] for a caller that already holds [`lock`].
+pub fn run_locked(
+    paths: &Paths,
+    targets: &[Target],
+    opts: &Options,
+) -> std::io::Result<Vec<ExerciseResult>> {
+    run_screened(paths, targets, opts, &|_, _| None)
+}
+
+/// Decides, after the build and before any test runs, whether a target's
+/// build may be used: `Some(reason)` rejects it (see `grade`).
+pub type Screen<'a> = &'a dyn Fn(&Target, &compile::BuildOutcome) -> Option<CompileError>;
+
+/// [`run_locked`] with a screening step between the build and the tests.
+/// A rejected target runs no test, and its compiler messages are dropped.
+pub fn run_screened(
+    paths: &Paths,
+    targets: &[Target],
+    opts: &Options,
+    screen: Screen,
+) -> std::io::Result<Vec<ExerciseResult>> {
+    let manifest = shadow::write(paths, targets)?;
+    let mut progress = Progress::on_stderr();
+    let built = compile::build(paths, &manifest, targets, |name| progress.crate_done(name))?;
+    progress.finish();
+
+    let results_dir = paths.work().join("results");
+    std::fs::create_dir_all(&results_dir)?;
+
+    // Every test of every target that built, as one queue.
+    let mut jobs: Vec<(usize, u32, Job)> = Vec::new();
+    let mut early: Vec<Option<CompileError>> = Vec::new();
+    let mut refused = vec![false; targets.len()];
+    for (i, t) in targets.iter().enumerate() {
+        let key = t.harness_package();
+        if let Some(problem) = crate::build::missing::problem(paths, t.exercise, &t.source) {
+            early.push(Some(problem));
+            continue;
+        }
+        if let Some(reason) = screen(t, &built) {
+            refused[i] = true;
+            early.push(Some(reason));
+            continue;
+        }
+        let Some(binary) = built.binaries.get(&key) else {
+            early.push(Some(built.errors.get(&key).cloned().unwrap_or_else(|| {
+                CompileError {
+                    first: built
+                        .cargo_error
+                        .clone()
+                        .unwrap_or_else(|| "cargo produced no test binary".to_string()),
+                    location: None,
+                    error_count: 1,
+                }
+            })));
+            continue;
+        };
+        early.push(None);
+        let stamp = Stamp::of(binary)?;
+        for (task, name) in runner::list(binary, opts.deadline)? {
+            let result_file = results_dir.join(format!("{key}-{name}.json"));
+            jobs.push((
+                i,
+                task,
+                Job {
+                    binary: binary.clone(),
+                    // One nonce per test: what one test process might
+                    // learn is worth nothing to another.
+                    nonce: protocol::nonce(&result_file),
+                    result_file,
+                    test: name,
+                    snapshot_dir: paths.hidden(t.exercise).join("snapshots"),
+                    insta_root: paths.checker(),
+                    deadline: opts.deadline,
+                    bless: opts.bless,
+                    stamp: stamp.clone(),
+                },
+            ));
+        }
+    }
+
+    let done: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..opts.jobs.max(1) {
+            s.spawn(|| {
+                while let Some((i, task, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = match runner::run(job) {
+                        Ok(f) => protocol::interpret(paths, *task, &job.test, &job.nonce, f),
+                        Err(e) => spawn_failure(*task, &job.test, e),
+                    };
+                    done.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((*i, result));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    // Stable order: by test name within an exercise, whatever finished first.
+    done.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+
+    Ok(targets
+        .iter()
+        .zip(early)
+        .enumerate()
+        .map(|(i, (t, compile_error))| {
+            let tests: Vec<TestResult> = done
+                .iter()
+                .filter(|(j, _)| *j == i)
+                .map(|(_, r)| r.clone())
+                .collect();
+            let compile_error = match compile_error {
+                Some(reason) if refused[i] => return rejected(paths, t, reason),
+                other => other,
+            };
+            let mut r = assemble(paths, t, compile_error, tests);
+            r.warnings = built
+                .warnings
+                .get(&t.harness_package())
+                .cloned()
+                .unwrap_or_default();
+            // Messages name the staged copy; the learner knows their own file.
+            let staged = format!("{}/", paths.display(&t.staged(paths)));
+            r.relocate(&staged, &format!("{}/", r.source));
+            crate::model::cap::result(&mut r);
+            r
+        })
+        .collect())
+}
+
+fn spawn_failure(task: u32, name: &str, e: std::io::Error) -> TestResult {
+    TestResult {
+        name: name.to_string(),
+        task,
+        status: Status::Crashed,
+        message: format!("the test process could not be started: {e}"),
+        diff: None,
+        location: None,
+        panics: Vec::new(),
+        events: Vec::new(),
+        expected_events: None,
+        wall_ms: 0.0,
+        virtual_ms: 0.0,
+        busy_ms: 0.0,
+        stdout: Default::default(),
+        stderr: Default::default(),
+    }
+}
+
+/// The result for code that was refused before building (graded code that
+/// reaches outside its exercise): every task rejected, no points.
+pub fn rejected(paths: &Paths, t: &Target, reason: CompileError) -> ExerciseResult {
+    let mut r = assemble(paths, t, Some(reason), Vec::new());
+    for task in &mut r.tasks {
+        task.status = Status::Rejected;
+    }
+    crate::model::cap::result(&mut r);
+    r
+}
+
+/// Groups test results into the exercise's tasks and awards points.
+fn assemble(
+    paths: &Paths,
+    t: &Target,
+    compile_error: Option<CompileError>,
+    tests: Vec<TestResult>,
+) -> ExerciseResult {
+    let tasks = t
+        .exercise
+        .tasks
+        .iter()
+        .map(|task| {
+            let tests: Vec<TestResult> = tests
+                .iter()
+                .filter(|r| r.task == task.number)
+                .cloned()
+                .collect();
+            let status = if compile_error.is_some() {
+                Status::CompileError
+            } else {
+                task_status(&tests)
+            };
+            TaskResult {
+                number: task.number,
+                item: task.item,
+                title: task.title,
+                points: task.points,
+                earned: if status == Status::Pass {
+                    task.points
+                } else {
+                    0
+                },
+                status,
+                tests,
+            }
+        })
+        .collect();
+    ExerciseResult {
+        dir: t.exercise.dir,
+        title: t.exercise.title,
+        source: paths.display(&t.source),
+        compile_error,
+        warnings: Vec::new(),
+        tasks,
+    }
+}

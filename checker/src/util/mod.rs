@@ -1,0 +1,14 @@
+//! Small tools that know nothing of the course: JSON, files and folders,
+//! dates, terminal style and width, cancellation, a closed stdout, exit
+//! statuses.
+//!
+//! May use: nothing else in the checker.
+
+pub mod cancel;
+pub mod clock;
+pub mod exit;
+pub mod files;
+pub mod json;
+pub mod pipe;
+pub mod style;
+pub mod termsize;
