@@ -39,8 +39,8 @@
 //! - front hatch closed → every ticket moved, returns `None`:
 //!   clerk_moves_every_ticket_in_order
 //! - kitchen hatch closed → returns at once: clerk_stops_when_the_kitchen_is_gone;
-//!   also while waiting for the next ticket:
-//!   clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket
+//!   while waiting for the next ticket, at once or when it comes, that ticket
+//!   returned, not lost: clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket
 //! - bell `Sender` dropped without ringing → carries on, never spins:
 //!   clerk_carries_on_when_the_bell_is_taken_away
 //! - no ticket lost, at most one returned, front keeps the rest: the three

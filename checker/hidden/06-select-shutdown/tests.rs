@@ -761,15 +761,17 @@ async fn clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket() {
         in_hand,
         numbers(drain(&mut front)),
         2,
-        "the kitchen hatch closed at t=30ms while the clerk waited for a ticket; then",
+        "the kitchen hatch closed at t=30ms while the clerk waited for a ticket (a permit of \
+         a closed hatch takes a ticket into nowhere: return the ticket instead, or listen for \
+         `kitchen.closed()` while waiting); then",
     );
-    expect_eq!(
-        ended,
-        30,
-        "the kitchen hatch's receiver was dropped at t=30ms while the clerk waited for the \
-         next ticket: the clerk returns at once, before it takes another ticket it could only \
-         lose"
-    );
+    if ended != 30 && ended != 50 {
+        fail(format!(
+            "the kitchen hatch's receiver was dropped at t=30ms while the clerk waited for the \
+             next ticket, which came at t=50ms: the clerk returns at once (t=30ms), or when \
+             that ticket comes (t=50ms, returning it), but it returned at t={ended}ms"
+        ));
+    }
     drop((front_tx, kitchen_tx, bell));
 }
 

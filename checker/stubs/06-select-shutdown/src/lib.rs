@@ -87,7 +87,8 @@ pub struct Ticket(pub u32);
 /// * the front hatch is closed (every `Sender` gone, nothing left in it):
 ///   every ticket has been moved and the clerk returns `None`;
 /// * the kitchen hatch is closed (its receiver is gone): the clerk returns
-///   at once, whether it is waiting for room or for the next ticket.
+///   at once. If that happens while it waits for the next ticket, it may
+///   instead notice when that ticket comes; it then returns the ticket.
 ///
 /// If the bell's `Sender` is dropped without ringing, the bell can never
 /// ring any more: the clerk carries on until a hatch closes, and it never
