@@ -24,6 +24,7 @@ mod log;
 mod outcome;
 mod report;
 mod run;
+mod spin;
 mod stall;
 
 pub use expect::{expect_eq_impl, fail, snapshot};

@@ -19,6 +19,9 @@ pub enum Status {
     Panic,
     /// The paused clock hit the virtual deadline: every task was waiting.
     Deadlock,
+    /// The code was polled again and again at one virtual instant: a busy
+    /// loop, the same category as one stopped by the CPU-time budget.
+    Busy,
 }
 
 impl Status {
@@ -29,6 +32,7 @@ impl Status {
             Status::Todo => "todo",
             Status::Panic => "panic",
             Status::Deadlock => "deadlock",
+            Status::Busy => "busy",
         }
     }
 }

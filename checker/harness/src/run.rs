@@ -91,19 +91,30 @@ fn install_panic_hook() {
 /// future is still alive, so they can see the handles it holds (a
 /// `WeakSender` counting strong senders must not find them already
 /// dropped).
-async fn until_deadline(mut test: crate::TestFuture) -> Result<(), Vec<String>> {
+async fn until_deadline(mut test: crate::TestFuture) -> Result<(), Ended> {
     let deadline = tokio::time::sleep(VIRTUAL_DEADLINE);
     let mut deadline = std::pin::pin!(deadline);
     std::future::poll_fn(|cx| {
+        if let Some(why) = crate::spin::before_test_poll(cx.waker()) {
+            return std::task::Poll::Ready(Err(Ended::Spun(why)));
+        }
         if test.as_mut().poll(cx).is_ready() {
             return std::task::Poll::Ready(Ok(()));
         }
         if deadline.as_mut().poll(cx).is_ready() {
-            return std::task::Poll::Ready(Err(crate::stall::explanations()));
+            return std::task::Poll::Ready(Err(Ended::Stalled(crate::stall::explanations())));
         }
         std::task::Poll::Pending
     })
     .await
+}
+
+/// Why a test ended without finishing.
+enum Ended {
+    /// The paused clock reached the deadline; the test's explanations.
+    Stalled(Vec<String>),
+    /// The code spun at one instant (see `spin`); the explanation.
+    Spun(String),
 }
 
 fn is_todo(message: &str) -> bool {
@@ -126,6 +137,8 @@ fn run_one(test: &Test) -> Outcome {
     // lets the seed be fixed: the order is still pseudo-random within a
     // test (a loop of `select!`s sees both branches win), but the same in
     // every run, on every machine.
+    #[cfg(tokio_unstable)]
+    builder.on_before_task_poll(|_| crate::spin::before_task_poll());
     #[cfg(tokio_unstable)]
     builder.rng_seed(tokio::runtime::RngSeed::from_bytes(
         b"tokio-channels-course",
@@ -176,7 +189,9 @@ fn run_one(test: &Test) -> Outcome {
                 .to_string(),
             None,
         )
-    } else if let Ok(Err(explained)) = &result {
+    } else if let Ok(Err(Ended::Spun(why))) = &result {
+        (Status::Busy, why.clone(), None)
+    } else if let Ok(Err(Ended::Stalled(explained))) = &result {
         let mut why = explained.clone();
         if why.is_empty() {
             why.push("every task was waiting and nothing could wake them up".to_string());

@@ -12,6 +12,9 @@
 //! - bell value becomes `true` → `Bell` as soon as heard, while orders keep
 //!   coming: keeper_goes_home_when_the_bell_rings (ends at t=100 exactly)
 //! - a new value of `false` is not a ring: keeper_goes_home_when_the_bell_rings
+//! - a bell already `true` when the keeper starts → `Bell` at once:
+//!   keeper_goes_home_when_the_bell_rang_before_the_shift (the receiver is
+//!   made after the ring, so `changed()` alone never fires)
 //! - bell `Sender` dropped without ringing → carry on until the hatch closes:
 //!   keeper_carries_on_when_the_bell_is_taken_away
 //! - waits, never spins: all three tests run the keeper under `no_spin`
@@ -35,7 +38,11 @@
 //!   clerk_goes_home_when_the_bell_rings_while_waiting_for_a_ticket
 //! - front hatch closed → every ticket moved, returns `None`:
 //!   clerk_moves_every_ticket_in_order
-//! - kitchen hatch closed → returns at once: clerk_stops_when_the_kitchen_is_gone
+//! - kitchen hatch closed → returns at once: clerk_stops_when_the_kitchen_is_gone;
+//!   while waiting for the next ticket, at once or when it comes, that ticket
+//!   returned, not lost: clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket
+//! - bell `Sender` dropped without ringing → carries on, never spins:
+//!   clerk_carries_on_when_the_bell_is_taken_away
 //! - no ticket lost, at most one returned, front keeps the rest: the three
 //!   tests above that end early count every ticket (`expect_every_ticket`)
 //!
@@ -58,6 +65,10 @@
 //! - `finished` in finishing order, `abandoned` counted: all three
 //! - stations still running are stopped, none running on return, `stations`
 //!   empty: close_kitchen_gives_up_at_the_deadline (live-station counter)
+//! - stations done before the bell count as finished even with `grace` 0:
+//!   close_kitchen_counts_stations_done_before_the_bell_even_without_grace
+//! - a panicked station is neither finished nor abandoned:
+//!   close_kitchen_counts_a_panicked_station_as_neither
 //!
 //! Task 6 `runner`
 //! - trips at `every`, `2*every`, ... from the start, carrying the dishes
@@ -84,8 +95,8 @@ pub static EXERCISE: Exercise = Exercise {
             points: 2,
             hints: &[
                 "The keeper waits for two things at once: the next order and the bell. `tokio::select!` with one branch for `hatch.recv()` and one for `bell.changed()`, inside a `loop`. Both are cancel-safe, so the branch that loses a round loses nothing.",
-                "`recv()` gives `None` when the hatch is closed: handle that case (match on the result) instead of a `Some(order) =` pattern, which would leave the keeper waiting for the bell alone. After `changed()` returns `Ok`, read the value: only `true` is a ring.",
-                "Once the bell's `Sender` is gone, `changed()` returns `Err` at once, every time. A branch that is always ready turns the loop into a busy loop: remember that the bell is gone and switch its branch off with a precondition (`.., if bell_can_ring =>`).",
+                "`recv()` gives `None` when the hatch is closed: handle that case (match on the result) instead of a `Some(order) =` pattern, which would leave the keeper waiting for the bell alone. After `changed()` returns `Ok`, read the value: only `true` is a ring. Read it once before the loop too: a bell rung before the keeper's receiver was made counts as already seen, and `changed()` never fires for it.",
+                "Once the bell's `Sender` is gone and its last value is seen, `changed()` returns `Err` at once, every time. A branch that is always ready turns the loop into a busy loop: remember that the bell is gone and switch its branch off with a precondition (`.., if bell_can_ring =>`).",
             ],
         },
         Task {
@@ -107,7 +118,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "The clerk must hear the bell while it waits for room in the kitchen hatch, so the wait for room has to be a `select!` branch too. But a branch that loses is dropped, together with everything it owns.",
                 "`kitchen.send(ticket)` inside `select!` owns the ticket: if the bell wins, the ticket is dropped and lost. `Ticket` is not `Clone`, on purpose.",
-                "Split each move into steps that hold nothing a lost race could drop: claiming room (`reserve()` gives a permit, which holds no ticket), taking a ticket (`recv` is cancel-safe), and handing it over through the permit, which neither waits nor fails. Which of these waits must also listen for the bell?",
+                "Split each move into steps that hold nothing a lost race could drop: claiming room (`reserve()` gives a permit, which holds no ticket), taking a ticket (`recv` is cancel-safe), and handing it over through the permit, which never waits. Which of these waits must also listen for the bell, and which for a kitchen that closes (`kitchen.closed()`)?",
             ],
         },
         Task {
@@ -128,7 +139,7 @@ pub static EXERCISE: Exercise = Exercise {
             points: 3,
             hints: &[
                 "Three steps: ring the bell, wait for the stations with `stations.join_next().await` in a loop, but give that wait a deadline with `tokio::time::timeout(grace, ..)`.",
-                "A watch `send` with no receiver left fails and stores nothing: ring with `bell.send_replace(true)`. Whatever is still in the set after the deadline is abandoned: `stations.len()`.",
+                "A watch `send` with no receiver left fails and stores nothing: ring with `bell.send_replace(true)`. Whatever is still in the set after the deadline is abandoned: `stations.len()`. A station that panicked comes out of `join_next` as `Err`: it has ended, so it is not abandoned, but it brought no name.",
                 "`abort_all()` only asks the tasks to stop; they stop at their next turn. `stations.shutdown().await` aborts them and waits until every one has stopped.",
             ],
         },

@@ -30,6 +30,7 @@ harness::tests! {
     1 => keeper_takes_orders_until_the_hatch_closes,
     1 => keeper_goes_home_when_the_bell_rings,
     1 => keeper_carries_on_when_the_bell_is_taken_away,
+    1 => keeper_goes_home_when_the_bell_rang_before_the_shift,
     2 => rush_orders_go_before_waiting_regular_orders,
     2 => rush_hatch_closes_first,
     2 => regular_hatch_closes_first,
@@ -37,12 +38,16 @@ harness::tests! {
     3 => clerk_loses_no_ticket_when_the_bell_rings_while_the_kitchen_is_full,
     3 => clerk_goes_home_when_the_bell_rings_while_waiting_for_a_ticket,
     3 => clerk_stops_when_the_kitchen_is_gone,
+    3 => clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket,
+    3 => clerk_carries_on_when_the_bell_is_taken_away,
     4 => last_orders_serves_what_is_in_the_hatch,
     4 => last_orders_refuses_new_orders,
     4 => last_orders_waits_for_reserved_slots,
     5 => close_kitchen_waits_for_every_station,
     5 => close_kitchen_gives_up_at_the_deadline,
     5 => close_kitchen_rings_even_when_nobody_listens,
+    5 => close_kitchen_counts_stations_done_before_the_bell_even_without_grace,
+    5 => close_kitchen_counts_a_panicked_station_as_neither,
     6 => runner_trips_leave_on_time_while_dishes_keep_coming,
     6 => runner_skips_empty_trips,
     6 => runner_delivers_the_rest_when_the_belt_closes,
@@ -295,6 +300,50 @@ async fn keeper_carries_on_when_the_bell_is_taken_away() {
         300,
         "the hatch closes at t=300ms, and the shift ends then"
     );
+}
+
+async fn keeper_goes_home_when_the_bell_rang_before_the_shift() {
+    let start = Instant::now();
+    let (hatch, orders) = mpsc::channel(8);
+    let (bell, _first) = watch::channel(false);
+    bell.send_replace(true);
+    // Made after the ring, the keeper's receiver counts `true` as seen:
+    // `changed()` alone never fires for it.
+    let ears = bell.subscribe();
+    on_stall(|| {
+        Some(
+            "the bell already showed `true` when the keeper started, but the keeper is still \
+             waiting. A receiver made after the ring counts that value as seen, so \
+             `changed()` never fires for it: look at the value first (`*bell.borrow()`), or \
+             wait with `bell.wait_for(|&rung| rung)`, which checks the current value before \
+             it waits."
+                .to_string(),
+        )
+    });
+    let waiters = async {
+        at(start, 10).await;
+        // The keeper may already have gone home; the order is then refused.
+        let _ = hatch.send(1).await;
+        at(start, 100).await;
+    };
+    let keeper = async {
+        let shift = no_spin("the keeper", KEEPER_SPIN, pantry_keeper(orders, ears)).await;
+        (shift, since(start))
+    };
+    let ((shift, ended), ()) = tokio::join!(keeper, waiters);
+    expect_eq!(
+        (shift, ended),
+        (
+            Shift {
+                taken: vec![],
+                end: ShiftEnd::Bell
+            },
+            0
+        ),
+        "(shift, end time in ms): the bell showed `true` before the keeper started, so the \
+         shift ends at once, at t=0ms, before the first order arrives at t=10ms"
+    );
+    drop((hatch, bell));
 }
 
 // ---- task 2: rush orders first -------------------------------------------
@@ -668,6 +717,109 @@ async fn clerk_stops_when_the_kitchen_is_gone() {
     drop((front_tx, bell));
 }
 
+async fn clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket() {
+    let start = Instant::now();
+    let (front_tx, mut front) = mpsc::channel(8);
+    let (kitchen_tx, mut kitchen) = mpsc::channel(4);
+    let (bell, mut ears) = watch::channel(false);
+    let gone = Rc::new(Cell::new(false));
+    let seen = gone.clone();
+    on_stall(move || {
+        seen.get().then(|| {
+            "the kitchen hatch's receiver was dropped at t=30ms while the clerk waited for a \
+             ticket, and the clerk is still waiting. Listen for it in that wait too: \
+             `kitchen.closed()` completes when the receiver is gone."
+                .to_string()
+        })
+    });
+    let script = async {
+        at(start, 10).await;
+        front_tx.send(Ticket(1)).await.expect("the clerk left early");
+        at(start, 30).await;
+        let moved = numbers(drain(&mut kitchen));
+        drop(kitchen);
+        gone.set(true);
+        at(start, 50).await;
+        // Had the clerk taken this ticket into the closed hatch, it would
+        // be lost: the hatch's receiver is gone.
+        let _ = front_tx.send(Ticket(2)).await;
+        at(start, 80).await;
+        moved
+    };
+    let clerk_side = async {
+        let in_hand = no_spin(
+            "the clerk",
+            CLERK_SPIN,
+            clerk(&mut front, &kitchen_tx, &mut ears),
+        )
+        .await;
+        (in_hand.map(|Ticket(n)| n), since(start))
+    };
+    let ((in_hand, ended), moved) = tokio::join!(clerk_side, script);
+    expect_every_ticket(
+        moved,
+        in_hand,
+        numbers(drain(&mut front)),
+        2,
+        "the kitchen hatch closed at t=30ms while the clerk waited for a ticket (a permit of \
+         a closed hatch takes a ticket into nowhere: return the ticket instead, or listen for \
+         `kitchen.closed()` while waiting); then",
+    );
+    if ended != 30 && ended != 50 {
+        fail(format!(
+            "the kitchen hatch's receiver was dropped at t=30ms while the clerk waited for the \
+             next ticket, which came at t=50ms: the clerk returns at once (t=30ms), or when \
+             that ticket comes (t=50ms, returning it), but it returned at t={ended}ms"
+        ));
+    }
+    drop((front_tx, kitchen_tx, bell));
+}
+
+async fn clerk_carries_on_when_the_bell_is_taken_away() {
+    let start = Instant::now();
+    let (front_tx, mut front) = mpsc::channel(8);
+    let (kitchen_tx, mut kitchen) = mpsc::channel(4);
+    let (bell, mut ears) = watch::channel(false);
+    let script = async move {
+        at(start, 10).await;
+        front_tx.send(Ticket(1)).await.expect("the clerk left early");
+        at(start, 20).await;
+        // Taken away without ever ringing.
+        drop(bell);
+        for (when, n) in [(30, 2), (60, 3)] {
+            at(start, when).await;
+            if front_tx.send(Ticket(n)).await.is_err() {
+                fail(format!(
+                    "the clerk left before ticket {n} (t={when}ms), after the bell's `Sender` \
+                     was dropped at t=20ms without ringing. A dropped bell can never ring: \
+                     that is not closing time, carry on until a hatch closes."
+                ));
+            }
+        }
+        at(start, 90).await;
+    };
+    let clerk_side = async {
+        let in_hand = no_spin(
+            "the clerk",
+            "Is a `select!` branch ready every time round the loop? Once the bell's `Sender` is \
+             gone and its value seen, `changed()` returns `Err` at once on every call, and \
+             `wait_for` too: switch that branch off (an `if` precondition), or wait for \
+             nothing there (`std::future::pending()`).",
+            clerk(&mut front, &kitchen_tx, &mut ears),
+        )
+        .await;
+        (in_hand.map(|Ticket(n)| n), since(start))
+    };
+    let ((in_hand, ended), ()) = tokio::join!(clerk_side, script);
+    expect_eq!(
+        (numbers(drain(&mut kitchen)), in_hand, ended),
+        (vec![1, 2, 3], None, 90),
+        "(kitchen hatch, returned, end time in ms): the bell's `Sender` was dropped at t=20ms \
+         without ringing, so the clerk carries on, moves every ticket and returns `None` when \
+         the front hatch closes at t=90ms"
+    );
+}
+
 // ---- task 4: last orders -------------------------------------------------
 
 async fn last_orders_serves_what_is_in_the_hatch() {
@@ -800,6 +952,8 @@ enum Habit {
     LeavesAfter(u64),
     /// Ignores the bell and never finishes.
     NeverLeaves,
+    /// Hears the bell, then panics this long after it.
+    PanicsAfter(u64),
 }
 
 /// Spawns the test's stations; returns the counter of those still alive.
@@ -813,7 +967,8 @@ fn open_stations(
         alive.fetch_add(1, Ordering::SeqCst);
         let duty = OnDuty(alive.clone());
         // Only the stations that listen hold a receiver of the bell.
-        let mut ears = matches!(habit, Habit::TidiesFor(_)).then(|| bell.subscribe());
+        let mut ears = matches!(habit, Habit::TidiesFor(_) | Habit::PanicsAfter(_))
+            .then(|| bell.subscribe());
         stations.spawn(async move {
             let _duty = duty;
             match habit {
@@ -825,6 +980,13 @@ fn open_stations(
                 }
                 Habit::LeavesAfter(d) => sleep(ms(d)).await,
                 Habit::NeverLeaves => std::future::pending::<()>().await,
+                Habit::PanicsAfter(d) => {
+                    if let Some(ears) = ears.as_mut() {
+                        let _ = ears.wait_for(|&rung| rung).await;
+                    }
+                    sleep(ms(d)).await;
+                    panic!("the {name} station caught fire (the test's station panics on purpose)");
+                }
             }
             name
         });
@@ -971,6 +1133,72 @@ async fn close_kitchen_rings_even_when_nobody_listens() {
         0,
         "every station has finished"
     );
+}
+
+async fn close_kitchen_counts_stations_done_before_the_bell_even_without_grace() {
+    let start = Instant::now();
+    let (bell, _) = watch::channel(false);
+    let mut stations = JoinSet::new();
+    let crew = [
+        ("salad", Habit::LeavesAfter(20)),
+        ("soup", Habit::LeavesAfter(10)),
+        ("dish pit", Habit::NeverLeaves),
+    ];
+    let alive = open_stations(&mut stations, &bell, &crew);
+    sleep(ms(50)).await;
+    let closing = close_kitchen(&mut stations, &bell, Duration::ZERO).await;
+    expect_eq!(
+        closing,
+        Closing {
+            finished: vec!["soup", "salad"],
+            abandoned: 1
+        },
+        "the soup and salad stations had finished (at t=10 and 20ms) before the bell rang at \
+         t=50ms: they count as finished even with a grace period of zero, which only limits \
+         waiting. The dish pit never finishes: abandoned"
+    );
+    expect_eq!(
+        since(start),
+        50,
+        "with a grace period of zero, close_kitchen returns at once"
+    );
+    expect_eq!(
+        (alive.load(Ordering::SeqCst), stations.len()),
+        (0, 0),
+        "(stations running, stations in the set) when close_kitchen returns"
+    );
+}
+
+async fn close_kitchen_counts_a_panicked_station_as_neither() {
+    let start = Instant::now();
+    let (bell, _) = watch::channel(false);
+    let mut stations = JoinSet::new();
+    let crew = [
+        ("pastry", Habit::TidiesFor(100)),
+        ("fryer", Habit::PanicsAfter(20)),
+        ("grill", Habit::TidiesFor(40)),
+    ];
+    let alive = open_stations(&mut stations, &bell, &crew);
+    sleep(ms(50)).await;
+    let closing = close_kitchen(&mut stations, &bell, ms(1000)).await;
+    expect_eq!(
+        closing,
+        Closing {
+            finished: vec!["grill", "pastry"],
+            abandoned: 0
+        },
+        "after the bell at t=50ms the fryer panics 20 ms later (`join_next` gives \
+         `Err(JoinError)` for it, `is_panic()`), the grill and pastry finish after 40 and \
+         100 ms. A panicked station has ended without a name: it is not in `finished`, and \
+         not abandoned either (counting abandoned stations as \"all minus finished\" counts \
+         it wrongly: count what is still in the set at the deadline)"
+    );
+    expect_eq!(
+        since(start),
+        150,
+        "close_kitchen returns as soon as the last station has ended (t=50+100ms)"
+    );
+    expect_eq!(alive.load(Ordering::SeqCst), 0, "every station has ended");
 }
 
 // ---- task 6: the runner --------------------------------------------------

@@ -38,7 +38,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "`tokio::select!` in a loop, with one branch for `calls.recv()` and one for `board.changed()`: both are cancel safe, so the branch that loses a round loses nothing.",
                 "`recv()` gives `Err(Lagged(n))` when the station fell behind: that is news to count, not the end. Only `Err(Closed)` ends the day.",
-                "Once the board's `Sender` is gone, `changed()` fails immediately every time it is polled. Do not end the day on it; switch that branch off, for instance with a flag in a `select!` branch condition (`, if flag`).",
+                "Once the board's `Sender` is gone and its last value is seen, `changed()` fails immediately every time it is polled. Do not end the day on it; switch that branch off, for instance with a flag in a `select!` branch condition (`, if flag`).",
             ],
         },
         Task {

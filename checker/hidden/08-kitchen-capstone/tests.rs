@@ -816,6 +816,20 @@ async fn station_waits_while_the_intercom_is_open() {
     still_open(task.poll(), "after a board change");
     drop(board);
     still_open(task.poll(), "after the manager went home");
+    // A station that goes round its loop on `changed()`'s `Err` uses up
+    // the test task's cooperative budget inside this one poll; from then on
+    // every channel operation answers `Pending` (and the wake-up is
+    // deferred, so `is_woken` cannot see it). The empty budget is the
+    // certain sign of that spin, and the later "still waiting" would
+    // blame the wrong line.
+    if !tokio::task::coop::has_budget_remaining() {
+        fail(
+            "after the manager went home the station spins: `board.changed()` returns `Err` \
+             at once on every call once the last value is seen, and a loop that goes round \
+             again on it (`continue`, or a branch without a condition) never waits. Switch \
+             that branch off with a flag in its condition (`, if manager_here`).",
+        );
+    }
     if task.is_woken() {
         fail(
             "after the manager went home the station keeps waking itself up: `changed()` \

@@ -8,9 +8,10 @@ pub fn for_panic(message: &str) -> Option<&'static str> {
     const KNOWN: &[(&str, &str)] = &[
         (
             "Cannot block the current thread from within a runtime",
-            "`blocking_recv`/`blocking_send` (or another blocking call) ran inside async code. \
-             Inside a task, use `.recv().await` / `.send(v).await` instead; the blocking forms \
-             are for plain threads.",
+            "`blocking_recv`/`blocking_send` (or another blocking call) ran on a runtime \
+             thread: in async code, or in a plain `fn` called from it. There, use \
+             `.recv().await` / `.send(v).await`; the blocking forms are for threads of your \
+             own (`spawn_blocking`, `std::thread`).",
         ),
         (
             "mpsc bounded channel requires buffer > 0",

@@ -76,6 +76,9 @@ fn read_result(paths: &Paths, r: &mut TestResult, doc: &JsonValue) {
         Some("todo") => Status::NotStarted,
         Some("panic") => Status::Panic,
         Some("deadlock") => Status::Deadlock,
+        // A loop caught spinning at one virtual instant: the same category
+        // as one stopped by the CPU-time budget.
+        Some("busy") => Status::Timeout,
         _ => Status::Crashed,
     };
     r.message = v.get("message").string();

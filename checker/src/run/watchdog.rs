@@ -137,21 +137,28 @@ pub fn explain(kill: Kill) -> String {
             "used up its CPU-time budget ({cpu_s:.0} s of computing) without finishing, and \
              was stopped. Under the checker's paused clock waiting costs nothing, so correct \
              code needs a few milliseconds: the thread was busy computing the whole time, in \
-             a loop that never reaches an `.await` that waits, such as spinning on \
-             `try_recv`. Await instead (`recv().await`), or `tokio::task::yield_now().await` \
-             inside long loops."
+             a loop that never reaches an `.await` that waits. Look for a call that returns at \
+             once every time round: `try_recv`, a `recv()` or `changed()` that keeps returning \
+             its closed error, a `select!` branch that is always ready, a fired `Sleep` \
+             selected again without `reset`. Wait instead (`recv().await`), and switch off or \
+             leave on a closed channel. `tokio::task::yield_now().await` does not fix it: the \
+             paused clock moves only when every task waits, and a task that yields is ready \
+             again at once."
         ),
         Kill::Stuck => format!(
             "sat in blocking calls for {stuck_s:.0} s, computing almost nothing, and was stopped: \
-             `std::thread::sleep`, a `std::sync` lock or channel `recv`, or `blocking_recv` \
-             blocks the runtime's only thread, so no other task can run to wake it. Inside \
-             async code use `tokio::time::sleep(..).await` and tokio's channels with `.await`."
+             `std::thread::sleep`, a `std::sync` lock or a `std::sync::mpsc` `recv` on the \
+             runtime's only thread stops every other task, so none can run to wake it (tokio's \
+             own `blocking_recv` would panic there instead). On a thread of your own \
+             (`spawn_blocking`, `std::thread`), something it waits for never came: a channel \
+             whose other end is still alive, or a loop with no way out. Inside async code use \
+             `tokio::time::sleep(..).await` and tokio's channels with `.await`."
         ),
         Kill::Backstop => "was still running at the checker's last-resort time limit, and was \
              stopped. Under the checker's paused clock waiting costs no real time, so this is \
              not slow code waiting: a loop that never awaits, or a blocking call such as \
-             `std::thread::sleep` or `blocking_recv` inside async code (use \
-             `tokio::time::sleep` / `.recv().await`)."
+             `std::thread::sleep` or a `std::sync::mpsc` `recv` inside async code (use \
+             `tokio::time::sleep(..).await` / tokio's `recv().await`)."
             .to_string(),
     }
 }
@@ -179,9 +186,9 @@ pub fn explain_blocked(virtual_ms: f64, measured: bool) -> String {
         "the code blocked the runtime's only thread: it sat in a blocking call for more than \
          {limit:.0} ms of real time while the paused clock advanced {virtual_ms:.0} ms. A blocked \
          thread stops every other task: nothing else can run until it returns. Replace \
-         `std::thread::sleep` with `tokio::time::sleep(..).await`, a `std::sync::mpsc` channel \
-         or `blocking_recv` with tokio's `recv().await`, and break long computations with \
-         `tokio::task::yield_now().await` (or move them to `spawn_blocking`)."
+         `std::thread::sleep` with `tokio::time::sleep(..).await` and a `std::sync::mpsc` \
+         channel with a tokio one (`recv().await`), and move slow computations or blocking \
+         library calls to `tokio::task::spawn_blocking`."
     )
 }
 

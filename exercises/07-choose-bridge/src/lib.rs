@@ -44,7 +44,8 @@ pub async fn slow_runner(
 ///
 /// Creates a belt that holds `belt_size` results and returns its receiving
 /// end at once, without waiting for any tally. Must be called from inside
-/// a tokio runtime.
+/// a tokio runtime. `belt_size` is at least 1 (a bounded tokio channel
+/// cannot hold 0: `mpsc::channel(0)` panics); the checker never passes 0.
 ///
 /// `tally` is slow, blocking code, so it never runs on the runtime's
 /// thread: a bookkeeper on a thread of its own (`spawn_blocking` or a
@@ -82,9 +83,12 @@ where
 ///
 /// Makes trips until the belt is closed and empty. On each trip the runner
 /// waits until at least one dish is on the belt, then takes every dish
-/// already waiting, up to `tray` dishes (at least 1), without waiting for
-/// more, and calls `serve(trip)` with the dishes of that trip in belt
-/// order. Returns the number of trips.
+/// already waiting, up to `tray` dishes, without waiting for more, and
+/// calls `serve(trip)` with the dishes of that trip in belt order (so every
+/// trip carries between 1 and `tray` dishes). Returns the number of trips.
+///
+/// `tray` is at least 1: the checker never passes 0 (a tray that holds
+/// nothing could never carry a dish).
 pub async fn tray_runner(
     belt: mpsc::Receiver<u32>,
     tray: usize,

@@ -160,6 +160,11 @@ pub fn update_menu(board: &watch::Sender<Menu>, name: &str, dish: Option<Dish>) 
 /// station heard every call left for it; then it returns its report. The
 /// manager going home (the board's `Sender` dropped) does not end the
 /// station's day: it keeps its last card and keeps listening.
+///
+/// A call and a board change waiting at the same time may be handled in
+/// either order, and a board change still unseen when the intercom closes
+/// may get its card or not: the checker never makes two such events
+/// arrive at the same instant, so either choice passes.
 pub async fn station(
     mut calls: broadcast::Receiver<Call>,
     mut board: watch::Receiver<Menu>,

@@ -40,6 +40,8 @@ pub struct Shift {
 ///   ends with [`ShiftEnd::Bell`] as soon as the keeper hears it, even
 ///   while orders keep coming: it does not wait for the hatch to empty.
 ///
+/// A bell that already shows `true` when the keeper starts has rung
+/// before the shift began: the shift ends at once with [`ShiftEnd::Bell`].
 /// A new value of `false` on the bell is not a ring: carry on. If the
 /// bell's `Sender` is dropped without ringing, the bell can never ring any
 /// more: carry on until the hatch closes. While there is nothing to do, the
@@ -49,6 +51,15 @@ pub async fn pantry_keeper(
     mut bell: watch::Receiver<bool>,
 ) -> Shift {
     let mut taken = Vec::new();
+    // `changed()` waits for a value newer than the one this receiver has
+    // seen; a bell rung before the receiver was made may already count as
+    // seen, so look at the value itself first.
+    if *bell.borrow_and_update() {
+        return Shift {
+            taken,
+            end: ShiftEnd::Bell,
+        };
+    }
     // Once the bell's sender is gone, `changed()` fails at once on every
     // call: without this flag the branch would win every round (a busy loop).
     let mut bell_can_ring = true;
@@ -118,9 +129,12 @@ pub struct Ticket(pub u32);
 /// * the front hatch is closed (every `Sender` gone, nothing left in it):
 ///   every ticket has been moved and the clerk returns `None`;
 /// * the kitchen hatch is closed (its receiver is gone): the clerk returns
-///   at once.
+///   at once. If that happens while it waits for the next ticket, it may
+///   instead notice when that ticket comes; it then returns the ticket.
 ///
-/// No ticket is ever lost: when the clerk returns, every ticket it took
+/// If the bell's `Sender` is dropped without ringing, the bell can never
+/// ring any more: the clerk carries on until a hatch closes, and it never
+/// spins. No ticket is ever lost: when the clerk returns, every ticket it took
 /// from the front hatch is in the kitchen hatch, except at most one, which
 /// it returns (`Some(ticket)`). The front hatch keeps every ticket the
 /// clerk did not take.
@@ -138,11 +152,16 @@ pub async fn clerk(
         };
         // Then the ticket: `recv` is cancel-safe, so losing this race to
         // the bell leaves the ticket in the front hatch.
+        // A kitchen that closes meanwhile must be noticed now: a ticket
+        // taken and handed to a permit of a closed hatch would be lost.
         let ticket = tokio::select! {
             ticket = front.recv() => ticket?,
             () = rung(bell) => return None,
+            () = kitchen.closed() => return None,
         };
-        // With a permit in hand this cannot wait and cannot fail.
+        // With a permit in hand this never waits, and it does not fail
+        // visibly: into a closed hatch the ticket would vanish, which is
+        // why the `closed()` branch above watched for that.
         permit.send(ticket);
     }
 }
@@ -197,6 +216,11 @@ pub struct Closing {
 /// comes first. Stations still running then are stopped: when
 /// `close_kitchen` returns, no station is running any more and
 /// `stations` is empty.
+///
+/// A station that has already finished when the bell rings counts as
+/// finished, even when `grace` is zero: the deadline only limits waiting.
+/// A station that panics has ended without a name: it is neither in
+/// `finished` nor counted as `abandoned`.
 pub async fn close_kitchen(
     stations: &mut JoinSet<&'static str>,
     bell: &watch::Sender<bool>,

@@ -40,6 +40,8 @@ pub struct Shift {
 ///   ends with [`ShiftEnd::Bell`] as soon as the keeper hears it, even
 ///   while orders keep coming: it does not wait for the hatch to empty.
 ///
+/// A bell that already shows `true` when the keeper starts has rung
+/// before the shift began: the shift ends at once with [`ShiftEnd::Bell`].
 /// A new value of `false` on the bell is not a ring: carry on. If the
 /// bell's `Sender` is dropped without ringing, the bell can never ring any
 /// more: carry on until the hatch closes. While there is nothing to do, the
@@ -85,9 +87,12 @@ pub struct Ticket(pub u32);
 /// * the front hatch is closed (every `Sender` gone, nothing left in it):
 ///   every ticket has been moved and the clerk returns `None`;
 /// * the kitchen hatch is closed (its receiver is gone): the clerk returns
-///   at once.
+///   at once. If that happens while it waits for the next ticket, it may
+///   instead notice when that ticket comes; it then returns the ticket.
 ///
-/// No ticket is ever lost: when the clerk returns, every ticket it took
+/// If the bell's `Sender` is dropped without ringing, the bell can never
+/// ring any more: the clerk carries on until a hatch closes, and it never
+/// spins. No ticket is ever lost: when the clerk returns, every ticket it took
 /// from the front hatch is in the kitchen hatch, except at most one, which
 /// it returns (`Some(ticket)`). The front hatch keeps every ticket the
 /// clerk did not take.
@@ -134,6 +139,11 @@ pub struct Closing {
 /// comes first. Stations still running then are stopped: when
 /// `close_kitchen` returns, no station is running any more and
 /// `stations` is empty.
+///
+/// A station that has already finished when the bell rings counts as
+/// finished, even when `grace` is zero: the deadline only limits waiting.
+/// A station that panics has ended without a name: it is neither in
+/// `finished` nor counted as `abandoned`.
 pub async fn close_kitchen(
     stations: &mut JoinSet<&'static str>,
     bell: &watch::Sender<bool>,
