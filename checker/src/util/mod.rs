@@ -1,4 +1,6 @@
 //! Small tools that know nothing of the course: JSON, files and folders,
+//! the layout of text on a screen (wrapping, what to drop when it does
+//! not fit),
 //! dates, terminal style and width, cancellation, a closed stdout, exit
 //! statuses.
 //!
@@ -9,6 +11,7 @@ pub mod clock;
 pub mod exit;
 pub mod files;
 pub mod json;
+pub mod layout;
 pub mod pipe;
 pub mod style;
 pub mod termsize;
