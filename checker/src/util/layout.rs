@@ -293,7 +293,10 @@ mod tests {
     #[test]
     fn wraps_at_words_and_indents_continuations() {
         let rows = wrap_line("  Next: read the file and then run it", 16, 4);
-        assert_eq!(rows, ["  Next: read the", "    file and", "    then run it"]);
+        assert_eq!(
+            rows,
+            ["  Next: read the", "    file and", "    then run it"]
+        );
         assert!(rows.iter().all(|r| r.chars().count() <= 16));
     }
 
@@ -311,7 +314,10 @@ mod tests {
     #[test]
     fn a_backticked_command_moves_whole_to_the_next_line() {
         let rows = wrap_line("run `cargo run -p checker -- reset 02` now", 36, 2);
-        assert_eq!(rows, ["run", "  `cargo run -p checker -- reset 02`", "  now"]);
+        assert_eq!(
+            rows,
+            ["run", "  `cargo run -p checker -- reset 02`", "  now"]
+        );
     }
 
     #[test]
@@ -324,7 +330,10 @@ mod tests {
 
     #[test]
     fn wrap_indents_every_line_and_keeps_paragraphs() {
-        assert_eq!(wrap("one two three\nfour", 2, 9), "  one two\n  three\n  four");
+        assert_eq!(
+            wrap("one two three\nfour", 2, 9),
+            "  one two\n  three\n  four"
+        );
     }
 
     fn page() -> Page {
@@ -334,7 +343,10 @@ mod tests {
         p.push(Rank::Verdict, "  ✗ 2 chef");
         p.blank();
         p.push(Rank::Context, "Next: exercise 01, task 2 (chef)");
-        p.push(Rank::Action, "  edit exercises/01-bounded-send/src/lib.rs:20");
+        p.push(
+            Rank::Action,
+            "  edit exercises/01-bounded-send/src/lib.rs:20",
+        );
         p.push(Rank::Detail, "    the chef never waited\n    for the belt");
         p.push(Rank::Spare, "  stuck? hint 01 2");
         p
