@@ -79,6 +79,10 @@ fn indent_of(line: &str) -> usize {
 /// `hang` spaces. Only a token wider than a whole row is broken (after a
 /// `/` where it can be), so nothing is ever lost.
 pub fn wrap_line(line: &str, width: usize, hang: usize) -> Vec<String> {
+    if width_of(line) <= width {
+        // As laid out: runs of spaces align columns.
+        return vec![line.trim_end_matches(' ').to_string()];
+    }
     let lead = indent_of(line);
     let hang = hang.min(width / 2);
     let mut rows = Vec::new();
