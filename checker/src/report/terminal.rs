@@ -127,12 +127,13 @@ fn exercise_table(page: &mut Page, paths: &Paths, r: &ExerciseResult, style: Sty
     }
     let first_failure = r.tasks.iter().position(|t| t.status != Status::Pass);
     for (i, t) in r.tasks.iter().enumerate() {
+        // The first failure is the verdict; the other rows are the
+        // explanation's to give way to (after a build error, they all say
+        // the same).
         let rank = if Some(i) == first_failure {
             Rank::Verdict
-        } else if t.status == Status::Pass {
-            Rank::Detail
         } else {
-            Rank::Context
+            Rank::Detail
         };
         page.push(rank, &task_row(r, t, style));
     }
