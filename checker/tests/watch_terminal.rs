@@ -550,11 +550,16 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     let copy_shown = copy.display().to_string();
     let mut golden = String::new();
     let mut size = 0;
+    let mut pty = pty;
     // Both sizes of the screen now on, starting at the size it is at.
-    let mut capture = |pty: &Pty, s: &Situation, golden: &mut String| {
+    let mut capture = |pty: &mut Pty, s: &Situation, golden: &mut String| {
         for _ in 0..2 {
             let (cols, rows) = SIZES[size];
-            let screen = wait_wrapped(pty, s.needles);
+            // The action among what is waited for: a screen read while it
+            // is being drawn (a loaded machine) is not the screen.
+            let mut needles = s.needles.to_vec();
+            needles.push(s.action);
+            let screen = wait_wrapped(pty, &needles);
             let situation = format!("{} at {cols}×{rows}", s.name);
             assert_fits(pty, cols);
             assert_action(&screen, s.action, s.line, &situation);
@@ -571,6 +576,9 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
             golden.push_str(&format!("===== {situation} =====\n{}\n", shown.join("\n")));
             size = 1 - size;
             resize(pty, &pts, SIZES[size]);
+            // A key redraws too, in case the resize's redraw came first.
+            std::thread::sleep(Duration::from_millis(300));
+            pty.press(b"k");
         }
     };
     let save = |text: &str| {
@@ -581,7 +589,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     let fixture = |name: &str| std::fs::read_to_string(common::fixture_01(name)).unwrap();
 
     capture(
-        &pty,
+        &mut pty,
         &Situation {
             name: "not started",
             needles: &["Start here", "checked in"],
@@ -600,7 +608,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     ] {
         save(&fixture(name));
         capture(
-            &pty,
+            &mut pty,
             &Situation {
                 name,
                 needles: &[task, "Next: exercise 01, task", "checked in"],
@@ -618,7 +626,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     );
     save(&no_await);
     capture(
-        &pty,
+        &mut pty,
         &Situation {
             name: "compile error",
             needles: &["does not compile", "help:", "checked in"],
@@ -629,7 +637,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     );
     save(&fixture("mistake-offer-by-value"));
     capture(
-        &pty,
+        &mut pty,
         &Situation {
             name: "signature mismatch",
             needles: &["cannot use your code", "checked in"],
@@ -641,7 +649,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     let reset = "reset 01`";
     save("\n");
     capture(
-        &pty,
+        &mut pty,
         &Situation {
             name: "empty lib.rs",
             needles: &["is empty", "checked in"],
@@ -652,7 +660,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     );
     std::fs::remove_file(&lib).unwrap();
     capture(
-        &pty,
+        &mut pty,
         &Situation {
             name: "missing lib.rs",
             needles: &["is missing", "checked in"],
@@ -663,7 +671,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     );
     save(&solution);
     capture(
-        &pty,
+        &mut pty,
         &Situation {
             name: "exercise passes",
             needles: &["Exercise 01 passes", "checked in"],
@@ -678,7 +686,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
     lock.lock().unwrap();
     save(&fixture("mistake-try-send-chef"));
     capture(
-        &pty,
+        &mut pty,
         &Situation {
             name: "waiting for another checker",
             needles: &["01 waits for the checker in another terminal to finish"],
@@ -698,7 +706,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
         common::put(&copy, e.dir, &from);
     }
     capture(
-        &pty,
+        &mut pty,
         &Situation {
             name: "course done",
             needles: &["Every exercise passes", "checked in"],

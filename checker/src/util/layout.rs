@@ -400,3 +400,60 @@ mod tests {
         assert!(rows.iter().all(|r| r.chars().count() <= 30), "{rows:?}");
     }
 }
+
+#[cfg(test)]
+mod screen_tests {
+    use super::*;
+
+    /// A missing file's screen at 60×20 with a long command: the command
+    /// is kept whole, with the marker below it.
+    #[test]
+    fn a_long_command_survives_a_small_screen() {
+        let mut p = Page::new();
+        p.push_hang(Rank::Verdict, "watch: 0/82 points · checked in 1.0 s", 2);
+        p.push_hang(
+            Rank::Context,
+            "q quit · d details · r re-check · ↑↓ scroll",
+            2,
+        );
+        p.blank();
+        p.push(
+            Rank::Verdict,
+            "Exercise 01 · bounded send (backpressure)             0/10",
+        );
+        p.push_hang(
+            Rank::Verdict,
+            "  ✗ does not compile: exercises/01-bounded-send/src/lib.rs",
+            4,
+        );
+        p.push(
+            Rank::Verdict,
+            "  ✗ 1 runner           receive until th…  0/1  build error",
+        );
+        for _ in 0..5 {
+            p.push(
+                Rank::Detail,
+                "  ✗ 2 chef             send and wait wh…  0/2  build error",
+            );
+        }
+        p.blank();
+        p.push_hang(Rank::Action, "Next: exercise 01 does not compile.", 2);
+        p.blank();
+        p.push(Rank::Context, "    exercises/01-bounded-send/src/lib.rs is empty, so none of its tasks can be checked.");
+        p.push(Rank::Detail, "    To restore the exercise from its stub (a backup of anything replaced is kept), run");
+        p.push(
+            Rank::Action,
+            "    `cargo run -p checker -- --course /tmp/course-loop-29565-golden-screens reset 01`",
+        );
+        let rows = p.fit(58, 20, "(d: more)");
+        let text = rows.join("\n");
+        assert!(rows.len() <= 20, "{text}");
+        assert!(text.contains("reset 01`"), "{text}");
+        // One row less: something goes, and the marker says so.
+        let rows = p.fit(58, 19, "(d: more)");
+        let text = rows.join("\n");
+        assert!(rows.len() <= 19, "{text}");
+        assert!(text.contains("reset 01`"), "{text}");
+        assert!(text.ends_with("(d: more)"), "{text}");
+    }
+}
