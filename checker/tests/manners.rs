@@ -158,6 +158,39 @@ fn the_same_mistake_is_worded_the_same_everywhere() {
     assert!(hint.contains("`abc`"), "{hint}");
 }
 
+/// A task number that does not exist names the ones that do.
+#[test]
+fn a_wrong_task_number_names_the_valid_range() {
+    let tasks = checker::model::course::find("01").unwrap().tasks.len();
+    for args in [&["hint", "01", "99"][..], &["timeline", "01", "99"]] {
+        let (code, _, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("no task 99: its tasks are 1 to {tasks}")),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// The whole help fits a 24-row terminal with its prompt, no wider than
+/// 60 columns; the rest is under `help COMMAND`, which it names.
+#[test]
+fn the_help_fits_a_24_row_screen() {
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().count() < 24,
+        "{} lines:\n{out}",
+        out.lines().count()
+    );
+    for l in out.lines() {
+        assert!(l.chars().count() <= 58, "too wide for 60 columns: {l}");
+    }
+    assert!(out.contains("help COMMAND"), "{out}");
+    let (_, check, _) = run(&["help", "check"]);
+    assert!(check.contains("--format"), "{check}");
+}
+
 /// `checker solution 01 | head -1`: the reader goes away; the checker
 /// ends quietly, without a panic message.
 #[test]
@@ -211,6 +244,63 @@ fn paths_are_relative_to_the_current_folder() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("  edit src/lib.rs:"), "{text}");
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// `check` alone, run inside an exercise's folder, checks that exercise,
+/// says how to check them all, and writes every path from that folder:
+/// the exercise's own files below it, the next exercise's up and over.
+#[test]
+fn check_inside_an_exercise_checks_that_exercise() {
+    let copy = scratch("inside-all");
+    put(
+        &copy,
+        "01-bounded-send",
+        &common::course().join("solutions/01-bounded-send/src/lib.rs"),
+    );
+    let inside = copy.join("exercises/01-bounded-send");
+    let check = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+            .args(["--course"])
+            .arg(&copy)
+            .args(args)
+            .current_dir(&inside)
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = check(&["check"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Exercise 01"), "{text}");
+    assert!(!text.contains("Exercise 02"), "{text}");
+    let prose = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(prose.contains("check all`"), "{text}");
+    assert!(
+        text.contains("read ../../exercises/02-clone-senders/README.md"),
+        "{text}"
+    );
+    // No path written from the course root instead of this folder.
+    for l in text.lines() {
+        let l = l.replace("../../exercises/", "");
+        assert!(
+            !l.contains(" exercises/"),
+            "a path from the root: {l}\n{text}"
+        );
+    }
+    let (code, all) = check(&["check", "all"]);
+    assert_eq!(code, Some(1), "{all}");
+    assert!(all.contains("Exercise 02"), "{all}");
+    assert!(
+        all.contains("edit ../02-clone-senders/src/lib.rs:")
+            || all.contains("edit ../../exercises/02-clone-senders/src/lib.rs:"),
+        "{all}"
+    );
     let _ = std::fs::remove_dir_all(&copy);
 }
 

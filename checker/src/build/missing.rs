@@ -27,16 +27,17 @@ pub fn problem(paths: &Paths, e: &Exercise, source: &Path) -> Option<CompileErro
         return None;
     };
     let fix = if source == paths.exercise(e) {
+        // The command on a line of its own, whole: it is what to do.
         format!(
-            "`cargo run -p checker -- reset {}` restores the exercise from its stub (it keeps \
-             a backup of anything it replaces).",
-            e.number()
+            "To restore the exercise from its stub (a backup of anything replaced is \
+             kept), run\n`{}`",
+            paths.command(&format!("reset {}", e.number()))
         )
     } else {
         "The submission must contain the exercise's `src/lib.rs`.".to_string()
     };
     Some(CompileError {
-        first: format!("{what}, so none of its tasks can be checked. {fix}"),
+        first: format!("{what}, so none of its tasks can be checked.\n{fix}"),
         location: None,
         error_count: 1,
     })

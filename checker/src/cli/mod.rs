@@ -48,14 +48,24 @@ pub fn main_with(watch: Option<WatchFn>) -> i32 {
     let paths = match course_paths(global) {
         Ok(paths) => paths,
         Err(message) => {
-            eprintln!("error: {message}");
+            error(&message);
             return 2;
         }
     };
     dispatch(command, &paths, &opts, watch).unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+        error(&e.to_string());
         2
     })
+}
+
+/// An error on stderr, wrapped to the width like every message.
+fn error(message: &str) {
+    let width = Style::detect_stderr().width;
+    for l in format!("error: {message}").lines() {
+        for row in crate::util::layout::wrap_line(l, width, 2) {
+            eprintln!("{row}");
+        }
+    }
 }
 
 /// This course, or the learner's copy that `--course` names.
@@ -83,7 +93,7 @@ fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<Watch
     }
     match command {
         Command::Help(None) => {
-            print!("{USAGE}");
+            print!("{}", crate::util::layout::reflow(USAGE, style.width) + "\n");
             Ok(0)
         }
         Command::Help(Some(name)) => {
@@ -192,9 +202,16 @@ fn check(
     opts: &Options,
     style: Style,
 ) -> CliResult {
-    let exercises: Vec<&'static Exercise> = match &exercise {
-        Some(name) => vec![exercise_arg(name)?],
-        None => course::EXERCISES.to_vec(),
+    // Run from inside an exercise's folder, `check` means that exercise.
+    let here = match (&exercise, &source) {
+        (None, Source::Learner) => exercise_here(paths),
+        _ => None,
+    };
+    let exercises: Vec<&'static Exercise> = match (&exercise, here) {
+        (Some(name), _) if name == "all" => course::EXERCISES.to_vec(),
+        (Some(name), _) => vec![exercise_arg(name)?],
+        (None, Some(e)) => vec![e],
+        (None, None) => course::EXERCISES.to_vec(),
     };
     let learner_slot = paths.learner_slot();
     let each = |slot: &str, dir: fn(&Paths, &Exercise) -> PathBuf| -> Vec<Target> {
@@ -232,6 +249,17 @@ fn check(
         print!("{}", report::json::render(&results));
     } else {
         print!("{}", report::terminal::render(paths, &results, style));
+        if let Some(e) = here {
+            let note = format!(
+                "Checked exercise {} only, the folder you are in. Every exercise: `{}`",
+                e.number(),
+                paths.command("check all")
+            );
+            println!(
+                "\n{}",
+                style.dim(&crate::util::layout::wrap(&note, 0, style.width))
+            );
+        }
     }
     // The verdict is on screen first; the board may take a moment.
     if let Some(share) = share {
@@ -246,6 +274,19 @@ fn check(
     } else {
         1
     })
+}
+
+/// The exercise whose folder (or a folder below it) the command runs in,
+/// if it runs inside the learner's copy of one.
+fn exercise_here(paths: &Paths) -> Option<&'static Exercise> {
+    let here = std::env::current_dir().ok()?;
+    let course = std::fs::canonicalize(&paths.learner).unwrap_or(paths.learner.clone());
+    let mut parts = here.strip_prefix(&course).ok()?.components();
+    if parts.next()?.as_os_str() != "exercises" {
+        return None;
+    }
+    let dir = parts.next()?.as_os_str().to_str()?;
+    course::EXERCISES.iter().copied().find(|e| e.dir == dir)
 }
 
 /// A slot name for an arbitrary folder: readable, and distinct for
@@ -360,6 +401,7 @@ fn grade_cmd(
             graded: Vec::new(),
             seconds: 0.0,
             containment: crate::instructor::provenance::containment(),
+            contained: crate::run::sandbox::level().is_sandboxed(),
         }
     } else {
         grade::grade(paths, &subs, &exercises, opts)?

@@ -11,68 +11,32 @@ use lexopt::prelude::*;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The whole help: short enough for a 24-row terminal and no wider than
+/// 60 columns; each command's options are under `help COMMAND`.
 pub(super) const USAGE: &str = "\
 Checks your solutions to the tokio channels course.
 
-Usage: cargo run -p checker [-- COMMAND]
+Usage: cargo run -p checker [-- COMMAND] [--course DIR]
 
-Commands:
-  check [EXERCISE]        check every exercise, or one (01, 1 or 01-bounded-send)
-                          (this is the default)
-  list                    progress over every exercise and task
-  watch [--poll]          re-check an exercise whenever you save it (q quits)
-  board [--listen ADDR] [--code CODE] [--report FILE]
-                          instructors: the live workshop board (README.md,
-                          \"Workshops\")
-  hint EXERCISE [TASK] [--all]
-                          the next hint for a task (gentle first; run it
-                          again for a more explicit one), or all of them
-  timeline EXERCISE TASK  draw what the channels did in a task's tests
-  reset EXERCISE [--yes]  put an exercise back to its stub (keeps a backup)
-  solution EXERCISE [--force]
-                          show the reference solution once the exercise passes
-  verify [EXERCISE...] [--runs N]
-                          prove the course: every hidden test fails on its stub,
-                          passes on its solution, and repeats exactly
-  bless EXERCISE          authors: record the snapshots from the solution
-  grade SUBMISSION...     instructors: grade learners' copies of the course
-                          (see checker/README.md, \"Grading\")
-  merge SHARD.json...     instructors: merge shards' JSON reports into one
-  export --student DIR    instructors: a copy of the course without solutions
-  offline --student DIR   instructors: the student copy with every crate
-                          vendored, for a room without network (plain
-                          `offline DIR` bundles the answers too)
-  bench [--cold-runs N] [--runs N] [--batch N]
-                          time the learner's loop and grading (BENCHMARKS.md)
+  check [EXERCISE]   check every exercise (the default)
+                     or one: 01, 1 or 01-bounded-send;
+                     inside an exercise's folder, that
+                     one (`check all`: every one)
+  list               progress over every exercise and task
+  watch              re-check an exercise on every save
+  hint EXERCISE [TASK]
+                     the next hint, gentle first
+  timeline EXERCISE TASK
+                     draw what the channels did in a task
+  reset EXERCISE     put an exercise back to its stub
+  solution EXERCISE  the reference, once it passes
 
-Options for every command:
-  --course DIR            check the learner's copy of the course in DIR
-                          (default: this course)
+For authors and instructors: verify, bless, grade, merge,
+export, offline, bench, board.
+Workshops: check and watch take --share (README.md).
 
-Options for check:
-  --format human|json     output format (json: see checker/README.md)
-  --source DIR            check the code in DIR/src/lib.rs instead of
-                          exercises/EXERCISE (needs one EXERCISE)
-  --stubs, --solutions    check the pristine stubs or the reference solutions
-  --no-cache              run everything, even what has not changed
-  --timeout SECS          last-resort real-time limit per test (default 30)
-  --jobs N                tests run at once (default: number of cores)
-
-Options for check and watch (workshops; see README.md, \"Workshops\"):
-  --share ADDRESS --code CODE --name NAME
-                          send each check's verdicts (never your code) to the
-                          instructor's board at ADDRESS
-
-Options for grade:
-  --format human|json|junit|gradescope|csv|classroom|html
-                          (html: the class report, one static page)
-  --output FILE           write the report to FILE (classroom: appends, for
-                          $GITHUB_OUTPUT)
-  --report FORMAT=FILE    also write a report in FORMAT to FILE, from the same
-                          run (repeat for several); FORMAT=DIR/ writes a file
-                          per submission (human, gradescope, html)
-  --exercise EXERCISE     grade only this exercise (repeat for several)
-  --partition K/N         grade only shard K of N, chosen by submission name
+More on a command and its options:
+  cargo run -p checker -- help COMMAND
 ";
 
 /// Which implementation `check` looks at.
@@ -598,5 +562,8 @@ pub(super) fn usage_error(e: &UsageError, style: Style) -> String {
         None => "cargo run -p checker -- help".to_string(),
     };
     out.push_str(&format!("For more, run `{help}`.\n"));
-    out
+    // Wrapped like every message: a long path or command is never cut.
+    out.lines()
+        .map(|l| crate::util::layout::wrap_line(l, style.width, 4).join("\n") + "\n")
+        .collect()
 }

@@ -111,11 +111,15 @@ pub fn merge(shards: &[(String, String)], command: &str) -> Result<Merged, Strin
     }
     let seconds = views.iter().filter_map(|v| v.get("seconds").f64()).sum();
     let containment = first.get("containment").string();
+    // Every shard was graded the same way (checked above), and a contained
+    // run describes itself as "sandboxed (...)".
+    let contained = containment.starts_with("sandboxed");
     Ok(Merged {
         batch: Batch {
             graded,
             seconds,
             containment,
+            contained,
         },
         meta: meta(shards, &views, command),
     })

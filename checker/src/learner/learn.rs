@@ -9,6 +9,7 @@ use crate::report::terminal;
 use crate::run::engine;
 use crate::run::options::Options;
 use crate::util::exit::CliResult;
+use crate::util::layout::{reflow, wrap, wrap_line};
 use crate::util::style::Style;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -44,7 +45,10 @@ pub fn wait_message(paths: &Paths) -> Option<String> {
 /// that the wait does not look like a hang.
 pub fn announce_wait(paths: &Paths) {
     if let Some(message) = wait_message(paths) {
-        eprintln!("{message}");
+        eprintln!(
+            "{}",
+            wrap_line(&message, Style::detect_stderr().width, 2).join("\n")
+        );
     }
 }
 
@@ -66,9 +70,7 @@ pub fn timeline(
     opts: &Options,
     style: Style,
 ) -> CliResult {
-    let t = e
-        .task(task)
-        .ok_or_else(|| format!("exercise {} has no task {task}", e.dir))?;
+    let t = e.task(task).ok_or_else(|| no_task(e, task))?;
     announce_wait(paths);
     let results = check_learner(paths, &[e], opts)?;
     let r = &results[0];
@@ -80,10 +82,13 @@ pub fn timeline(
         })
     };
     if r.compile_error.is_some() {
-        println!(
-            "exercise {} does not compile yet: run `{}`",
-            e.number(),
-            paths.command(&format!("check {}", e.number()))
+        say(
+            &format!(
+                "exercise {} does not compile yet: run `{}`",
+                e.number(),
+                paths.command(&format!("check {}", e.number()))
+            ),
+            style,
         );
         return Ok(1);
     }
@@ -172,6 +177,16 @@ pub fn timeline(
     Ok(if result.status == Status::Pass { 0 } else { 1 })
 }
 
+/// A wrong task number, with the numbers there are.
+fn no_task(e: &Exercise, n: u32) -> String {
+    let first = e.tasks.iter().map(|t| t.number).min().unwrap_or(1);
+    let last = e.tasks.iter().map(|t| t.number).max().unwrap_or(1);
+    format!(
+        "exercise {} has no task {n}: its tasks are {first} to {last}",
+        e.number()
+    )
+}
+
 /// Where `hint` remembers how many hints of each task a learner has seen,
 /// one file per copy of the course: `NN TASK COUNT` per line.
 fn hints_seen_file(paths: &Paths) -> std::path::PathBuf {
@@ -226,9 +241,7 @@ pub fn hint(
         }
         return Ok(0);
     };
-    let t = e
-        .task(n)
-        .ok_or_else(|| format!("exercise {} has no task {n}", e.dir))?;
+    let t = e.task(n).ok_or_else(|| no_task(e, n))?;
     let mut seen = read_hints_seen(paths);
     let before = seen
         .iter()
@@ -285,21 +298,21 @@ fn heading(e: &Exercise, t: &course::Task, style: Style) -> String {
         t.item,
         t.title
     );
-    terminal::wrap(&text, 0, style.width)
+    wrap(&text, 0, style.width)
         .lines()
         .map(|l| style.bold(l))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-/// Prints prose wrapped to the width.
+/// Prints prose wrapped to the width, each line keeping its indentation.
 fn say(text: &str, style: Style) {
-    println!("{}", terminal::wrap(text, 0, style.width));
+    println!("{}", reflow(text, style.width));
 }
 
 /// Prints prose wrapped to the width, dimmed.
 fn say_dim(text: &str, style: Style) {
-    let text = terminal::wrap(text, 0, style.width);
+    let text = wrap(text, 0, style.width);
     for l in text.lines() {
         println!("{}", style.dim(l));
     }
@@ -307,7 +320,7 @@ fn say_dim(text: &str, style: Style) {
 
 /// A numbered hint, wrapped to the width with its text aligned.
 fn numbered(n: usize, hint: &str, style: Style) -> String {
-    let text = terminal::wrap(hint, 5, style.width);
+    let text = wrap(hint, 5, style.width);
     format!("  {n}. {}", text.trim_start())
 }
 
@@ -325,36 +338,51 @@ fn confirm(question: &str) -> bool {
 }
 
 pub fn reset(paths: &Paths, e: &'static Exercise, yes: bool, style: Style) -> CliResult {
-    let src = paths.display(&paths.exercise(e).join("src"));
+    // Paths as typed from the folder the command runs in.
+    let shown = |p: &std::path::Path| terminal::from_here(paths, &paths.display(p));
+    let src = shown(&paths.exercise(e).join("src"));
     if !yes {
         if !std::io::stdin().is_terminal() {
-            eprintln!(
-                "reset asks before it replaces {src}; without a terminal to ask on, \
-                 confirm with `--yes` (your version is kept as a backup either way)."
+            let text = format!(
+                "reset asks before it replaces {src}; without a terminal to ask on, confirm \
+                 with `--yes` (your version is kept as a backup either way)."
             );
+            eprintln!("{}", wrap(&text, 0, Style::detect_stderr().width));
             return Ok(2);
         }
-        if !confirm(&format!(
-            "Replace {src} with the stub? Your version is kept as a backup."
-        )) {
+        let question = format!("Replace {src} with the stub? Your version is kept as a backup.");
+        if !confirm(&wrap(&question, 0, style.width)) {
             println!("Nothing changed.");
             return Ok(1);
         }
     }
     match reset::reset(paths, e)? {
-        Outcome::Unchanged => println!("{src} already holds the stub: nothing to reset."),
+        Outcome::Unchanged => say(
+            &format!("{src} already holds the stub: nothing to reset."),
+            style,
+        ),
         Outcome::Reset { backup, restored } => {
             let what = restored.join(" and ");
-            let dir = paths.display(&paths.exercise(e));
-            println!(
-                "{} {dir}: {what} restored from the stub.",
-                style.green("Reset:")
+            let dir = shown(&paths.exercise(e));
+            say(
+                &format!(
+                    "{} {dir}: {what} restored from the stub.",
+                    style.green("Reset:")
+                ),
+                style,
             );
+            // Each path on a line of its own, whole, to be copied.
             if let Some(backup) = backup {
-                println!("Your version is kept in {}/", paths.display(&backup));
-                println!("To get it back: cp -r {}/. {dir}/", paths.display(&backup));
+                let backup = shown(&backup);
+                println!("Your version is kept in");
+                say(&format!("  {backup}/"), style);
+                println!("To get it back:");
+                say(&format!("  cp -r {backup}/. {dir}/"), style);
             } else {
-                println!("There was nothing of yours to keep: no backup was needed.");
+                say(
+                    "There was nothing of yours to keep: no backup was needed.",
+                    style,
+                );
             }
         }
     }
@@ -401,7 +429,7 @@ pub fn solution(
         e.number(),
         paths.display(&file)
     );
-    println!("{}", style.bold(&terminal::wrap(&title, 0, style.width)));
+    println!("{}", style.bold(&wrap(&title, 0, style.width)));
     say(&format!("\n{}\n", e.compare), style);
     println!("{}", style.dim(&"─".repeat(style.width)));
     print!("{text}");

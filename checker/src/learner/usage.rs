@@ -39,7 +39,9 @@ pub const COMMANDS: &[CommandSpec] = &[
             "name",
         ],
         about: "Checks every exercise, or one (01, 1 or 01-bounded-send): points per task \
-                and what to do next. This is what `cargo run -p checker` does.",
+                and what to do next. This is what `cargo run -p checker` does. Run inside an \
+                exercise's folder, it checks that exercise; `check all` checks every one \
+                from anywhere.",
     },
     CommandSpec {
         name: "list",
@@ -263,7 +265,7 @@ pub fn spec(name: &str) -> Option<&'static CommandSpec> {
 pub fn command_help(c: &CommandSpec, width: usize) -> String {
     let line = format!("cargo run -p checker -- {} {}", c.name, c.args);
     let mut out = format!("Usage: {}\n\n", line.trim_end());
-    out.push_str(&crate::report::terminal::wrap(c.about, 0, width));
+    out.push_str(&crate::util::layout::wrap(c.about, 0, width));
     out.push_str("\n\nOptions:\n");
     let mut rows: Vec<(String, &str)> = Vec::new();
     for name in c.options.iter().chain(&["course"]) {
@@ -279,7 +281,7 @@ pub fn command_help(c: &CommandSpec, width: usize) -> String {
     rows.push(("-h, --help".to_string(), "this help"));
     let column = rows.iter().map(|(f, _)| f.len()).max().unwrap_or(0);
     for (flag, what) in rows {
-        let what = crate::report::terminal::wrap(what, column + 4, width);
+        let what = crate::util::layout::wrap(what, column + 4, width);
         out.push_str(&format!("  {flag:<column$}  {}\n", what.trim_start()));
     }
     out

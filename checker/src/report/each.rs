@@ -70,6 +70,7 @@ fn alone(batch: &Batch, g: &Graded) -> Batch {
         graded: vec![g.clone()],
         seconds: seconds(ms),
         containment: batch.containment.clone(),
+        contained: batch.contained,
     }
 }
 
@@ -86,7 +87,7 @@ pub fn render(format: &str, batch: &Batch) -> Vec<(String, String)> {
             match format {
                 "gradescope" => (
                     format!("{stem}.json"),
-                    gradescope::render(&one.graded[0], one.seconds),
+                    gradescope::render(&one.graded[0], &one),
                 ),
                 _ => (
                     format!("{stem}.txt"),

@@ -1,35 +1,65 @@
 //! The human report: a table of tasks with points, then what to do next,
 //! laid out for the width in the [`Style`] (the terminal's, or a fixed one).
+//! Every line carries a [`Rank`], so that a small screen (`watch`) drops
+//! the least important first and keeps the verdict and what to do; every
+//! path is written relative to the folder the command runs in.
 
 use crate::model::course::{self, Paths};
 use crate::model::results::{ExerciseResult, Status, TaskResult, TestResult};
+use crate::util::layout::{Page, Rank};
 use crate::util::style::Style;
 use std::fmt::Write;
 
+pub use crate::util::layout::wrap;
+
 /// The whole report for a `check` run.
 pub fn render(paths: &Paths, results: &[ExerciseResult], style: Style) -> String {
-    let mut out = String::new();
+    let mut page = Page::new();
     for r in results {
-        exercise_table(&mut out, r, style);
+        exercise_table(&mut page, paths, r, style);
     }
     let (earned, max, done, tasks) = totals(results);
-    let _ = writeln!(
-        out,
-        "{} {earned}/{max} points, {done} of {tasks} tasks done",
-        style.bold("Total:"),
+    page.push(
+        Rank::Verdict,
+        &format!(
+            "{} {earned}/{max} points, {done} of {tasks} tasks done",
+            style.bold("Total:"),
+        ),
     );
-    out.push('\n');
-    next_step(&mut out, paths, results, style, false);
-    out
+    page.blank();
+    next_step(&mut page, paths, results, style, false);
+    page.text(style.width)
 }
 
 /// The report of one exercise for a small screen (`watch`): its table and
 /// the first failure in a few lines, without the diff and timelines.
 pub fn render_brief(paths: &Paths, result: &ExerciseResult, style: Style) -> String {
-    let mut out = String::new();
-    exercise_table(&mut out, result, style);
-    next_step(&mut out, paths, std::slice::from_ref(result), style, true);
-    out
+    brief(paths, std::slice::from_ref(result), 0, style).text(style.width)
+}
+
+/// The short page of `results[focus]`, ranked for a small screen; when
+/// every exercise of `results` passes, the course is done and it says so.
+pub fn brief(paths: &Paths, results: &[ExerciseResult], focus: usize, style: Style) -> Page {
+    let mut page = Page::new();
+    let Some(r) = results.get(focus) else {
+        return page;
+    };
+    exercise_table(&mut page, paths, r, style);
+    if results.len() > 1 && results.iter().all(|r| r.passed()) {
+        finished(&mut page, paths, r, results.len(), style);
+    } else {
+        next_step(&mut page, paths, std::slice::from_ref(r), style, true);
+    }
+    page
+}
+
+/// The details of `results[focus]` for a screen: the whole report of that
+/// exercise, ranked.
+pub fn details(paths: &Paths, result: &ExerciseResult, style: Style) -> Page {
+    let mut page = Page::new();
+    exercise_table(&mut page, paths, result, style);
+    next_step(&mut page, paths, std::slice::from_ref(result), style, false);
+    page
 }
 
 /// Points earned, points available, tasks done, tasks in all.
@@ -51,17 +81,25 @@ fn symbol(status: Status, style: Style) -> String {
     }
 }
 
-fn exercise_table(out: &mut String, r: &ExerciseResult, style: Style) {
+fn exercise_table(page: &mut Page, paths: &Paths, r: &ExerciseResult, style: Style) {
     let head = format!("Exercise {} · {}", &r.dir[..2], r.title);
     let score = format!("{}/{}", r.earned(), r.max());
     let head = clip(&head, style.width.saturating_sub(score.len() + 1));
     let pad = style
         .width
         .saturating_sub(head.chars().count() + score.len());
-    let _ = writeln!(out, "{}{}{}", style.bold(&head), " ".repeat(pad), score);
+    page.push(
+        Rank::Verdict,
+        &format!("{}{}{}", style.bold(&head), " ".repeat(pad), score),
+    );
     if let Some(e) = &r.compile_error {
-        let at = e.location.as_deref().unwrap_or(&r.source);
-        let _ = writeln!(out, "  {} does not compile: {at}", style.red("✗"));
+        let lib = format!("{}/src/lib.rs", r.source);
+        let at = from_here(paths, e.location.as_deref().unwrap_or(&lib));
+        page.push_hang(
+            Rank::Verdict,
+            &format!("  {} does not compile: {at}", style.red("✗")),
+            4,
+        );
     }
     if let Some(w) = r.warnings.first() {
         // Not a verdict, but often the cause of one: an ignored `send`
@@ -77,17 +115,29 @@ fn exercise_table(out: &mut String, r: &ExerciseResult, style: Style) {
         } else {
             String::new()
         };
-        let text = format!(
-            "compiler warning{more}: {first}, at {}",
-            w.location.as_deref().unwrap_or("?")
+        let at = from_here(paths, w.location.as_deref().unwrap_or("?"));
+        page.push_hang(
+            Rank::Detail,
+            &format!(
+                "  {} compiler warning{more}: {first}, at {at}",
+                style.yellow("!")
+            ),
+            4,
         );
-        let text = wrap(&text, 4, style.width);
-        let _ = writeln!(out, "  {} {}", style.yellow("!"), text.trim_start());
     }
-    for t in &r.tasks {
-        let _ = writeln!(out, "{}", task_row(r, t, style));
+    let first_failure = r.tasks.iter().position(|t| t.status != Status::Pass);
+    for (i, t) in r.tasks.iter().enumerate() {
+        // The first failure is the verdict; the other rows are the
+        // explanation's to give way to (after a build error, they all say
+        // the same).
+        let rank = if Some(i) == first_failure {
+            Rank::Verdict
+        } else {
+            Rank::Detail
+        };
+        page.push(rank, &task_row(r, t, style));
     }
-    out.push('\n');
+    page.blank();
 }
 
 /// One row of an exercise's task table, as wide as the style allows: the
@@ -128,7 +178,7 @@ pub fn task_row(r: &ExerciseResult, t: &TaskResult, style: Style) -> String {
 
 /// Where the learner should look next: the first task that does not pass.
 fn next_step(
-    out: &mut String,
+    page: &mut Page,
     paths: &Paths,
     results: &[ExerciseResult],
     style: Style,
@@ -142,27 +192,33 @@ fn next_step(
     });
     let Some((r, t)) = first else {
         if let Some(last) = results.last() {
-            finished(out, paths, last, results.len(), style);
+            finished(page, paths, last, results.len(), style);
         }
         return;
     };
     let file = format!("{}/src/lib.rs", r.source);
     let at = item_line(paths, &file, t.item)
-        .map(|l| format!("{}:{l}", from_here(paths, &file)))
-        .unwrap_or(from_here(paths, &file));
+        .map(|l| format!("{file}:{l}"))
+        .unwrap_or(file.clone());
+    let at = from_here(paths, &at);
     let nothing_done = results.iter().all(|r| r.earned() == 0)
         && results.iter().all(|r| r.compile_error.is_none());
     if nothing_done && t.status == Status::NotStarted {
-        let _ = writeln!(
-            out,
-            "{} read exercises/{}/README.md, then start with\n  exercise {}, task {} ({}) in {at}",
-            style.bold("Start here:"),
-            r.dir,
-            &r.dir[..2],
-            t.number,
-            t.item
+        page.push_hang(
+            Rank::Action,
+            &format!(
+                "{} exercise {}, task {} ({})",
+                style.bold("Start here:"),
+                &r.dir[..2],
+                t.number,
+                t.item
+            ),
+            2,
         );
-        hint_line(out, paths, r, t, style);
+        let readme = from_here(paths, &format!("exercises/{}/README.md", r.dir));
+        page.push(Rank::Context, &format!("  read {readme}, then"));
+        page.push(Rank::Action, &format!("  edit {at}"));
+        hint_line(page, paths, r, t, style);
         return;
     }
     if let Some(e) = &r.compile_error {
@@ -183,56 +239,92 @@ fn next_step(
         let in_task = task
             .map(|t| format!(" (in task {}, {})", t.number, t.item))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{} exercise {} does not compile{in_task}.\n  None of its tasks can run until it does. First error{}:\n",
-            style.bold("Next:"),
-            &r.dir[..2],
-            if e.error_count > 1 {
-                format!(" (of {})", e.error_count)
-            } else {
-                String::new()
-            }
+        page.push_hang(
+            Rank::Action,
+            &format!(
+                "{} exercise {} does not compile{in_task}.",
+                style.bold("Next:"),
+                &r.dir[..2]
+            ),
+            2,
         );
-        out.push_str(&indent(&style.ansi(e.first.trim_end()), 4));
-        out.push('\n');
+        // Without a location the message is the checker's own (a missing
+        // file, say), not the compiler's.
+        if let Some(loc) = &e.location {
+            page.push(Rank::Action, &format!("  fix {}", from_here(paths, loc)));
+            page.push(
+                Rank::Context,
+                &format!(
+                    "  None of its tasks can run until it does. First error{}:",
+                    if e.error_count > 1 {
+                        format!(" (of {})", e.error_count)
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
+        }
+        page.blank();
+        let text = here_text(paths, &style.ansi(e.first.trim_end()));
+        for (i, l) in text.lines().enumerate() {
+            let plain = crate::util::style::strip_ansi(l);
+            let plain = plain.trim_start();
+            let rank = if plain.contains("`cargo run -p checker") {
+                Rank::Action
+            } else if i == 0 || plain.starts_with("help:") || plain.starts_with("-->") {
+                Rank::Context
+            } else {
+                Rank::Detail
+            };
+            let line = if l.is_empty() {
+                String::new()
+            } else {
+                format!("    {l}")
+            };
+            page.push(rank, &line);
+        }
         return;
     }
     let next = format!(
-        "exercise {}, task {} ({}): {}",
+        "{} exercise {}, task {} ({}): {}",
+        style.bold("Next:"),
         &r.dir[..2],
         t.number,
         t.item,
         t.title
     );
-    let next = wrap(&next, 2, style.width.saturating_sub(6));
-    let _ = writeln!(out, "{} {}", style.bold("Next:"), next.trim_start());
-    let _ = writeln!(out, "  edit {at}");
+    page.push_hang(Rank::Action, &next, 2);
+    page.push(Rank::Action, &format!("  edit {at}"));
     if let Some(test) = t.tests.iter().find(|x| x.status != Status::Pass) {
         if brief {
-            brief_details(out, test, style);
+            brief_details(page, paths, test, style);
         } else {
-            test_details(out, test, style);
+            test_details(page, paths, test, style);
         }
     }
-    hint_line(out, paths, r, t, style);
+    hint_line(page, paths, r, t, style);
 }
 
 /// What to do once the exercises checked all pass: compare with the
 /// reference, then go on to the next exercise of the course, if any.
 fn finished(
-    out: &mut String,
+    page: &mut Page,
     paths: &Paths,
     last: &ExerciseResult,
     results_len: usize,
     style: Style,
 ) {
     if results_len > 1 {
-        let _ = writeln!(
-            out,
-            "{}\n  compare with the reference solutions: {}",
-            style.green("Every exercise passes. Well done!"),
-            paths.command("solution EXERCISE")
+        page.push(
+            Rank::Verdict,
+            &style.green("Every exercise passes. Well done!"),
+        );
+        page.push(
+            Rank::Action,
+            &format!(
+                "  compare with the reference solutions: `{}`",
+                paths.command("solution EXERCISE")
+            ),
         );
         return;
     }
@@ -242,43 +334,48 @@ fn finished(
         .position(|e| e.dir == last.dir)
         .and_then(|i| all.get(i + 1));
     let n = &last.dir[..2];
-    let _ = writeln!(
-        out,
-        "{}",
-        style.green(&format!("Exercise {n} passes. Well done!"))
-    );
-    let _ = writeln!(
-        out,
-        "  compare with the reference: {}",
-        paths.command(&format!("solution {n}"))
+    page.push(
+        Rank::Verdict,
+        &style.green(&format!("Exercise {n} passes. Well done!")),
     );
     match next {
         Some(e) => {
-            let _ = writeln!(
-                out,
-                "  {} exercise {} ({}): read exercises/{}/README.md",
-                style.bold("Next:"),
-                e.number(),
-                e.title,
-                e.dir
+            page.push_hang(
+                Rank::Action,
+                &format!(
+                    "{} exercise {} · {}",
+                    style.bold("Next:"),
+                    e.number(),
+                    e.title
+                ),
+                2,
             );
+            let readme = from_here(paths, &format!("exercises/{}/README.md", e.dir));
+            page.push(Rank::Action, &format!("  read {readme}"));
         }
-        None => {
-            let _ = writeln!(out, "  That was the last exercise of the course.");
-        }
+        None => page.push(Rank::Context, "That was the last exercise of the course."),
     }
+    page.push(
+        Rank::Context,
+        &format!(
+            "  compare with the reference: `{}`",
+            paths.command(&format!("solution {n}"))
+        ),
+    );
 }
 
-fn hint_line(out: &mut String, paths: &Paths, r: &ExerciseResult, t: &TaskResult, style: Style) {
+fn hint_line(page: &mut Page, paths: &Paths, r: &ExerciseResult, t: &TaskResult, style: Style) {
     let has_hint = course::find(r.dir)
         .and_then(|e| e.task(t.number))
         .is_some_and(|task| !task.hints.is_empty());
     if has_hint {
-        let _ = writeln!(
-            out,
-            "  {} {}",
-            style.dim("stuck?"),
-            paths.command(&format!("hint {} {}", &r.dir[..2], t.number))
+        page.push(
+            Rank::Detail,
+            &format!(
+                "  {} {}",
+                style.dim("stuck?"),
+                paths.command(&format!("hint {} {}", &r.dir[..2], t.number))
+            ),
         );
     }
 }
@@ -307,13 +404,16 @@ pub fn timelines(test: &TestResult, style: Style) -> String {
 
 /// Progress over the whole course, one line per exercise.
 pub fn render_list(paths: &Paths, results: &[ExerciseResult], style: Style) -> String {
-    let mut out = String::new();
+    let mut page = Page::new();
     let (earned, max, done, tasks) = totals(results);
-    let _ = writeln!(
-        out,
-        "{} {earned}/{max} points, {done} of {tasks} tasks\n",
-        style.bold("Progress:"),
+    page.push(
+        Rank::Verdict,
+        &format!(
+            "{} {earned}/{max} points, {done} of {tasks} tasks",
+            style.bold("Progress:"),
+        ),
     );
+    page.blank();
     for r in results {
         let marks: String = r.tasks.iter().map(|t| symbol(t.status, style)).collect();
         let status = if r.passed() {
@@ -327,59 +427,57 @@ pub fn render_list(paths: &Paths, results: &[ExerciseResult], style: Style) -> S
         // "  ▸ " + name + " " + "10/10" + "  " + one mark per task
         let room = style.width.saturating_sub(4 + 1 + 5 + 2 + r.tasks.len());
         let name_width = room.clamp(12, 48);
-        let _ = writeln!(
-            out,
-            "  {status} {:<name_width$} {:>2}/{:<2}  {marks}",
-            clip(&name, name_width),
-            r.earned(),
-            r.max()
+        page.push(
+            Rank::Detail,
+            &format!(
+                "  {status} {:<name_width$} {:>2}/{:<2}  {marks}",
+                clip(&name, name_width),
+                r.earned(),
+                r.max()
+            ),
         );
     }
-    out.push('\n');
-    next_step(&mut out, paths, results, style, false);
-    out
+    page.blank();
+    next_step(&mut page, paths, results, style, false);
+    page.text(style.width)
 }
 
 /// The details of one failing test: what went wrong, the diff, where.
-pub fn test_details(out: &mut String, test: &TestResult, style: Style) {
-    test_summary(out, test, style);
-    test_evidence(out, test, style);
+fn test_details(page: &mut Page, paths: &Paths, test: &TestResult, style: Style) {
+    test_summary(page, test, style, usize::MAX);
+    test_evidence(page, paths, test, style);
 }
 
 /// The first lines of a failing test's details, for a small screen.
-fn brief_details(out: &mut String, test: &TestResult, style: Style) {
+fn brief_details(page: &mut Page, paths: &Paths, test: &TestResult, style: Style) {
     /// Enough for the cause in most messages; the rest is one key away.
     const MESSAGE_LINES: usize = 4;
-    let mut summary = String::new();
-    test_summary(&mut summary, test, style);
-    let lines: Vec<&str> = summary.lines().collect();
-    for l in lines.iter().take(MESSAGE_LINES + 1) {
-        let _ = writeln!(out, "{l}");
-    }
-    if lines.len() > MESSAGE_LINES + 1 {
-        let _ = writeln!(
-            out,
-            "    {}",
-            style.dim("… (d: all of it, the diff and the timelines)")
+    if test_summary(page, test, style, MESSAGE_LINES) {
+        page.push(
+            Rank::Marker,
+            &format!(
+                "    {}",
+                style.dim("… (d: all of it, the diff and the timelines)")
+            ),
         );
     }
-    if let Some(loc) = test
-        .location
-        .as_ref()
-        .filter(|l| !l.starts_with("checker/hidden/"))
-    {
-        let _ = writeln!(out, "    at {loc}");
+    if let Some(loc) = learner_location(test) {
+        page.push(Rank::Context, &format!("    at {}", from_here(paths, loc)));
     }
 }
 
 /// The first lines of a failing test: its name and verdict, and what went
-/// wrong in the pattern's terms.
-pub fn test_summary(out: &mut String, test: &TestResult, style: Style) {
-    let _ = writeln!(
-        out,
-        "  test {} {}",
-        style.bold(&test.name),
-        style.red(test.status.label())
+/// wrong in the pattern's terms, at most `lines` lines of it (as given,
+/// before wrapping); whether some were left out.
+fn test_summary(page: &mut Page, test: &TestResult, style: Style, lines: usize) -> bool {
+    page.push_hang(
+        Rank::Context,
+        &format!(
+            "  test {} {}",
+            style.bold(&test.name),
+            style.red(test.status.label())
+        ),
+        4,
     );
     let message = match test.status {
         Status::NotStarted => {
@@ -388,35 +486,38 @@ pub fn test_summary(out: &mut String, test: &TestResult, style: Style) {
         }
         _ => test.message.clone(),
     };
-    if !message.is_empty() {
-        out.push_str(&wrap(message.trim_end(), 4, style.width));
-        out.push('\n');
+    let message: Vec<&str> = message.trim_end().lines().collect();
+    for (i, l) in message.iter().take(lines).enumerate() {
+        let rank = if i == 0 { Rank::Context } else { Rank::Detail };
+        page.push_hang(rank, &format!("    {}", l.trim_start()), 4);
     }
+    message.len() > lines
+}
+
+/// Where a test failed, when that is in the learner's code: a failed
+/// expectation is located in the hidden test, which does not help.
+fn learner_location(test: &TestResult) -> Option<&str> {
+    test.location
+        .as_deref()
+        .filter(|l| !l.starts_with("checker/hidden/"))
 }
 
 /// The evidence behind a verdict: the diff, the timelines, where it
 /// happened, and what the code printed.
-pub fn test_evidence(out: &mut String, test: &TestResult, style: Style) {
+fn test_evidence(page: &mut Page, paths: &Paths, test: &TestResult, style: Style) {
     // A test that reached `todo!()` may also have failed on the way; the
     // diff of a function that was never written only distracts.
     let started = test.status != Status::NotStarted;
     if let Some(diff) = test.diff.as_ref().filter(|_| started) {
-        out.push('\n');
-        out.push_str(&indent(style.ansi(diff).trim_end(), 4));
-        out.push('\n');
+        page.blank();
+        page.push(Rank::Detail, &indent(style.ansi(diff).trim_end(), 4));
     }
     if started && test.expected_events.is_some() {
-        out.push('\n');
-        out.push_str(&timelines(test, style));
+        page.blank();
+        page.push(Rank::Detail, timelines(test, style).trim_end());
     }
-    // A failed expectation is located in the hidden test; only locations
-    // in the learner's code help.
-    if let Some(loc) = test
-        .location
-        .as_ref()
-        .filter(|l| !l.starts_with("checker/hidden/"))
-    {
-        let _ = writeln!(out, "    at {loc}");
+    if let Some(loc) = learner_location(test) {
+        page.push(Rank::Context, &format!("    at {}", from_here(paths, loc)));
     }
     let spawned: Vec<_> = test
         .panics
@@ -425,11 +526,14 @@ pub fn test_evidence(out: &mut String, test: &TestResult, style: Style) {
         .collect();
     if test.status != Status::NotStarted && !spawned.is_empty() {
         let p = spawned[0];
-        let _ = writeln!(
-            out,
-            "    a task spawned by your code panicked: {} ({})",
-            p.message.lines().next().unwrap_or(""),
-            p.location.as_deref().unwrap_or("unknown location")
+        page.push_hang(
+            Rank::Detail,
+            &format!(
+                "    a task spawned by your code panicked: {} ({})",
+                p.message.lines().next().unwrap_or(""),
+                here_text(paths, p.location.as_deref().unwrap_or("unknown location"))
+            ),
+            6,
         );
     }
     for (name, c) in [("stdout", &test.stdout), ("stderr", &test.stderr)] {
@@ -445,47 +549,63 @@ pub fn test_evidence(out: &mut String, test: &TestResult, style: Style) {
         }
         let lines: Vec<&str> = c.text.lines().collect();
         let shown = &lines[..lines.len().min(12)];
-        let _ = writeln!(
-            out,
-            "    your code printed ({name}{}):",
-            if lines.len() > shown.len() || c.dropped_bytes > 0 {
-                ", first lines"
-            } else {
-                ""
-            }
+        page.push(
+            Rank::Detail,
+            &format!(
+                "    your code printed ({name}{}):",
+                if lines.len() > shown.len() || c.dropped_bytes > 0 {
+                    ", first lines"
+                } else {
+                    ""
+                }
+            ),
         );
         for l in shown {
-            let l: String = l.chars().take(style.width.saturating_sub(6)).collect();
-            let _ = writeln!(out, "      {}", style.dim(&l));
+            // Wrapped like the rest, so a long line is shown whole.
+            page.push_hang(Rank::Detail, &format!("      {}", style.dim(l)), 8);
         }
         let more = lines.len() - shown.len();
         if more > 0 || c.dropped_bytes > 0 {
-            let _ = writeln!(
-                out,
-                "      {}",
-                style.dim(&format!(
-                    "... {more} more lines, {} more bytes not kept",
-                    c.dropped_bytes
-                ))
+            page.push(
+                Rank::Detail,
+                &format!(
+                    "      {}",
+                    style.dim(&format!(
+                        "... {more} more lines, {} more bytes not kept",
+                        c.dropped_bytes
+                    ))
+                ),
             );
         }
     }
+}
+
+/// Where the current folder is inside the learner's copy of the course,
+/// when it is inside one of its exercises (`exercises/01-bounded-send`).
+fn inside_exercises(paths: &Paths) -> Option<std::path::PathBuf> {
+    let here = std::env::current_dir().ok()?;
+    let course = std::fs::canonicalize(&paths.learner).unwrap_or(paths.learner.clone());
+    let inside = here.strip_prefix(&course).ok()?;
+    inside
+        .starts_with("exercises")
+        .then(|| inside.to_path_buf())
 }
 
 /// `rel` (a path in the learner's copy) as the learner can click or type
 /// it: relative to the current folder when that is inside an exercise,
 /// relative to the course otherwise (where every command runs from).
 pub fn from_here(paths: &Paths, rel: &str) -> String {
-    let here = std::env::current_dir().ok();
-    let course = std::fs::canonicalize(&paths.learner).unwrap_or(paths.learner.clone());
-    let Some(inside) = here
-        .as_ref()
-        .and_then(|h| h.strip_prefix(&course).ok())
-        .filter(|inside| inside.starts_with("exercises"))
-    else {
-        return rel.to_string();
-    };
+    match inside_exercises(paths) {
+        Some(inside) => relative_to(&inside, rel),
+        None => rel.to_string(),
+    }
+}
+
+fn relative_to(inside: &std::path::Path, rel: &str) -> String {
     let target = std::path::Path::new(rel);
+    if !target.starts_with("exercises") {
+        return rel.to_string();
+    }
     if let Ok(below) = target.strip_prefix(inside) {
         return below.display().to_string();
     }
@@ -493,44 +613,64 @@ pub fn from_here(paths: &Paths, rel: &str) -> String {
     format!("{up}{rel}")
 }
 
-/// The 1-based line where `fn item` (or `struct item`...) is defined.
+/// `text` (a compiler message, a panic location) with every path into the
+/// learner's exercises written [`from_here`].
+fn here_text(paths: &Paths, text: &str) -> String {
+    let Some(inside) = inside_exercises(paths) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("exercises/") {
+        let starts_word = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || "`'\"(".contains(c));
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || "`'\")".contains(c))
+            .unwrap_or(rest.len());
+        if starts_word {
+            out.push_str(&relative_to(&inside, &rest[..end]));
+        } else {
+            out.push_str(&rest[..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The 1-based line where `fn item` is defined; for `Type::method`, the
+/// method's `fn` after the type's `impl`.
 fn item_line(paths: &Paths, file: &str, item: &str) -> Option<usize> {
     let text = std::fs::read_to_string(paths.learner.join(file))
         .or_else(|_| std::fs::read_to_string(paths.root.join(file)))
         .ok()?;
-    let needles = [format!("fn {item}("), format!("fn {item}<")];
+    let (owner, name) = match item.rsplit_once("::") {
+        Some((owner, name)) => (Some(owner), name),
+        None => (None, item),
+    };
+    let from = match owner {
+        Some(owner) => text.lines().position(|l| {
+            let l = l.trim_start();
+            l.starts_with("impl")
+                && l.split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == owner)
+        })?,
+        None => 0,
+    };
+    let needles = [format!("fn {name}("), format!("fn {name}<")];
     text.lines()
-        .position(|l| needles.iter().any(|n| l.contains(n.as_str())))
-        .map(|i| i + 1)
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| needles.iter().any(|n| l.contains(n.as_str())))
+        .map(|(i, _)| i + 1)
 }
 
-/// Word-wraps prose to `width` columns, indented by `n` spaces; a word
-/// longer than a line (a path, a type) is left whole rather than broken.
-pub fn wrap(text: &str, n: usize, width: usize) -> String {
-    let pad = " ".repeat(n);
-    let mut lines = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        for word in paragraph.split(' ') {
-            if !line.is_empty() && n + line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(format!("{pad}{line}"));
-                line.clear();
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(if line.is_empty() {
-            String::new()
-        } else {
-            format!("{pad}{line}")
-        });
-    }
-    lines.join("\n")
-}
-
-/// `s` cut to `n` characters, with an ellipsis when cut.
+/// `s` cut to `n` characters, with an ellipsis when cut: for table cells
+/// only, never for what a learner must read whole.
 pub fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         return s.to_string();
@@ -550,4 +690,23 @@ fn indent(text: &str, n: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_in_text_are_written_from_the_exercise_folder() {
+        let inside = std::path::Path::new("exercises/01-bounded-send");
+        assert_eq!(
+            relative_to(inside, "exercises/01-bounded-send/src/lib.rs:12"),
+            "src/lib.rs:12"
+        );
+        assert_eq!(
+            relative_to(inside, "exercises/02-clone-senders/README.md"),
+            "../../exercises/02-clone-senders/README.md"
+        );
+        assert_eq!(relative_to(inside, "checker/x.rs"), "checker/x.rs");
+    }
 }

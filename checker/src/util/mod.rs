@@ -1,6 +1,7 @@
 //! Small tools that know nothing of the course: JSON, files and folders,
-//! dates, terminal style and width, printable learner text, cancellation,
-//! a closed stdout, exit
+//! the layout of text on a screen (wrapping, what to drop when it does
+//! not fit), dates, terminal style and width, printable learner text,
+//! cancellation, a closed stdout, exit
 //! statuses.
 //!
 //! May use: nothing else in the checker.
@@ -11,6 +12,7 @@ pub mod controls;
 pub mod exit;
 pub mod files;
 pub mod json;
+pub mod layout;
 pub mod pipe;
 pub mod style;
 pub mod termsize;

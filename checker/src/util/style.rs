@@ -37,7 +37,7 @@ impl Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Style {
             color: std::io::stderr().is_terminal() && !no_color && !dumb_terminal(),
-            ..Style::plain()
+            width: detect_width(),
         }
     }
 

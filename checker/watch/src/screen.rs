@@ -1,12 +1,16 @@
 //! The watch screen, laid out for a terminal of a given size: a header
 //! with the score and what watch is doing, then the shown exercise's task
 //! table and its first failure in a few lines (or, on `d`, the details:
-//! diff and timelines), scrolled when it does not fit. Pure: it returns
-//! lines, and `term` draws them.
+//! diff and timelines, scrolled when they do not fit). Wrapped by the
+//! checker's one layout rule (`util::layout`): when the summary does not
+//! fit, its least important lines go and the verdict, the line that says
+//! what to do and "(d: more)" stay. Pure: it returns lines, and `term`
+//! draws them.
 
 use checker::model::course::Paths;
 use checker::model::results::ExerciseResult;
 use checker::report::terminal;
+use checker::util::layout::{Page, Rank};
 use checker::util::style::Style;
 use std::time::{Duration, Instant};
 
@@ -41,55 +45,48 @@ pub struct Screen<'a> {
     pub details: bool,
 }
 
-/// Header lines above the exercise: status, keys, and a blank line.
-const HEADER: usize = 3;
-
 impl Screen<'_> {
-    /// The screen as `rows` lines at most, each at most `style.width + 2`
-    /// columns; `scroll` (lines skipped at the top of the body) is kept
-    /// within what there is to scroll.
+    /// The screen as `rows` lines at most, each at most `style.width`
+    /// columns. Everything is wrapped, nothing cut. The summary drops its
+    /// least important lines when it does not fit (the verdict and what to
+    /// do stay, and "(d: more)" says so); the details scroll, `scroll`
+    /// (lines skipped at the top of the body) kept within what there is.
     pub fn lines(&self, style: Style, rows: usize, scroll: &mut usize) -> Vec<String> {
         let columns = style.width + 2;
-        let mut out = vec![
-            self.status_line(style),
-            self.keys_line(style),
-            String::new(),
-        ];
-        let body = self.body(style);
-        let room = rows.saturating_sub(HEADER).max(1);
-        if body.len() <= room {
-            *scroll = 0;
-            out.extend(body);
+        let rows = rows.max(1);
+        let width = style.width;
+        let mut page = self.header(style);
+        let lines = if self.details {
+            let head: Vec<String> = page.text(width).lines().map(str::to_string).collect();
+            let body: Vec<String> = self
+                .body(style)
+                .text(width)
+                .lines()
+                .map(str::to_string)
+                .collect();
+            scrolled(head, body, style, rows, scroll)
         } else {
-            // The last row says what is hidden below.
-            let shown = room.saturating_sub(1).max(1);
-            *scroll = (*scroll).min(body.len() - shown);
-            out.extend(body[*scroll..*scroll + shown].iter().cloned());
-            let below = body.len() - shown - *scroll;
-            let more = if below > 0 {
-                format!("↓ {below} more lines (↑↓ scroll")
-            } else {
-                "↑ scrolled to the end (↑↓ scroll".to_string()
-            };
-            let more = if self.details {
-                format!("{more}, d for the summary)")
-            } else {
-                format!("{more}, d for the details)")
-            };
-            out.push(style.dim(&more));
-        }
-        out.truncate(rows.max(1));
-        out.into_iter().map(|l| fit(&l, columns)).collect()
+            *scroll = 0;
+            page.append(self.body(style));
+            page.fit(width, rows, &style.dim("(d: more)"))
+        };
+        lines.into_iter().map(|l| fit(&l, columns)).collect()
     }
 
-    /// The whole screen for a log (no terminal): every line, unclipped.
+    /// The whole screen for a log (no terminal): every line, wrapped.
     pub fn log(&self, style: Style) -> String {
-        let mut out = format!("{}\n{}\n\n", self.status_line(style), self.keys_line(style));
-        for l in self.body(style) {
-            out.push_str(&l);
-            out.push('\n');
-        }
-        out
+        let mut page = self.header(style);
+        page.append(self.body(style));
+        page.text(style.width)
+    }
+
+    /// The status, the keys and a blank line.
+    fn header(&self, style: Style) -> Page {
+        let mut page = Page::new();
+        page.push_hang(Rank::Verdict, &self.status_line(style), 2);
+        page.push_hang(Rank::Context, &self.keys_line(style), 2);
+        page.blank();
+        page
     }
 
     fn status_line(&self, style: Style) -> String {
@@ -130,25 +127,60 @@ impl Screen<'_> {
         style.dim(&keys)
     }
 
-    fn body(&self, style: Style) -> Vec<String> {
+    fn body(&self, style: Style) -> Page {
         let Some(r) = self.results.get(self.focus) else {
-            return vec!["Checking the course; the first build takes a while…".to_string()];
+            let mut page = Page::new();
+            page.push(
+                Rank::Context,
+                "Checking the course; the first build takes a while…",
+            );
+            return page;
         };
-        let text = if self.details {
-            terminal::render(self.paths, std::slice::from_ref(r), style)
+        if self.details {
+            terminal::details(self.paths, r, style)
         } else {
-            terminal::render_brief(self.paths, r, style)
-        };
-        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-        while lines.last().is_some_and(|l| l.trim().is_empty()) {
-            lines.pop();
+            terminal::brief(self.paths, self.results, self.focus, style)
         }
-        lines
     }
 }
 
+/// The details: the header, then a window on the body that `scroll`
+/// moves, its last row saying what is hidden.
+fn scrolled(
+    head: Vec<String>,
+    mut body: Vec<String>,
+    style: Style,
+    rows: usize,
+    scroll: &mut usize,
+) -> Vec<String> {
+    while body.last().is_some_and(|l| l.trim().is_empty()) {
+        body.pop();
+    }
+    let room = rows.saturating_sub(head.len()).max(1);
+    let mut out = head;
+    if body.len() <= room {
+        *scroll = 0;
+        out.extend(body);
+    } else {
+        // The last row says what is hidden below.
+        let shown = room.saturating_sub(1).max(1);
+        *scroll = (*scroll).min(body.len() - shown);
+        out.extend(body[*scroll..*scroll + shown].iter().cloned());
+        let below = body.len() - shown - *scroll;
+        let more = if below > 0 {
+            format!("↓ {below} more lines (↑↓ scroll, d: summary)")
+        } else {
+            "↑ the end (↑↓ scroll, d: summary)".to_string()
+        };
+        out.push(style.dim(&more));
+    }
+    out.truncate(rows);
+    out
+}
+
 /// `line` cut to `columns` visible characters; colour codes (`ESC [ ...
-/// m`) take no room and are kept, and a cut line ends with a reset.
+/// m`) take no room and are kept, and a cut line ends with a reset. A
+/// safety net only: the lines are wrapped to fit before.
 pub fn fit(line: &str, columns: usize) -> String {
     let mut out = String::with_capacity(line.len());
     let mut shown = 0;

@@ -202,10 +202,15 @@ pub fn draw(lines: &[String]) {
             Clear(ClearType::UntilNewLine)
         );
     }
-    let _ = queue!(
-        out,
-        cursor::MoveTo(0, lines.len() as u16),
-        Clear(ClearType::FromCursorDown)
-    );
+    // Below the last line, if there is room: on a full screen the move
+    // would stop on the last row and the clearing erase it.
+    let rows = size().map_or(usize::MAX, |(_, rows)| rows);
+    if lines.len() < rows {
+        let _ = queue!(
+            out,
+            cursor::MoveTo(0, lines.len() as u16),
+            Clear(ClearType::FromCursorDown)
+        );
+    }
     let _ = out.flush();
 }
