@@ -239,7 +239,11 @@ fn harness_main(paths: &Paths, t: &Target) -> String {
          fn main() {{\n    harness::main(hidden::{list});\n}}\n",
         // `verify` runs exercise 09's reference tests against the other
         // tasks' mutants too (see `tests.rs` there).
-        list = if t.slot == CROSS_SLOT { "CROSS" } else { "TESTS" },
+        list = if t.slot == CROSS_SLOT {
+            "CROSS"
+        } else {
+            "TESTS"
+        },
         dir = t.exercise.dir,
         tests = toml_path(&paths.hidden(t.exercise).join("tests.rs")),
     )
