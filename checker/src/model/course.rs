@@ -66,7 +66,7 @@ pub struct Exercise {
 /// its mutants, one of which the harness chooses before each test process
 /// runs the learner's code. A crate of its own, so that the learner's code
 /// can neither read nor change that choice (it is private there).
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Component {
     /// The file, relative to `src/` and to the hidden folder.
     pub file: &'static str,
