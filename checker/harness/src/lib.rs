@@ -29,7 +29,7 @@ mod stall;
 
 pub use expect::{expect_eq_impl, fail, snapshot};
 pub use log::Log;
-pub use run::main;
+pub use run::{TEST_NAME_VAR, main};
 pub use stall::on_stall;
 
 /// What a hidden test file needs, in one `use harness::prelude::*;`.

@@ -21,8 +21,12 @@ thread_local! {
 ///
 /// * `--list` prints `task<TAB>name` per test;
 /// * `--run NAME --result FILE` runs one test, after reading the nonce from
-///   the first line of stdin, and writes the outcome to FILE.
+///   the first line of stdin, and writes the outcome to FILE;
+/// * `--run - --result FILE` takes the test's name from the environment
+///   variable `CHECKER_TEST` instead (see [`TEST_NAME_VAR`]).
 pub fn main(tests: &[Test]) {
+    // Before anything else, while the process has one thread.
+    let from_env = take_test_name();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
         .iter()
@@ -37,7 +41,12 @@ pub fn main(tests: &[Test]) {
             }
         }
         ["--run", name, "--result", path] => {
-            let Some(test) = tests.iter().find(|t| t.name == *name) else {
+            let name = if *name == "-" {
+                from_env.as_deref().unwrap_or_default()
+            } else {
+                *name
+            };
+            let Some(test) = tests.iter().find(|t| t.name == name) else {
                 eprintln!("no hidden test named {name}");
                 std::process::exit(2);
             };
@@ -53,6 +62,26 @@ pub fn main(tests: &[Test]) {
             std::process::exit(2);
         }
     }
+}
+
+/// The variable that names the test to run with `--run -`.
+///
+/// The checker names every test this way: the command line stays readable
+/// to the code under test for its whole life (`std::env::args`), while
+/// the variable is removed before that code starts. Exercise 09 depends on
+/// it: its test names say which mutant of the relay a run uses, which the
+/// learner's tests must find out from the relay's behaviour alone. (Under
+/// the checker's sandbox `/proc/self/environ`, which still holds the
+/// process's first environment, is out of reach.)
+pub const TEST_NAME_VAR: &str = "CHECKER_TEST";
+
+fn take_test_name() -> Option<String> {
+    let name = std::env::var(TEST_NAME_VAR).ok()?;
+    // SAFETY: called first thing in `main`, before the harness or the code
+    // under test starts a thread, so nothing reads the environment
+    // concurrently.
+    unsafe { std::env::remove_var(TEST_NAME_VAR) };
+    Some(name)
 }
 
 fn install_panic_hook() {

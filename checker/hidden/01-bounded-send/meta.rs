@@ -41,6 +41,7 @@ pub static EXERCISE: Exercise = Exercise {
     lib: "bounded_send",
     title: "bounded send (backpressure)",
     compare: "Look at where the chef waits: the reference awaits `send` (or `reserve`) once per dish and never loops on `try_send`. `run_kitchen` moves `tx` into the chef, so the runner's loop ends when the chef is done; `chef_reporting` takes the dish back out of `SendError`; `cook_when_space` holds a permit before it cooks.",
+    component: None,
     tasks: &[
         Task {
             number: 1,

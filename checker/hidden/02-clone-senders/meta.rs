@@ -36,6 +36,7 @@ pub static EXERCISE: Exercise = Exercise {
     lib: "clone_senders",
     title: "cloned senders (many producers)",
     compare: "Look at where the original `Sender` goes: each cook gets its own clone and the original is dropped before the runner starts receiving. Plates are grouped by their cook tag, never by arrival order. `careful_cook` races its cooking against `closed()` in a biased `select!`, and the baker keeps only a `WeakSender`, upgrading it for one send at a time.",
+    component: None,
     tasks: &[
         Task {
             number: 1,

@@ -43,6 +43,7 @@ pub static EXERCISE: Exercise = Exercise {
     lib: "oneshot_reply",
     title: "oneshot reply (request/response, actors)",
     compare: "Look at the shape of the actor: one task owns the stock, every order carries its own oneshot reply slip, the handle turns both failures (hatch closed, slip dropped) into `PantryError::Closed`, the keeper ignores a failed reply `send` and carries on, and `count_within` wraps the whole exchange in one `timeout`.",
+    component: None,
     tasks: &[
         Task {
             number: 1,

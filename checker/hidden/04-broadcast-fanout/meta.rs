@@ -33,6 +33,7 @@ pub static EXERCISE: Exercise = Exercise {
     lib: "broadcast_fanout",
     title: "broadcast fan-out",
     compare: "Look at when stations subscribe (before the first call) and how `slow_station` treats `RecvError::Lagged(n)`: it adds n to `missed` and keeps listening; only `Closed` ends the shift. `call_out` turns a send with no listeners into 0 instead of unwrapping it.",
+    component: None,
     tasks: &[
         Task {
             number: 1,

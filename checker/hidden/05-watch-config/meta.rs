@@ -39,6 +39,7 @@ pub static EXERCISE: Exercise = Exercise {
     lib: "watch_config",
     title: "watch config (the menu board)",
     compare: "Look at where menus are marked as seen (`borrow_and_update`), how `set_price` uses `send_if_modified` so a no-op wakes nobody, how `post_menu` uses `send_replace` so the menu is stored with nobody watching, and how `run_station` clones the menu out of the `Ref` before it awaits the reload.",
+    component: None,
     tasks: &[
         Task {
             number: 1,

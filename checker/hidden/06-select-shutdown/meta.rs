@@ -87,6 +87,7 @@ pub static EXERCISE: Exercise = Exercise {
     lib: "select_shutdown",
     title: "select!, cancellation and shutdown",
     compare: "Look at what each `select!` branch holds when it loses: `recv`, `changed`, `wait_for`, `reserve` and `join_next` hold nothing, so dropping them loses nothing, while a `send(ticket)` would take the ticket down with it. Then look at what stops each loop: the keeper turns off a bell that can no longer ring with an `if` precondition, `serve_rush_first` lets `else` notice that both hatches are closed, and the runner's trip timer is created once, outside the loop, and `reset` after each trip.",
+    component: None,
     tasks: &[
         Task {
             number: 1,

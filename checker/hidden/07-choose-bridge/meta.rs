@@ -61,6 +61,7 @@ pub static EXERCISE: Exercise = Exercise {
     lib: "choose_bridge",
     title: "choosing and bridging channels",
     compare: "Look at which channel each task chose and why: the till's rail is unbounded because a synchronous producer must never wait, and `slow_runner` measures what that costs with `len()` right after each `recv`. The bookkeeper runs on `spawn_blocking` and uses `blocking_send`, stopping at its first `Err`. The porters share one `Receiver` behind a `tokio::sync::Mutex` whose guard ends before `carry` starts. The tray is `recv_many` into a Vec that is emptied (`mem::take`) every trip. The thermometer is a `watch`: one value, replaced with `send_replace`, which never fails.",
+    component: None,
     tasks: &[
         Task {
             number: 1,

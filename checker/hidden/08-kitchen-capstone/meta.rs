@@ -7,6 +7,7 @@ pub static EXERCISE: Exercise = Exercise {
     lib: "kitchen_capstone",
     title: "the whole kitchen (capstone)",
     compare: "Look at how the pieces meet: the handle maps both channel failures to `Closed` and passes the expediter's own answer through; the manager uses `send_if_modified`, which stores without listeners and notifies only on a real change; the station switches off the board's branch once the manager is gone and treats `Lagged` as news, not an end; the expediter copies the dish out of the board before it cooks, ignores a gone waiter and an empty intercom, and at the bell closes the hatch, calls last orders and drains with `recv()` until `None`.",
+    component: None,
     tasks: &[
         Task {
             number: 1,

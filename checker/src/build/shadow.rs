@@ -15,7 +15,12 @@
 //! written only when their content changes, so cargo's fingerprints stay
 //! valid and an edit recompiles only what it touched.
 
-use crate::model::course::{Exercise, Paths};
+use crate::model::course::{Component, Exercise, Paths};
+
+/// The slot whose harness runs the hidden `CROSS` list instead of `TESTS`:
+/// an exercise's reference tests against the mutants of other tasks
+/// (exercise 09, for `verify`).
+pub const CROSS_SLOT: &str = "cross";
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -77,7 +82,28 @@ pub fn write(paths: &Paths, targets: &[Target]) -> io::Result<PathBuf> {
         let dir = t.dir(&ws);
         members.push(format!("\"{}/{}/lib\"", t.slot, t.exercise.dir));
         members.push(format!("\"{}/{}/harness\"", t.slot, t.exercise.dir));
-        crate::util::files::mirror(&t.source.join("src"), &t.staged(paths).join("src"))?;
+        let stand_in = t.exercise.component.as_ref().map(|c| {
+            let member = format!("\"component/{}\"", t.exercise.dir);
+            if !members.contains(&member) {
+                members.push(member);
+            }
+            (c.file, format!("pub use {}::*;\n", c.lib))
+        });
+        let overrides: Vec<(&str, &[u8])> = stand_in
+            .iter()
+            .map(|(file, text)| (*file, text.as_bytes()))
+            .collect();
+        crate::util::files::mirror_with(
+            &t.source.join("src"),
+            &t.staged(paths).join("src"),
+            &overrides,
+        )?;
+        if let Some(c) = &t.exercise.component {
+            write_if_changed(
+                &ws.join("component").join(t.exercise.dir).join("Cargo.toml"),
+                &component_manifest(paths, t.exercise, c),
+            )?;
+        }
         write_if_changed(&dir.join("lib/Cargo.toml"), &lib_manifest(paths, t))?;
         write_if_changed(&dir.join("harness/Cargo.toml"), &harness_manifest(paths, t))?;
         write_if_changed(&dir.join("harness/main.rs"), &harness_main(paths, t))?;
@@ -131,11 +157,40 @@ fn toml_path(p: &Path) -> String {
     p.display().to_string().replace('\\', "\\\\")
 }
 
+/// The package of a given component with its mutants (exercise 09): one
+/// for every slot, so it compiles once.
+fn component_manifest(paths: &Paths, e: &Exercise, c: &Component) -> String {
+    format!(
+        "[package]\nname = \"c-{n}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [lib]\nname = \"{lib}\"\npath = \"{src}\"\n\n\
+         [dependencies]\ntokio.workspace = true\n",
+        n = e.number(),
+        lib = c.lib,
+        src = toml_path(&paths.hidden(e).join(c.file)),
+    )
+}
+
+/// The extra dependencies of code under test that is a test suite: the
+/// component it tests and the test tools (exercise 09).
+fn test_suite_dependencies(t: &Target) -> String {
+    let Some(c) = &t.exercise.component else {
+        return "tokio.workspace = true\n".to_string();
+    };
+    format!(
+        "tokio = {{ workspace = true, features = [\"test-util\"] }}\n\
+         tokio-test.workspace = true\ninsta.workspace = true\npretty_assertions.workspace = true\n\
+         {lib} = {{ path = \"../../../component/{dir}\", package = \"c-{n}\" }}\n",
+        lib = c.lib,
+        dir = t.exercise.dir,
+        n = t.exercise.number(),
+    )
+}
+
 fn lib_manifest(paths: &Paths, t: &Target) -> String {
     format!(
         "[package]\nname = \"{pkg}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [lib]\nname = \"{lib}\"\npath = \"{src}\"\n\n\
-         [dependencies]\ntokio.workspace = true\n\n\
+         [dependencies]\n{deps}\n\
          # As in the exercise crates: the stubs leave parameters unused.\n\
          # `forbid`: no `allow` in the code can lift it, and it covers\n\
          # `unsafe` blocks, `unsafe extern` and the `unsafe(...)` attributes\n\
@@ -145,6 +200,7 @@ fn lib_manifest(paths: &Paths, t: &Target) -> String {
         pkg = t.lib_package(),
         lib = t.exercise.lib,
         src = toml_path(&t.staged(paths).join("src").join("lib.rs")),
+        deps = test_suite_dependencies(t),
     )
 }
 
@@ -156,7 +212,19 @@ fn harness_manifest(paths: &Paths, t: &Target) -> String {
          {lib} = {{ path = \"../lib\", package = \"{libpkg}\" }}\n\
          checker-harness = {{ path = \"{harness}\" }}\n\
          tokio = {{ workspace = true, features = [\"test-util\"] }}\n\
-         tokio-test.workspace = true\ninsta.workspace = true\npretty_assertions.workspace = true\n",
+         tokio-test.workspace = true\ninsta.workspace = true\npretty_assertions.workspace = true\n\
+         {component}",
+        component = t
+            .exercise
+            .component
+            .as_ref()
+            .map(|c| format!(
+                "{} = {{ path = \"../../../component/{}\", package = \"c-{}\" }}\n",
+                c.lib,
+                t.exercise.dir,
+                t.exercise.number()
+            ))
+            .unwrap_or_default(),
         pkg = t.harness_package(),
         lib = t.exercise.lib,
         libpkg = t.lib_package(),
@@ -168,7 +236,14 @@ fn harness_main(paths: &Paths, t: &Target) -> String {
     format!(
         "// Generated by the checker: the pristine hidden tests of {dir}.\n\
          #[path = \"{tests}\"]\nmod hidden;\n\n\
-         fn main() {{\n    harness::main(hidden::TESTS);\n}}\n",
+         fn main() {{\n    harness::main(hidden::{list});\n}}\n",
+        // `verify` runs exercise 09's reference tests against the other
+        // tasks' mutants too (see `tests.rs` there).
+        list = if t.slot == CROSS_SLOT {
+            "CROSS"
+        } else {
+            "TESTS"
+        },
         dir = t.exercise.dir,
         tests = toml_path(&paths.hidden(t.exercise).join("tests.rs")),
     )

@@ -157,6 +157,9 @@ pub fn verify(
     let isolation = isolation(paths, exercises, &fresh)?;
     f.problems
         .extend(isolation.iter().flat_map(|(_, p)| p.clone()));
+    let mutants = crate::instructor::mutants::check(paths, exercises, &fresh)?;
+    f.problems
+        .extend(mutants.iter().flat_map(|(_, p)| p.clone()));
 
     for e in exercises {
         let count: usize = targets
@@ -179,6 +182,13 @@ pub fn verify(
             runs.max(1)
         );
         if let Some((checked, _)) = isolation.iter().find(|(dir, _)| dir.starts_with(e.dir)) {
+            let _ = writeln!(
+                f.report,
+                "  {}",
+                style.dim(checked.trim_start_matches(e.dir).trim())
+            );
+        }
+        if let Some((checked, _)) = mutants.iter().find(|(dir, _)| dir.starts_with(e.dir)) {
             let _ = writeln!(
                 f.report,
                 "  {}",

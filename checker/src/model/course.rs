@@ -22,6 +22,8 @@ mod ex06;
 mod ex07;
 #[path = "../../hidden/08-kitchen-capstone/meta.rs"]
 mod ex08;
+#[path = "../../hidden/09-test-your-channels/meta.rs"]
+mod ex09;
 
 /// Every exercise, in course order.
 pub static EXERCISES: &[&Exercise] = &[
@@ -33,6 +35,7 @@ pub static EXERCISES: &[&Exercise] = &[
     &ex06::EXERCISE,
     &ex07::EXERCISE,
     &ex08::EXERCISE,
+    &ex09::EXERCISE,
 ];
 
 /// One exercise crate.
@@ -49,6 +52,26 @@ pub struct Exercise {
     /// What to look at when comparing your code with the reference
     /// solution (`checker solution`).
     pub compare: &'static str,
+    /// A given component the learner tests instead of writing (exercise
+    /// 09): the checker builds its hidden version, with the mutants, in
+    /// place of the learner's copy.
+    pub component: Option<Component>,
+}
+
+/// A given component of an exercise whose tasks are tests (exercise 09).
+///
+/// The learner's `src/<file>` holds the component as given; in the shadow
+/// workspace it becomes `pub use <lib>::*;`, and `<lib>` is a crate of its
+/// own built from `checker/hidden/<exercise>/<file>`: the component and
+/// its mutants, one of which the harness chooses before each test process
+/// runs the learner's code. A crate of its own, so that the learner's code
+/// can neither read nor change that choice (it is private there).
+#[derive(Clone, Copy, Debug)]
+pub struct Component {
+    /// The file, relative to `src/` and to the hidden folder.
+    pub file: &'static str,
+    /// The library name of the hidden component's crate.
+    pub lib: &'static str,
 }
 
 /// One graded task of an exercise.

@@ -54,13 +54,17 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
     // and the only place it may write (see `sandbox`).
     let scratch = sandbox::scratch(&job.result_file.with_extension("scratch"))?;
     let mut cmd = Command::new(&job.binary);
-    cmd.arg("--run").arg(&job.test);
+    // The name goes in the environment, which the harness clears before
+    // the code under test starts: the command line would stay readable to
+    // it (exercise 09's names say which mutant runs).
+    cmd.arg("--run").arg("-");
     let mut channel = Channel::attach(&mut cmd, &job.result_file, &job.nonce)?;
     cmd
         // A clean environment: the caller's INSTA_*, RUST_BACKTRACE or CI
         // settings must not change a verdict.
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("CHECKER_TEST", &job.test)
         .env("CHECKER_SNAPSHOT_DIR", &job.snapshot_dir)
         .env("INSTA_WORKSPACE_ROOT", &job.insta_root)
         .env("INSTA_UPDATE", if job.bless { "always" } else { "no" })

@@ -92,12 +92,30 @@ pub fn differs(a: &Path, b: &Path) -> bool {
 /// *content* of the original, even when the original was replaced by an
 /// older file (`mv`, `cp -p`, an unpacked archive).
 pub fn mirror(from: &Path, to: &Path) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
+    mirror_with(from, to, &[])
+}
+
+/// [`mirror`], with some files given: each `(relative path, bytes)` of
+/// `overrides` is written in place of that file of `from`, whether `from`
+/// has it or not. The copy then changes only when its own content does.
+pub fn mirror_with(
+    from: &Path,
+    to: &Path,
+    overrides: &[(&str, &[u8])],
+) -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut copied = Vec::new();
     for file in walk_all(from) {
         let rel = file.strip_prefix(from).unwrap_or(&file).to_path_buf();
+        if overrides.iter().any(|(o, _)| rel == Path::new(o)) {
+            continue;
+        }
         let bytes = std::fs::read(&file)?;
         write_bytes_if_changed(&to.join(&rel), &bytes)?;
         copied.push((rel, bytes));
+    }
+    for (rel, bytes) in overrides {
+        write_bytes_if_changed(&to.join(rel), bytes)?;
+        copied.push((PathBuf::from(rel), bytes.to_vec()));
     }
     for stale in walk_all(to) {
         let rel = stale.strip_prefix(to).unwrap_or(&stale);
