@@ -135,14 +135,14 @@ fn deleted_files_leave_the_checker_working_and_reset_restores_them() {
     // An emptied file is still the learner's: kept before it is replaced.
     let (ok, text) = cargo_run(&copy, &target, &["reset", "03", "--yes"]);
     assert!(ok, "{text}");
+    // The backup's path stands on the line after "Your version is kept
+    // in", so that no width ever cuts it.
     let line = text
         .lines()
-        .find(|l| l.starts_with("Your version is kept in "))
+        .skip_while(|l| !l.starts_with("Your version is kept in"))
+        .nth(1)
         .unwrap_or_else(|| panic!("names its backup:\n{text}"));
-    let backup = copy.join(
-        line.trim_start_matches("Your version is kept in ")
-            .trim_end_matches('/'),
-    );
+    let backup = copy.join(line.trim().trim_end_matches('/'));
     assert_eq!(
         std::fs::read_to_string(backup.join("src/lib.rs")).unwrap(),
         "\n"

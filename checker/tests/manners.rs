@@ -322,15 +322,24 @@ fn a_check_waiting_for_another_checker_says_so() {
         .spawn()
         .unwrap();
     let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+    // The notice is wrapped to the width: read it whole, line by line.
+    let mut notice = String::new();
+    for _ in 0..6 {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+        notice.push_str(&line);
+        if line.is_empty() || notice.contains("work area") {
+            break;
+        }
+    }
     drop(lock);
     let status = child.wait().unwrap();
+    let first = notice.split_whitespace().collect::<Vec<_>>().join(" ");
     let holder = format!("waiting for process {} (`manners", std::process::id());
-    assert!(first.starts_with(&holder), "{first}");
+    assert!(first.starts_with(&holder), "{notice}");
     assert!(
         first.contains("to finish with the checker's work area"),
-        "{first}"
+        "{notice}"
     );
     assert_eq!(status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&copy);

@@ -734,7 +734,10 @@ async fn clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket() {
     });
     let script = async {
         at(start, 10).await;
-        front_tx.send(Ticket(1)).await.expect("the clerk left early");
+        front_tx
+            .send(Ticket(1))
+            .await
+            .expect("the clerk left early");
         at(start, 30).await;
         let moved = numbers(drain(&mut kitchen));
         drop(kitchen);
@@ -782,7 +785,10 @@ async fn clerk_carries_on_when_the_bell_is_taken_away() {
     let (bell, mut ears) = watch::channel(false);
     let script = async move {
         at(start, 10).await;
-        front_tx.send(Ticket(1)).await.expect("the clerk left early");
+        front_tx
+            .send(Ticket(1))
+            .await
+            .expect("the clerk left early");
         at(start, 20).await;
         // Taken away without ever ringing.
         drop(bell);
@@ -967,8 +973,8 @@ fn open_stations(
         alive.fetch_add(1, Ordering::SeqCst);
         let duty = OnDuty(alive.clone());
         // Only the stations that listen hold a receiver of the bell.
-        let mut ears = matches!(habit, Habit::TidiesFor(_) | Habit::PanicsAfter(_))
-            .then(|| bell.subscribe());
+        let mut ears =
+            matches!(habit, Habit::TidiesFor(_) | Habit::PanicsAfter(_)).then(|| bell.subscribe());
         stations.spawn(async move {
             let _duty = duty;
             match habit {

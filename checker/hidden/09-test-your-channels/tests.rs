@@ -171,16 +171,14 @@ enum Ran {
 async fn run_limited(test: impl Future<Output = ()>) -> Ran {
     let mut test = std::pin::pin!(test);
     let mut limit = std::pin::pin!(sleep(LIMIT));
-    std::future::poll_fn(|cx| {
-        match catch_unwind(AssertUnwindSafe(|| test.as_mut().poll(cx))) {
+    std::future::poll_fn(
+        |cx| match catch_unwind(AssertUnwindSafe(|| test.as_mut().poll(cx))) {
             Ok(Poll::Ready(())) => Poll::Ready(Ran::Passed),
             Err(payload) => Poll::Ready(Ran::Failed(panic_message(payload.as_ref()))),
-            Ok(Poll::Pending) if limit.as_mut().poll(cx).is_ready() => {
-                Poll::Ready(Ran::Unfinished)
-            }
+            Ok(Poll::Pending) if limit.as_mut().poll(cx).is_ready() => Poll::Ready(Ran::Unfinished),
             Ok(Poll::Pending) => Poll::Pending,
-        }
-    })
+        },
+    )
     .await
 }
 
