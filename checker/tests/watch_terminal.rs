@@ -578,6 +578,7 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
                     // path: the process id goes too.
                     let l = l
                         .replace(&copy_shown, "<COPY>")
+                        .replace(&format!("{:07}", std::process::id()), "<PID>")
                         .replace(&std::process::id().to_string(), "<PID>")
                         .replace(&test_binary, "<TEST>");
                     match l.find("checked in ") {

@@ -16,7 +16,9 @@ pub fn course() -> PathBuf {
 /// A learner's copy whose exercises are the untouched stubs, in a folder
 /// of its own for this test process and `name`.
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("course-loop-{}-{name}", std::process::id()));
+    // The process id padded to a fixed width: wrapped lines that name the
+    // copy then break at the same place in every run (snapshots).
+    let dir = std::env::temp_dir().join(format!("course-loop-{:07}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     for entry in std::fs::read_dir(course().join("checker/stubs")).unwrap() {
         let ex = entry.unwrap().path();
