@@ -54,14 +54,18 @@ pub const SCRUBBED_ENV: &[&str] = &[
     "RUST_LIB_BACKTRACE",
 ];
 
-/// Builds the harnesses of `targets`. `progress` is told about each crate
-/// cargo finishes, for a progress line on a terminal.
+/// Builds the harnesses of `targets`, at most `jobs` crates at once (fewer
+/// when their compilers would not fit the memory budget, see
+/// `buildlimit::Plan`). `progress` is told about each crate cargo
+/// finishes, for a progress line on a terminal.
 pub fn build(
     paths: &Paths,
     manifest: &Path,
     targets: &[Target],
+    jobs: usize,
     mut progress: impl FnMut(&str),
 ) -> std::io::Result<BuildOutcome> {
+    let plan = crate::build::buildlimit::Plan::new(jobs);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.arg("build")
@@ -69,14 +73,18 @@ pub fn build(
         .arg(manifest)
         .arg("--keep-going")
         .arg("--message-format")
-        .arg("json-diagnostic-rendered-ansi");
+        .arg("json-diagnostic-rendered-ansi")
+        .args(plan.cargo_args());
     for t in targets {
         cmd.arg("-p").arg(t.harness_package());
     }
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
-    cmd.envs(crate::build::buildlimit::cargo_env());
+    cmd.envs(crate::build::buildlimit::cargo_env()).env(
+        crate::build::buildlimit::MEMORY_ENV,
+        plan.rustc_memory.to_string(),
+    );
     // Lets the harness fix the runtime's random seed, so that `select!`
     // picks branches in the same order in every run (`harness/src/run.rs`).
     // Only this build sees it: the course's own workspace builds tokio as

@@ -15,7 +15,7 @@ use crate::model::course::Paths;
 use std::path::Path;
 
 /// Whether `name` (a package or crate file name) belongs to a grading slot.
-fn is_grading(name: &str, sep: char) -> bool {
+pub fn is_grading(name: &str, sep: char) -> bool {
     ["h", "l"].iter().any(|kind| {
         name.strip_prefix(kind)
             .and_then(|r| r.strip_prefix(sep))
@@ -32,15 +32,7 @@ fn remove(path: &Path) {
     };
 }
 
-fn entries(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use crate::build::footprint::entries;
 
 /// Removes every trace of earlier grading batches from the work area.
 pub fn clear_grading(paths: &Paths) {
@@ -67,10 +59,15 @@ pub fn clear_grading(paths: &Paths) {
     }
     for (name, path) in entries(&debug.join("deps")) {
         let stem = name.split('.').next().unwrap_or("");
-        if hashes.iter().any(|h| stem.ends_with(&format!("-{h}"))) {
+        // rustc's temporary folders (`rmeta*`, `rustc*`) outlive a rustc
+        // that was stopped (see `buildlimit`); no rustc runs now.
+        let temporary = path.is_dir() && (name.starts_with("rmeta") || name.starts_with("rustc"));
+        if temporary || hashes.iter().any(|h| stem.ends_with(&format!("-{h}"))) {
             remove(&path);
         }
     }
+    // What the compiler wrapper counted against each submission's budget.
+    remove(&crate::build::buildlimit::ledger_dir(&work.join("build")));
     for (name, path) in entries(&debug) {
         if is_grading(&name, '-') {
             remove(&path);

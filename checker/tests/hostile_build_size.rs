@@ -1,0 +1,192 @@
+//! Builds that grow without bound: a few bytes of source declaring a huge
+//! `static` or `const` once grew `target/checker` by gigabytes per
+//! exercise (it lands in `.rmeta`, object files, incremental files, the
+//! `.rlib` and the test binary) and stayed there.
+//!
+//! One batch: honest controls first and last, and between them the full
+//! solution plus one huge array each (a `static` of ones, of zeros, a
+//! `const`, one inside a function the hidden tests call, and one just under
+//! the per-file limit, which only the per-exercise cap stops). Each hostile
+//! submission would score 10 if it were built: it must be rejected with a
+//! reason that names the cause, the controls must keep their exact marks,
+//! and the work area must grow by less than one exercise's cap
+//! ([`checker::build::footprint::EXERCISE_CAP`]), measured before and after.
+//!
+//! Its own test binary: another batch running beside it would change what
+//! the work area holds.
+
+mod support;
+
+use checker::build::{buildlimit::FILE_LIMIT, footprint::EXERCISE_CAP};
+use std::path::{Path, PathBuf};
+
+fn course() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn solution() -> String {
+    std::fs::read_to_string(course().join("solutions/01-bounded-send/src/lib.rs")).unwrap()
+}
+
+/// A submission whose exercise 01 `src/lib.rs` is `text`.
+fn make(root: &Path, name: &str, text: String) -> PathBuf {
+    let sub = root.join(name);
+    let src = sub.join("exercises/01-bounded-send/src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("lib.rs"), text).unwrap();
+    sub
+}
+
+/// Bytes of every file below `dir` (hard links counted each time; links
+/// not followed).
+fn bytes_below(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let Ok(m) = e.path().symlink_metadata() else {
+                continue;
+            };
+            if m.is_dir() {
+                todo.push(e.path());
+            } else {
+                total += m.len();
+            }
+        }
+    }
+    total
+}
+
+fn grade(subs: &[PathBuf]) -> serde_json::Value {
+    let json = support::grade_with(
+        &["--exercise", "01", "--format", "json"],
+        subs,
+        &[("CHECKER_BUILD_CPU_SECS", "60")],
+    );
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn huge_statics_are_rejected_and_leave_nothing_behind() {
+    let root = std::env::temp_dir().join(format!("course-bigbuild-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let with = |extra: &str| format!("{}\n{extra}\n", solution());
+    // Under the per-file limit: no single file trips it (the rlib holds
+    // the array twice, in its metadata and its object file), yet the
+    // exercise's artefacts (rlib, rmeta, the test binary and its link
+    // beside it) add up to more than its cap.
+    let under = FILE_LIMIT * 15 / 32;
+    assert!(2 * under < FILE_LIMIT && 5 * under > EXERCISE_CAP);
+
+    let honest_first = make(&root, "honest-first", solution());
+    let honest_last = make(&root, "honest-last", solution());
+    let hostile: Vec<(&str, String)> = vec![
+        (
+            "static-ones",
+            with("pub static BIG: [u8; 512 << 20] = [1; 512 << 20];"),
+        ),
+        (
+            "static-zeros",
+            with("pub static BIG: [u8; 512 << 20] = [0; 512 << 20];"),
+        ),
+        (
+            "const-array",
+            with(
+                "pub const BIG: [u8; 512 << 20] = [1; 512 << 20];\n\
+                 pub fn big() -> &'static [u8] { &BIG }",
+            ),
+        ),
+        // Private, and only reached through a task the hidden tests call.
+        (
+            "in-a-task",
+            solution().replacen(
+                "pub fn offer(belt: &mpsc::Sender<u32>, dish: u32) -> Offer {",
+                "pub fn offer(belt: &mpsc::Sender<u32>, dish: u32) -> Offer {\n\
+                 static BIG: [u8; 512 << 20] = [7; 512 << 20];\n\
+                 std::hint::black_box(&BIG);",
+                1,
+            ),
+        ),
+        (
+            "under-the-file-limit",
+            solution().replacen(
+                "pub fn offer(belt: &mpsc::Sender<u32>, dish: u32) -> Offer {",
+                &format!(
+                    "pub fn offer(belt: &mpsc::Sender<u32>, dish: u32) -> Offer {{\n\
+                     static BIG: [u8; {under}] = [7; {under}];\n\
+                     std::hint::black_box(&BIG);"
+                ),
+                1,
+            ),
+        ),
+    ];
+    for (name, text) in &hostile {
+        assert_ne!(text, &solution(), "{name} changes the solution");
+    }
+
+    // A first batch of the control alone builds whatever the batch shares
+    // (dependencies), so that the second one measures only the submissions.
+    let warm = grade(std::slice::from_ref(&honest_first));
+    assert_eq!(warm["submissions"][0]["earned"], 10, "{warm}");
+
+    let work = course().join("target/checker");
+    let before = bytes_below(&work);
+    let mut subs = vec![honest_first.clone()];
+    for (name, text) in &hostile {
+        subs.push(make(&root, name, text.clone()));
+    }
+    subs.push(honest_last);
+    let doc = grade(&subs);
+    let after = bytes_below(&work);
+    eprintln!(
+        "target/checker: {} MiB before the batch, {} MiB after",
+        before >> 20,
+        after >> 20
+    );
+
+    let graded = doc["submissions"].as_array().unwrap();
+    assert_eq!(graded.len(), subs.len());
+    for g in graded {
+        let name = g["name"].as_str().unwrap();
+        let ex = &g["exercises"][0];
+        if name.starts_with("honest") {
+            assert_eq!(g["earned"], 10, "{name}: {ex}");
+            continue;
+        }
+        assert_eq!(g["earned"], 0, "{name}: {ex}");
+        let status = ex["tasks"][0]["status"].as_str().unwrap();
+        assert!(
+            matches!(status, "rejected" | "compile_error"),
+            "{name}: {status}"
+        );
+        let why = ex["compile_error"]["message"].as_str().unwrap_or_default();
+        assert!(why.contains("a huge static or array?"), "{name}: {ex}");
+    }
+    let under = graded
+        .iter()
+        .find(|g| g["name"] == "under-the-file-limit")
+        .unwrap();
+    assert_eq!(
+        under["exercises"][0]["tasks"][0]["status"], "rejected",
+        "{under}"
+    );
+
+    // What the batch left: the controls' few MiB, nothing of the attacks.
+    let grown = after.saturating_sub(before);
+    assert!(
+        grown < EXERCISE_CAP,
+        "target/checker grew by {} MiB (from {} to {} MiB)",
+        grown >> 20,
+        before >> 20,
+        after >> 20
+    );
+
+    let _ = std::fs::remove_dir_all(&root);
+}
