@@ -412,12 +412,19 @@ fn too_big(file: bool, size: u64) -> String {
     }
 }
 
+/// The error code of the wrapper's own diagnostics. rustc escapes
+/// whatever the code under test makes it print, so only the wrapper can
+/// emit a diagnostic with this code; it is shown before rustc's own errors
+/// (see `compile`), which only tell what failed ("File too large").
+pub const LIMIT_CODE: &str = "checker-build-limit";
+
 /// A diagnostic in rustc's JSON form: cargo reports it as this crate's
 /// compiler error, and the checker shows it like any other. `text` holds
 /// no quotes or backslashes.
 fn report(text: &str) {
     eprintln!(
-        "{{\"$message_type\":\"diagnostic\",\"message\":\"{text}\",\"code\":null,\
+        "{{\"$message_type\":\"diagnostic\",\"message\":\"{text}\",\
+         \"code\":{{\"code\":\"{LIMIT_CODE}\",\"explanation\":null}},\
          \"level\":\"error\",\"spans\":[],\"children\":[],\"rendered\":\"error: {text}\\n\"}}"
     );
 }

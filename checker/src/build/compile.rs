@@ -250,15 +250,19 @@ fn record_error(
     if message.get("spans").items().next().is_none() && text.starts_with("aborting due to") {
         return;
     }
-    let entry = errors.entry(key).or_insert_with(|| {
-        let location = primary_span(message).map(|s| span_location(paths, s));
-        let rendered = message.get("rendered").str().unwrap_or(text);
-        CompileError {
-            first: paths.relativize(rendered),
-            location,
-            error_count: 0,
-        }
+    let location = primary_span(message).map(|s| span_location(paths, s));
+    let rendered = message.get("rendered").str().unwrap_or(text);
+    let entry = errors.entry(key).or_insert_with(|| CompileError {
+        first: paths.relativize(rendered),
+        location: location.clone(),
+        error_count: 0,
     });
+    // The wrapper's word on why the compiler was stopped explains the
+    // errors before it ("File too large"): it comes first.
+    if message.get("code").get("code").str() == Some(crate::build::buildlimit::LIMIT_CODE) {
+        entry.first = paths.relativize(rendered);
+        entry.location = location;
+    }
     entry.error_count += 1;
 }
 
