@@ -168,6 +168,11 @@ fn huge_statics_are_rejected_and_leave_nothing_behind() {
         );
         let why = ex["compile_error"]["message"].as_str().unwrap_or_default();
         assert!(why.contains("a huge static or array?"), "{name}: {ex}");
+        // The file-size limit stopped the compiler, not a later check.
+        if name != "under-the-file-limit" {
+            let limit = format!("the build wrote a file over {} MiB", FILE_LIMIT >> 20);
+            assert!(why.contains(&limit), "{name}: {why}");
+        }
     }
     let under = graded
         .iter()
@@ -188,5 +193,75 @@ fn huge_statics_are_rejected_and_leave_nothing_behind() {
         after >> 20
     );
 
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Processor time is budgeted per submission, not only per compiler run:
+/// a build that never ends, in each of five exercises, stops at three
+/// runs' worth of processor time in all, and the last exercises are
+/// stopped at once. The controls in the same batch are built and score
+/// every point.
+#[test]
+fn a_submission_has_one_processor_time_budget() {
+    let root = std::env::temp_dir().join(format!("course-cpubudget-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dirs: Vec<String> = {
+        let mut d: Vec<String> = std::fs::read_dir(course().join("solutions"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        d.sort();
+        d.truncate(5);
+        d
+    };
+    let submission = |name: &str, text: &dyn Fn(&str) -> String| {
+        let sub = root.join(name);
+        for dir in &dirs {
+            let src = sub.join("exercises").join(dir).join("src");
+            std::fs::create_dir_all(&src).unwrap();
+            std::fs::write(src.join("lib.rs"), text(dir)).unwrap();
+        }
+        sub
+    };
+    let read = |path: PathBuf| std::fs::read_to_string(path).unwrap();
+    let honest = |dir: &str| read(course().join("solutions").join(dir).join("src/lib.rs"));
+    let endless = |dir: &str| {
+        format!(
+            "{}\nmacro_rules! d {{ () => {{}}; (x $($t:tt)*) => {{ d!($($t)*); d!($($t)*); }} }}\nd!({});\n",
+            read(course().join("checker/stubs").join(dir).join("src/lib.rs")),
+            "x ".repeat(40)
+        )
+    };
+    let subs = [
+        submission("honest-first", &honest),
+        submission("endless-everywhere", &endless),
+        submission("honest-last", &honest),
+    ];
+    let mut args = vec!["--format", "json"];
+    for d in &dirs {
+        args.extend(["--exercise", &d[..2]]);
+    }
+    let json = support::grade_with(&args, &subs, &[("CHECKER_BUILD_CPU_SECS", "6")]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for g in doc["submissions"].as_array().unwrap() {
+        let name = g["name"].as_str().unwrap();
+        if name.starts_with("honest") {
+            assert_eq!(g["earned"], g["max"], "{name}: {g}");
+            continue;
+        }
+        assert_eq!(g["earned"], 0, "{g}");
+        let why: Vec<&str> = g["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["compile_error"]["message"].as_str().unwrap())
+            .collect();
+        assert!(why.iter().all(|w| w.contains("processor time")), "{why:#?}");
+        assert!(
+            why.iter()
+                .any(|w| w.contains("the 18 s of processor time one submission's build may use")),
+            "{why:#?}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -129,6 +129,8 @@ pub fn ledger_dir(build: &Path) -> PathBuf {
 /// What one rustc run may use, from the environment cargo passes on.
 struct Limits {
     cpu: Duration,
+    /// The submission's budget, when it is what limits this run.
+    budget: Option<Duration>,
     memory: u64,
     /// The grading slot's ledger and what its earlier runs used.
     ledger: Option<(PathBuf, Duration)>,
@@ -156,13 +158,13 @@ impl Limits {
                 .sum();
             (file, used)
         });
+        let budget = per_run * SUBMISSION_CPU;
         let left = ledger
             .as_ref()
-            .map_or(per_run * SUBMISSION_CPU, |(_, used)| {
-                (per_run * SUBMISSION_CPU).saturating_sub(*used)
-            });
+            .map_or(budget, |(_, used)| budget.saturating_sub(*used));
         Limits {
             cpu: per_run.min(left),
+            budget: (left < per_run).then_some(budget),
             memory,
             ledger,
         }
@@ -433,15 +435,14 @@ fn report(text: &str) {
 /// they can be read) has gone past, if any.
 fn exceeded(used: Option<(Duration, u64)>, limits: &Limits, elapsed: Duration) -> Option<String> {
     match used {
-        Some((cpu, _)) if cpu > limits.cpu => Some(format!(
-            "using {} s of processor time{}",
-            cpu.as_secs(),
-            if limits.ledger.is_some() {
-                " (of this submission's budget)"
-            } else {
-                ""
-            }
-        )),
+        Some((cpu, _)) if cpu > limits.cpu => Some(match limits.budget {
+            Some(b) => format!(
+                "its submission's crates used up the {} s of processor time one \
+                 submission's build may use",
+                b.as_secs()
+            ),
+            None => format!("using {} s of processor time", cpu.as_secs()),
+        }),
         Some((_, rss)) if rss > limits.memory => Some(format!("using {} MiB of memory", rss >> 20)),
         Some(_) => None,
         None if elapsed > WALL => Some(format!("using {} s of real time", elapsed.as_secs())),
@@ -544,6 +545,7 @@ mod tests {
         }
         let limits = Limits {
             cpu: CPU,
+            budget: None,
             memory: MEMORY,
             ledger: None,
         };
