@@ -12,13 +12,18 @@
 //! and the work area must grow by less than one exercise's cap
 //! ([`checker::build::footprint::EXERCISE_CAP`]), measured before and after.
 //!
-//! Its own test binary: another batch running beside it would change what
-//! the work area holds.
+//! Its own test binary, its tests one at a time: another batch running
+//! beside it would change what the work area holds.
 
 mod support;
 
 use checker::build::{buildlimit::FILE_LIMIT, footprint::EXERCISE_CAP};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One batch at a time in this binary: the first test measures what a
+/// batch leaves in the work area.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 fn course() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -74,6 +79,7 @@ fn grade(subs: &[PathBuf]) -> serde_json::Value {
 
 #[test]
 fn huge_statics_are_rejected_and_leave_nothing_behind() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let root = std::env::temp_dir().join(format!("course-bigbuild-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
@@ -203,6 +209,7 @@ fn huge_statics_are_rejected_and_leave_nothing_behind() {
 /// every point.
 #[test]
 fn a_submission_has_one_processor_time_budget() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let root = std::env::temp_dir().join(format!("course-cpubudget-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let dirs: Vec<String> = {
