@@ -69,11 +69,17 @@ fn bytes_below(dir: &Path) -> u64 {
     total
 }
 
+/// Grades exercise 01 with `--jobs 2` and a memory budget that gives each
+/// compiler run 4 GiB, whatever the machine: these attacks must meet the
+/// file-size limit, not the memory limit.
 fn grade(subs: &[PathBuf]) -> serde_json::Value {
     let json = support::grade_with(
-        &["--exercise", "01", "--format", "json"],
+        &["--exercise", "01", "--format", "json", "--jobs", "2"],
         subs,
-        &[("CHECKER_BUILD_CPU_SECS", "60")],
+        &[
+            ("CHECKER_BUILD_CPU_SECS", "60"),
+            ("CHECKER_BUILD_MEMORY_MIB", "8192"),
+        ],
     );
     serde_json::from_str(&json).unwrap()
 }
@@ -270,6 +276,52 @@ fn a_submission_has_one_processor_time_budget() {
             why.iter()
                 .any(|w| w.contains("the 18 s of processor time one submission's build may use")),
             "{why:#?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The compiler runs of a build share one memory budget: with 2 GiB for
+/// `--jobs 4`, two rustc run at once with 1 GiB each, so a constant that
+/// needs 1.5 GiB to evaluate (nothing of it reaches the disk) stops its
+/// crate with a reason, while the honest controls build and score. With
+/// the machine's budget (half its memory) the same submission builds and
+/// scores 10.
+#[test]
+fn compilers_share_one_memory_budget() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let root = std::env::temp_dir().join(format!("course-membudget-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let subs = [
+        make(&root, "honest-first", solution()),
+        make(
+            &root,
+            "memory-hog",
+            format!(
+                "{}\nconst _: () = {{ let v = [1u8; 1536 << 20]; assert!(v[5] == 1); }};\n",
+                solution()
+            ),
+        ),
+        make(&root, "honest-last", solution()),
+    ];
+    let json = support::grade_with(
+        &["--exercise", "01", "--format", "json", "--jobs", "4"],
+        &subs,
+        &[("CHECKER_BUILD_MEMORY_MIB", "2048")],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for g in doc["submissions"].as_array().unwrap() {
+        let name = g["name"].as_str().unwrap();
+        let ex = &g["exercises"][0];
+        if name.starts_with("honest") {
+            assert_eq!(g["earned"], 10, "{name}: {ex}");
+            continue;
+        }
+        assert_eq!(g["earned"], 0, "{ex}");
+        let why = ex["compile_error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            why.contains("the 1024 MiB of memory one compiler run may use"),
+            "{ex}"
         );
     }
     let _ = std::fs::remove_dir_all(&root);

@@ -42,7 +42,7 @@ pub const MEMORY_ENV: &str = "CHECKER_RUSTC_MEMORY";
 /// shadow workspace. The largest an honest build writes is 7 MiB (an
 /// incremental dep-graph; the largest test binary is 5.5 MiB).
 pub const FILE_LIMIT: u64 = 64 << 20;
-/// Whether [`FILE_LIMIT`] applies on this platform (see `limit_file_size`).
+/// Whether [`FILE_LIMIT`] applies on this platform (see `limit_process`).
 pub const FILE_LIMIT_APPLIES: bool = cfg!(any(
     target_os = "macos",
     all(
@@ -255,11 +255,37 @@ fn without_incremental(args: Vec<OsString>) -> Vec<OsString> {
     kept
 }
 
-/// A limit on the size of every file this process and its children
-/// write; past it a write fails with "File too large" (EFBIG), which rustc
-/// and the linker report as an error, instead of killing them with
-/// SIGXFSZ (an ignored signal stays ignored across `exec`). The numbers
-/// are the same on Linux (x86_64, aarch64) and macOS.
+/// Limits this process and everything it starts (rustc, the linker)
+/// inherit: no file written past `file` bytes (Linux x86_64 and aarch64,
+/// macOS), and no more than `memory` bytes of data (Linux: unlike the
+/// resident memory read every 0.2 s, a hard limit also stops a short
+/// spike). Past the file limit a write fails with "File too large"
+/// (EFBIG), which rustc and the linker report as an error, instead of
+/// killing them with SIGXFSZ (an ignored signal stays ignored across
+/// `exec`). Past the data limit an allocation fails, which rustc reports.
+fn limit_process(file: u64, memory: u64) {
+    #[cfg(any(
+        target_os = "macos",
+        all(
+            target_os = "linux",
+            any(target_arch = "x86_64", target_arch = "aarch64")
+        )
+    ))]
+    {
+        // The numbers are the same on Linux (x86_64, aarch64) and macOS.
+        const RLIMIT_FSIZE: rlimit::Resource = 1;
+        const SIGXFSZ: std::ffi::c_int = 25;
+        rlimit::set(RLIMIT_FSIZE, file);
+        rlimit::ignore(SIGXFSZ);
+        #[cfg(target_os = "linux")]
+        {
+            const RLIMIT_DATA: rlimit::Resource = 2;
+            rlimit::set(RLIMIT_DATA, memory);
+        }
+    }
+    let _ = (file, memory);
+}
+
 #[cfg(any(
     target_os = "macos",
     all(
@@ -267,43 +293,76 @@ fn without_incremental(args: Vec<OsString>) -> Vec<OsString> {
         any(target_arch = "x86_64", target_arch = "aarch64")
     )
 ))]
-fn limit_file_size(bytes: u64) {
+mod rlimit {
     use std::ffi::c_int;
+
+    pub type Resource = c_int;
+
     #[repr(C)]
     struct RLimit {
         cur: u64,
         max: u64,
     }
+
     unsafe extern "C" {
         fn setrlimit(resource: c_int, limit: *const RLimit) -> c_int;
         fn signal(signum: c_int, handler: usize) -> usize;
     }
-    const RLIMIT_FSIZE: c_int = 1;
-    const SIGXFSZ: c_int = 25;
-    const SIG_IGN: usize = 1;
-    let limit = RLimit {
-        cur: bytes,
-        max: bytes,
-    };
-    // SAFETY: plain system calls on a value on the stack.
-    unsafe {
-        setrlimit(RLIMIT_FSIZE, &limit);
-        signal(SIGXFSZ, SIG_IGN);
+
+    /// Soft and hard limit: rustc cannot raise it again.
+    pub fn set(resource: Resource, value: u64) {
+        let limit = RLimit {
+            cur: value,
+            max: value,
+        };
+        // SAFETY: a plain system call on a value on the stack.
+        unsafe {
+            setrlimit(resource, &limit);
+        }
+    }
+
+    pub fn ignore(sig: c_int) {
+        const SIG_IGN: usize = 1;
+        // SAFETY: a plain system call; no handler runs.
+        unsafe {
+            signal(sig, SIG_IGN);
+        }
     }
 }
-
-#[cfg(not(any(
-    target_os = "macos",
-    all(
-        target_os = "linux",
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )
-)))]
-fn limit_file_size(_bytes: u64) {}
 
 /// How rustc's messages say that a write failed with EFBIG (rustc's own
 /// files, LLVM's object files, the linker's output).
 const TOO_LARGE: &[&[u8]] = &[b"os error 27", b"File too large", b"file too large"];
+/// How rustc says that an allocation failed (in constant evaluation, or
+/// anywhere else).
+const NO_MEMORY: &[&[u8]] = &[
+    b"more memory than available to compiler",
+    b"memory allocation of",
+];
+
+/// Whether rustc's messages (read in chunks) say a limit was reached.
+#[derive(Default)]
+struct Signs {
+    too_large: bool,
+    no_memory: bool,
+    /// The end of the last chunk, for a phrase cut in two.
+    tail: Vec<u8>,
+}
+
+impl Signs {
+    fn read(&mut self, chunk: &[u8]) {
+        self.tail.extend_from_slice(chunk);
+        let seen = |phrases: &[&[u8]]| {
+            phrases
+                .iter()
+                .any(|p| self.tail.windows(p.len()).any(|w| w == *p))
+        };
+        self.too_large |= seen(TOO_LARGE);
+        self.no_memory |= seen(NO_MEMORY);
+        let keep = self.tail.len().saturating_sub(64);
+        self.tail.drain(..keep);
+    }
+}
 
 /// When cargo started this process as the wrapper (`checker RUSTC ARGS...`
 /// with [`ENV`] set), runs rustc under the limits and returns the exit
@@ -324,7 +383,7 @@ pub fn as_wrapper() -> Option<i32> {
         (Some(dir), Some(hash)) => footprint::crate_files(dir, hash),
         _ => Vec::new(),
     };
-    limit_file_size(FILE_LIMIT);
+    limit_process(FILE_LIMIT, limits.memory);
     let mut child = match Command::new(&rustc)
         .args(args)
         .env_remove(ENV)
@@ -345,29 +404,23 @@ pub fn as_wrapper() -> Option<i32> {
     let copier = std::thread::spawn(move || {
         let mut buf = [0u8; 8192];
         let mut to = std::io::stderr();
-        let mut tail: Vec<u8> = Vec::new();
-        let mut too_large = false;
+        let mut signs = Signs::default();
         while let Ok(n) = from.read(&mut buf) {
             if n == 0 || to.write_all(&buf[..n]).is_err() {
                 break;
             }
-            // The end of the last chunk too, for a phrase cut in two.
-            tail.extend_from_slice(&buf[..n]);
-            too_large |= TOO_LARGE
-                .iter()
-                .any(|p| tail.windows(p.len()).any(|w| w == *p));
-            let keep = tail.len().saturating_sub(32);
-            tail.drain(..keep);
+            signs.read(&buf[..n]);
         }
         let _ = done_tx.send(());
-        too_large
+        signs
     });
     let start = Instant::now();
     let pid = child.id();
     let mut last = None;
     let over = loop {
         if let Ok(Some(status)) = child.try_wait() {
-            let too_large = copier.join().unwrap_or(false);
+            let signs = copier.join().unwrap_or_default();
+            let too_large = signs.too_large;
             limits.record(last.unwrap_or_default());
             let files = crate_files();
             let size = footprint::bytes(&files);
@@ -377,6 +430,14 @@ pub fn as_wrapper() -> Option<i32> {
             if too_large || size > footprint::EXERCISE_CAP {
                 footprint::remove(&files);
                 report(&too_big(too_large, size));
+                return Some(101);
+            }
+            if signs.no_memory && !status.success() {
+                report(&format!(
+                    "the compiler ran out of the {} MiB of memory one compiler run may use \
+                     in this build (a huge constant or array?)",
+                    limits.memory >> 20
+                ));
                 return Some(101);
             }
             return Some(status.code().unwrap_or(101));
