@@ -39,8 +39,8 @@ pub const MEMORY: u64 = 4 << 30;
 /// Set by the checker: the memory one rustc may use, in bytes.
 pub const MEMORY_ENV: &str = "CHECKER_RUSTC_MEMORY";
 /// The largest file the compiler or linker may write for a crate of the
-/// shadow workspace. The largest an honest build writes is 7 MiB (an
-/// incremental dep-graph; the largest test binary is 5.5 MiB).
+/// shadow workspace. The largest an honest build writes is 6.8 MiB (an
+/// incremental dep-graph of `check`; the largest test binary is 5.3 MiB).
 pub const FILE_LIMIT: u64 = 64 << 20;
 /// Whether [`FILE_LIMIT`] applies on this platform (see `limit_process`).
 pub const FILE_LIMIT_APPLIES: bool = cfg!(any(
