@@ -120,6 +120,16 @@ pub fn screen(paths: &Paths, t: &Target) -> Option<CompileError> {
     })
 }
 
+/// Whether `name` (a package or crate file name) belongs to a grading slot.
+pub fn is_grading(name: &str, sep: char) -> bool {
+    ["h", "l"].iter().any(|kind| {
+        name.strip_prefix(kind)
+            .and_then(|r| r.strip_prefix(sep))
+            .and_then(|r| r.strip_prefix('g'))
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
 /// (name, path) of the entries of `dir`; nothing when it cannot be read.
 pub fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
     std::fs::read_dir(dir)
@@ -134,6 +144,16 @@ pub fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grading_slots_are_recognised_and_nothing_else() {
+        assert!(is_grading("h-g0-01", '-'));
+        assert!(is_grading("l-g12-05-abcdef", '-'));
+        assert!(!is_grading("h-solution-01", '-'));
+        assert!(!is_grading("h-gx-01", '-'));
+        assert!(!is_grading("getrandom-64486f53757e2e71", '-'));
+        assert!(!is_grading("learner", '-'));
+    }
 
     #[test]
     fn a_crates_files_are_found_by_its_hash_and_measured() {

@@ -11,28 +11,13 @@
 //! Shared dependencies (tokio and the rest) are kept: no test process can
 //! write them under containment, and they are never grading output.
 
+use crate::build::footprint::{self, entries, is_grading};
 use crate::model::course::Paths;
 use std::path::Path;
 
-/// Whether `name` (a package or crate file name) belongs to a grading slot.
-pub fn is_grading(name: &str, sep: char) -> bool {
-    ["h", "l"].iter().any(|kind| {
-        name.strip_prefix(kind)
-            .and_then(|r| r.strip_prefix(sep))
-            .and_then(|r| r.strip_prefix('g'))
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
-    })
-}
-
 fn remove(path: &Path) {
-    let _ = if path.is_dir() {
-        std::fs::remove_dir_all(path)
-    } else {
-        std::fs::remove_file(path)
-    };
+    footprint::remove(&[path.to_path_buf()]);
 }
-
-use crate::build::footprint::entries;
 
 /// Removes every trace of earlier grading batches from the work area.
 pub fn clear_grading(paths: &Paths) {
@@ -72,20 +57,5 @@ pub fn clear_grading(paths: &Paths) {
         if is_grading(&name, '-') {
             remove(&path);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_grading;
-
-    #[test]
-    fn grading_slots_are_recognised_and_nothing_else() {
-        assert!(is_grading("h-g0-01", '-'));
-        assert!(is_grading("l-g12-05-abcdef", '-'));
-        assert!(!is_grading("h-solution-01", '-'));
-        assert!(!is_grading("h-gx-01", '-'));
-        assert!(!is_grading("getrandom-64486f53757e2e71", '-'));
-        assert!(!is_grading("learner", '-'));
     }
 }
