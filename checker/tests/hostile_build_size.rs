@@ -18,7 +18,7 @@
 mod support;
 
 use checker::build::buildlimit::{FILE_LIMIT, FILE_LIMIT_APPLIES};
-use checker::build::footprint::EXERCISE_CAP;
+use checker::build::footprint::{EXERCISE_CAP, SUBMISSION_CAP};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -323,6 +323,70 @@ fn compilers_share_one_memory_budget() {
             why.contains("the 1024 MiB of memory one compiler run may use"),
             "{ex}"
         );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// What one submission holds in the build folder while the batch builds is
+/// bounded too, not only per exercise: a 30 MiB `static` in seven
+/// exercises keeps each exercise under its cap (about 95 MiB: the rlib
+/// holds the array twice, the metadata once), yet together they pass the
+/// submission's cap, and the crates that cross it are refused.
+#[test]
+fn a_submission_has_one_disk_budget() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let root = std::env::temp_dir().join(format!("course-diskbudget-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let mut dirs: Vec<String> = std::fs::read_dir(course().join("solutions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    dirs.truncate(7);
+    let array = FILE_LIMIT * 15 / 32;
+    assert!(7 * 3 * array > SUBMISSION_CAP && 3 * array + (16 << 20) < EXERCISE_CAP);
+    let submission = |name: &str, extra: &str| {
+        let sub = root.join(name);
+        for dir in &dirs {
+            let src = sub.join("exercises").join(dir).join("src");
+            std::fs::create_dir_all(&src).unwrap();
+            let lib =
+                std::fs::read_to_string(course().join("solutions").join(dir).join("src/lib.rs"));
+            std::fs::write(src.join("lib.rs"), format!("{}\n{extra}\n", lib.unwrap())).unwrap();
+        }
+        sub
+    };
+    let subs = [
+        submission("honest-first", ""),
+        submission(
+            "spread-out",
+            &format!("pub static BIG: [u8; {array}] = [7; {array}];"),
+        ),
+        submission("honest-last", ""),
+    ];
+    let mut args = vec!["--format", "json", "--jobs", "2"];
+    for d in &dirs {
+        args.extend(["--exercise", &d[..2]]);
+    }
+    let json = support::grade_with(&args, &subs, &[("CHECKER_BUILD_MEMORY_MIB", "8192")]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for g in doc["submissions"].as_array().unwrap() {
+        let name = g["name"].as_str().unwrap();
+        if name.starts_with("honest") {
+            assert_eq!(g["earned"], g["max"], "{name}: {g}");
+            continue;
+        }
+        let refused = g["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e["compile_error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("MiB one submission may hold in the build folder"))
+            })
+            .count();
+        assert!(refused > 0, "{g}");
     }
     let _ = std::fs::remove_dir_all(&root);
 }

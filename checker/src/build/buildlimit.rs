@@ -203,6 +203,14 @@ fn grading_slot() -> Option<String> {
     package.split('-').nth(1).map(str::to_string)
 }
 
+/// What the grading slot of the crate being built holds in the build
+/// folder (`out_dir` is `debug/deps`); `None` outside grading.
+fn submission_bytes(out_dir: Option<&Path>) -> Option<u64> {
+    let debug = out_dir?.parent()?;
+    let slot = grading_slot()?;
+    Some(footprint::bytes(&footprint::slot_files(debug, &slot)))
+}
+
 /// The folder rustc writes to and the `-<hash>` its outputs carry.
 fn outputs(args: &[OsString]) -> (Option<PathBuf>, Option<String>) {
     let mut out_dir = None;
@@ -425,7 +433,20 @@ pub fn as_wrapper() -> Option<i32> {
             let files = crate_files();
             let size = footprint::bytes(&files);
             if status.success() && size <= footprint::EXERCISE_CAP {
-                return Some(0);
+                let Some(held) = submission_bytes(out_dir.as_deref()) else {
+                    return Some(0);
+                };
+                if held <= footprint::SUBMISSION_CAP {
+                    return Some(0);
+                }
+                footprint::remove(&files);
+                report(&format!(
+                    "this submission's crates wrote {} MiB in all, over the {} MiB one \
+                     submission may hold in the build folder (a huge static or array?)",
+                    held >> 20,
+                    footprint::SUBMISSION_CAP >> 20
+                ));
+                return Some(101);
             }
             if too_large || size > footprint::EXERCISE_CAP {
                 footprint::remove(&files);

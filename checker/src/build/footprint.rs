@@ -70,6 +70,36 @@ pub fn target_files(paths: &Paths, t: &Target) -> Vec<PathBuf> {
     files
 }
 
+/// What all crates of one submission (a grading slot) may hold in the
+/// build folder while the batch builds: an honest submission of the whole
+/// course holds about 90 MiB. Past it, the crate that crosses the line is
+/// refused and removed (see `buildlimit`), so one submission cannot hold
+/// gigabytes until the per-exercise check after the build.
+pub const SUBMISSION_CAP: u64 = 512 << 20;
+
+/// Everything the build holds for grading slot `slot` (`g3`): the files
+/// of its crates in `deps/` and its test binaries beside them.
+pub fn slot_files(debug: &Path, slot: &str) -> Vec<PathBuf> {
+    let ours = |name: &str| {
+        ["l", "h"]
+            .iter()
+            .any(|kind| name.starts_with(&format!("{kind}-{slot}-")))
+    };
+    let mut files = Vec::new();
+    for (name, _) in entries(&debug.join(".fingerprint")) {
+        if let Some((_, hash)) = name.rsplit_once('-').filter(|_| ours(&name)) {
+            files.extend(crate_files(&debug.join("deps"), hash));
+        }
+    }
+    files.extend(
+        entries(debug)
+            .into_iter()
+            .filter(|(name, path)| ours(name) && path.is_file())
+            .map(|(_, path)| path),
+    );
+    files
+}
+
 /// Bytes of `files` (folders counted with their contents, links not
 /// followed; a hard link counts each time it is listed).
 pub fn bytes(files: &[PathBuf]) -> u64 {
@@ -166,6 +196,7 @@ mod tests {
         std::fs::write(dir.join("deps/x-0123456789abcdef.d"), [0u8; 10]).unwrap();
         std::fs::write(dir.join("deps/libx-fedcba9876543210.rlib"), [0u8; 7]).unwrap();
 
+        assert_eq!(bytes(&slot_files(&dir, "g1")), 110);
         let hashes = package_hashes(&dir, "l-g1-01");
         assert_eq!(hashes, ["0123456789abcdef"]);
         let files = crate_files(&dir.join("deps"), &hashes[0]);
