@@ -443,7 +443,7 @@ pub fn as_wrapper() -> Option<i32> {
                 report(&format!(
                     "this submission's crates wrote {} MiB in all, over the {} MiB one \
                      submission may hold in the build folder (a huge static or array?)",
-                    held >> 20,
+                    held.div_ceil(1 << 20),
                     footprint::SUBMISSION_CAP >> 20
                 ));
                 return Some(101);
@@ -470,7 +470,7 @@ pub fn as_wrapper() -> Option<i32> {
         }
         let size = footprint::bytes(&crate_files());
         if size > footprint::EXERCISE_CAP {
-            break format!("writing {} MiB of output", size >> 20);
+            break format!("writing {} MiB of output", size.div_ceil(1 << 20));
         }
         let _ = done.recv_timeout(Duration::from_millis(200));
     };
@@ -498,7 +498,7 @@ fn too_big(file: bool, size: u64) -> String {
         format!(
             "the build wrote {} MiB for this crate, over the {} MiB an exercise may \
              leave (a huge static or array?)",
-            size >> 20,
+            size.div_ceil(1 << 20),
             footprint::EXERCISE_CAP >> 20
         )
     }

@@ -142,7 +142,7 @@ pub fn screen(paths: &Paths, t: &Target) -> Option<CompileError> {
         first: format!(
             "rejected: its build left {} MiB in the build folder; an exercise may leave \
              at most {} MiB (a huge static or array?).",
-            size >> 20,
+            size.div_ceil(1 << 20),
             EXERCISE_CAP >> 20
         ),
         location: Some(format!("exercises/{}/src", t.exercise.dir)),
