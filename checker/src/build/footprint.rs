@@ -72,7 +72,7 @@ pub fn target_files(paths: &Paths, t: &Target) -> Vec<PathBuf> {
 
 /// What all crates of one submission (a grading slot) may hold in the
 /// build folder while the batch builds: an honest submission of the whole
-/// course holds about 90 MiB. Past it, the crate that crosses the line is
+/// course holds 86 MiB. Past it, the crate that crosses the line is
 /// refused and removed (see `buildlimit`), so one submission cannot hold
 /// gigabytes until the per-exercise check after the build.
 pub const SUBMISSION_CAP: u64 = 512 << 20;
