@@ -91,6 +91,7 @@ impl Plan {
         let budget = std::env::var(BUDGET_ENV)
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
+            .filter(|mib| *mib > 0)
             .map(|mib| mib << 20)
             .or_else(|| physical_memory().map(|m| m / 2));
         Plan::within(jobs, budget)
