@@ -78,7 +78,9 @@ pub fn run_screened(
 ) -> std::io::Result<Vec<ExerciseResult>> {
     let manifest = shadow::write(paths, targets)?;
     let mut progress = Progress::on_stderr();
-    let built = compile::build(paths, &manifest, targets, |name| progress.crate_done(name))?;
+    let built = compile::build(paths, &manifest, targets, opts.jobs, |name| {
+        progress.crate_done(name)
+    })?;
     progress.finish();
 
     let results_dir = paths.work().join("results");
