@@ -20,12 +20,10 @@
 use harness::prelude::*;
 use select_shutdown::*;
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll};
+use std::task::Poll;
 use tokio::task::JoinSet;
 
 harness::tests! {
