@@ -142,3 +142,32 @@ fn tasks_text(tasks: &BTreeSet<u32>) -> String {
         [] => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "\
+/// Task 4 (and task 5) — the expediter.
+pub async fn run_expediter() {
+    serve();
+}
+
+fn serve() {
+    None::<u32>.unwrap();
+}
+";
+
+    #[test]
+    fn a_helper_is_owned_by_the_task_functions_that_call_it() {
+        let owners = task_functions(SRC);
+        let (shown, tasks) = ownership(SRC, "serve", &owners);
+        assert_eq!(
+            shown,
+            "`fn serve` (called from `fn run_expediter`, tasks 4 and 5)"
+        );
+        assert_eq!(tasks, BTreeSet::from([4, 5]));
+        let (shown, _) = ownership(SRC, "run_expediter", &owners);
+        assert_eq!(shown, "`fn run_expediter` (tasks 4 and 5)");
+    }
+}
