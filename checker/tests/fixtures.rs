@@ -1,7 +1,8 @@
 //! Every fixture under `checker/tests/fixtures/<exercise>/<name>/` gets
 //! exactly the verdicts its `expect.json` states: alternative solutions get
 //! full marks, each mistake loses exactly the tasks it breaks with a
-//! message naming the cause, and hostile code gains nothing.
+//! message naming the cause (`messages`) and without advice the code
+//! already follows (`absent`), and hostile code gains nothing.
 //!
 //! All fixtures go through one engine run, as a batch of submissions would,
 //! so they share one build.
@@ -104,6 +105,24 @@ fn every_fixture_gets_the_verdicts_it_expects() {
                 if !found {
                     problems.push(format!(
                         "{name} task {key}: no failing test's message mentions {needle:?}"
+                    ));
+                }
+            }
+        }
+        // Advice the code already follows must not be given: the test's
+        // precondition holds there, and the failure lies elsewhere.
+        for (key, needles) in f.expect["absent"].as_object().into_iter().flatten() {
+            for needle in needles.as_array().into_iter().flatten() {
+                let needle = needle.as_str().unwrap_or_default();
+                let told = r
+                    .tasks
+                    .iter()
+                    .filter(|t| t.number.to_string() == *key)
+                    .flat_map(|t| &t.tests)
+                    .any(|t| t.message.contains(needle));
+                if told {
+                    problems.push(format!(
+                        "{name} task {key}: a message says {needle:?}, which the code already does"
                     ));
                 }
             }

@@ -15,6 +15,8 @@ pub(crate) struct Failure {
     pub why: String,
     pub diff: Option<String>,
     pub expected_events: Option<String>,
+    /// A busy loop the test saw itself (see [`busy`]), not a wrong result.
+    pub busy: bool,
 }
 
 thread_local! {
@@ -39,6 +41,21 @@ pub fn fail(why: impl Into<String>) -> ! {
         why: why.into(),
         diff: None,
         expected_events: None,
+        busy: false,
+    })
+}
+
+/// Ends the test as a busy loop that the test saw itself at the poll level
+/// (say, a poll of a mock task that used up tokio's cooperative budget):
+/// the same category and explanation as one the poll counter catches, with
+/// `evidence` saying what the test saw and the calls named by `on_spin`.
+#[track_caller]
+pub fn busy(evidence: &str) -> ! {
+    record(Failure {
+        why: crate::spin::explain(evidence),
+        diff: None,
+        expected_events: None,
+        busy: true,
     })
 }
 
@@ -55,6 +72,7 @@ pub fn expect_eq_impl<T: PartialEq + Debug>(
             why: why(),
             diff: Some(label_sides(&diff)),
             expected_events: None,
+            busy: false,
         });
     }
 }
@@ -86,6 +104,7 @@ pub fn snapshot(name: &str, actual: &str, why: &str) {
             why: why.to_string(),
             diff: Some(label_sides(&diff)),
             expected_events: Some(expected),
+            busy: false,
         });
     }
 }

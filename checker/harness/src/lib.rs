@@ -27,14 +27,15 @@ mod run;
 mod spin;
 mod stall;
 
-pub use expect::{expect_eq_impl, fail, snapshot};
+pub use expect::{busy, expect_eq_impl, fail, snapshot};
 pub use log::Log;
 pub use run::{TEST_NAME_VAR, main};
+pub use spin::on_spin;
 pub use stall::on_stall;
 
 /// What a hidden test file needs, in one `use harness::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Log, expect_eq, fail, on_stall, snapshot};
+    pub use crate::{Log, busy, expect_eq, fail, on_spin, on_stall, snapshot};
     pub use std::time::Duration;
     pub use tokio::sync::{broadcast, mpsc, oneshot, watch};
     pub use tokio::time::{Instant, advance, sleep, timeout};

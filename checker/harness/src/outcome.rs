@@ -62,6 +62,9 @@ pub struct Outcome {
     /// Time the runtime thread slept in the kernel outside the runtime's
     /// own parking (see `blocking`); `None` where it cannot be measured.
     pub blocked_ms: Option<f64>,
+    /// The most polls at one virtual instant (see `spin`): how close the
+    /// code came to counting as a busy loop.
+    pub peak_polls: u32,
 }
 
 impl Outcome {
@@ -93,6 +96,7 @@ impl Outcome {
             .num("virtual_ms", self.virtual_ms as f64)
             .num("wall_ms", self.wall_ms)
             .num("busy_ms", self.busy_ms)
+            .num("peak_polls", f64::from(self.peak_polls))
             .raw_or_null(
                 "blocked_ms",
                 self.blocked_ms.map(|b| format!("{b:.3}")).as_deref(),

@@ -201,7 +201,8 @@ fn run_one(test: &Test) -> Outcome {
         (Status::Todo, p.message.clone(), p.location.clone())
     } else if let Some(f) = &failure {
         let loc = panics.last().and_then(|p| p.location.clone());
-        (Status::Fail, f.why.clone(), loc)
+        let status = if f.busy { Status::Busy } else { Status::Fail };
+        (status, f.why.clone(), loc)
     } else if let Err(_) | Ok(Err(_)) = &result
         && let Some(p) = first_spawned_panic.or(panics.first())
     {
@@ -241,5 +242,6 @@ fn run_one(test: &Test) -> Outcome {
         wall_ms,
         busy_ms,
         blocked_ms,
+        peak_polls: crate::spin::peak(),
     }
 }

@@ -17,7 +17,8 @@
 //!   made after the ring, so `changed()` alone never fires)
 //! - bell `Sender` dropped without ringing → carry on until the hatch closes:
 //!   keeper_carries_on_when_the_bell_is_taken_away
-//! - waits, never spins: all three tests run the keeper under `no_spin`
+//! - waits, never spins: every test, through the harness's poll counter (a
+//!   dropped bell and a closed hatch named with `on_spin`)
 //!
 //! Task 2 `serve_rush_first`
 //! - every order taken, returned in the order taken: all three tests
@@ -27,7 +28,8 @@
 //! - one hatch closes → keeps serving the other: rush_hatch_closes_first,
 //!   regular_hatch_closes_first
 //! - returns once both are closed: the same two (return time checked)
-//! - waits, never spins: all three under `no_spin`
+//! - waits, never spins: every test, through the harness's poll counter
+//!   (closed hatches named with `on_spin`)
 //!
 //! Task 3 `clerk`
 //! - moves tickets one at a time, in order, waiting for room:

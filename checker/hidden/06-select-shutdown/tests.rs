@@ -9,21 +9,21 @@
 //!   same virtual instant, so `select!`'s random branch order never decides
 //!   a result. Where the order *is* the point (`biased;`), a test repeats
 //!   the situation often enough that a random order cannot pass by luck.
-//! * A loop that never waits is caught by `no_spin`, which sees the
-//!   learner's future wake itself up again and again at the same instant,
-//!   long before a wall-clock deadline could.
+//! * A loop that never waits is caught by the harness, which sees the
+//!   learner's code polled again and again at the same instant, long
+//!   before a wall-clock deadline could; each test names, with `on_spin`,
+//!   the calls its scenario makes ready at once from the moment it does
+//!   (a closed hatch, a dropped bell, a fired timer).
 //! * Message loss is made visible by counting: every order a test sends is
 //!   found again exactly once, or the test names the one that vanished.
 
 use harness::prelude::*;
 use select_shutdown::*;
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll};
+use std::task::Poll;
 use tokio::task::JoinSet;
 
 harness::tests! {
@@ -83,60 +83,21 @@ fn numbers(tickets: Vec<Ticket>) -> Vec<u32> {
     tickets.into_iter().map(|Ticket(n)| n).collect()
 }
 
-/// Runs the learner's future and fails the test when it is polled again
-/// and again while the paused clock stands still: a loop that never really
-/// waits. Such a loop still yields now and then (tokio's cooperative budget
-/// makes channel operations return `Pending` after 128 steps and wake the
-/// task at once), but time can only move when every task waits, so it
-/// never does. Correct code is polled a handful of times per instant here.
-struct NoSpin<F> {
-    fut: Pin<Box<F>>,
-    who: &'static str,
-    why: &'static str,
-    instant: Option<Instant>,
-    polls: u32,
+/// Names `why` in the explanation of a busy loop once `now` is set: a
+/// call that the scenario makes ready at once from then on.
+fn spin_after(now: &Rc<Cell<bool>>, why: &'static str) {
+    let now = now.clone();
+    on_spin(move || now.get().then(|| why.to_string()));
 }
 
-/// Polls at one virtual instant before the loop counts as busy: far above
-/// what any correct solution needs, far below what costs noticeable time.
-const BUSY_POLLS: u32 = 20;
+const KEEPER_BELL_GONE: &str = "The bell's `Sender` was dropped without ringing: from then on \
+     `bell.changed()` returns `Err` at once on every call, so a `select!` branch on it is ready \
+     every time round the loop. Switch that branch off (an `if` precondition, or a pattern like \
+     `Ok(()) = bell.changed()`) and carry on with the hatch.";
 
-fn no_spin<F: Future>(who: &'static str, why: &'static str, fut: F) -> NoSpin<F> {
-    NoSpin {
-        fut: Box::pin(fut),
-        who,
-        why,
-        instant: None,
-        polls: 0,
-    }
-}
-
-impl<F: Future> Future for NoSpin<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = &mut *self;
-        let now = Instant::now();
-        if this.instant == Some(now) {
-            this.polls += 1;
-        } else {
-            this.instant = Some(now);
-            this.polls = 1;
-        }
-        if this.polls > BUSY_POLLS {
-            fail(format!(
-                "{} never waits: it was polled more than {BUSY_POLLS} times at the same instant, \
-                 waking itself up each time, a busy loop. {}",
-                this.who, this.why
-            ));
-        }
-        this.fut.as_mut().poll(cx)
-    }
-}
-
-const KEEPER_SPIN: &str = "Is a `select!` branch ready every time round the loop? After the \
-     bell's `Sender` is dropped, `bell.changed()` returns `Err` at once on every call: stop \
-     polling that branch (an `if` precondition, or a pattern like `Ok(()) = bell.changed()`).";
+const KEEPER_HATCH_CLOSED: &str = "The hatch is closed (every `Sender` dropped, no order left): \
+     `recv()` returns `None` at once on every call. End the shift there \
+     (`ShiftEnd::HatchClosed`) instead of going round the loop again.";
 
 // ---- task 1: the pantry keeper -------------------------------------------
 
@@ -157,6 +118,7 @@ async fn keeper_takes_orders_until_the_hatch_closes() {
                 .to_string()
         })
     });
+    spin_after(&closed, KEEPER_HATCH_CLOSED);
     let waiters = async move {
         for (when, order) in [(10, 1), (20, 2), (30, 3), (50, 4), (50, 5), (50, 6)] {
             at(start, when).await;
@@ -170,7 +132,7 @@ async fn keeper_takes_orders_until_the_hatch_closes() {
         closed.set(true);
     };
     let keeper = async {
-        let shift = no_spin("the keeper", KEEPER_SPIN, pantry_keeper(orders, ears)).await;
+        let shift = pantry_keeper(orders, ears).await;
         (shift, since(start))
     };
     let ((shift, ended), ()) = tokio::join!(keeper, waiters);
@@ -222,7 +184,7 @@ async fn keeper_goes_home_when_the_bell_rings() {
         }
     };
     let keeper = async {
-        let shift = no_spin("the keeper", KEEPER_SPIN, pantry_keeper(orders, ears)).await;
+        let shift = pantry_keeper(orders, ears).await;
         log.event("keeper", format!("goes home: {:?}", shift.end));
         (shift, since(start))
     };
@@ -261,12 +223,16 @@ async fn keeper_carries_on_when_the_bell_is_taken_away() {
                 .to_string()
         })
     });
+    let bell_gone = Rc::new(Cell::new(false));
+    spin_after(&bell_gone, KEEPER_BELL_GONE);
+    spin_after(&closed, KEEPER_HATCH_CLOSED);
     let script = async move {
         at(start, 10).await;
         hatch.send(1).await.expect("the keeper left early");
         at(start, 25).await;
         // The bell is taken away without ever ringing.
         drop(bell);
+        bell_gone.set(true);
         for (when, order) in [(30, 2), (40, 3), (200, 4)] {
             at(start, when).await;
             if hatch.send(order).await.is_err() {
@@ -282,7 +248,7 @@ async fn keeper_carries_on_when_the_bell_is_taken_away() {
         closed.set(true);
     };
     let keeper = async {
-        let shift = no_spin("the keeper", KEEPER_SPIN, pantry_keeper(orders, ears)).await;
+        let shift = pantry_keeper(orders, ears).await;
         (shift, since(start))
     };
     let ((shift, ended), ()) = tokio::join!(keeper, script);
@@ -327,7 +293,7 @@ async fn keeper_goes_home_when_the_bell_rang_before_the_shift() {
         at(start, 100).await;
     };
     let keeper = async {
-        let shift = no_spin("the keeper", KEEPER_SPIN, pantry_keeper(orders, ears)).await;
+        let shift = pantry_keeper(orders, ears).await;
         (shift, since(start))
     };
     let ((shift, ended), ()) = tokio::join!(keeper, waiters);
@@ -348,14 +314,33 @@ async fn keeper_goes_home_when_the_bell_rang_before_the_shift() {
 
 // ---- task 2: rush orders first -------------------------------------------
 
-const RUSH_SPIN: &str = "When both hatches are closed every branch is disabled and `select!` \
-     runs its `else` branch: return there. A loop that goes round again finds the same closed \
-     hatches at once, forever.";
+const RUSH_BOTH_CLOSED: &str = "Both hatches are closed: each `recv()` returns `None` at once \
+     on every call. Return then: with patterns like `Some(order) = rush.recv()` every branch is \
+     disabled and `select!` runs its `else` branch, the place to return; a loop that goes \
+     round again finds the same closed hatches at once, forever.";
+
+/// Names the closed hatches in the explanation of a busy loop; `closed`
+/// holds the names of those closed so far.
+fn spin_on_closed_hatches(closed: &Rc<RefCell<Vec<&'static str>>>) {
+    let closed = closed.clone();
+    on_spin(move || match closed.borrow().as_slice() {
+        [] => None,
+        [name] => Some(format!(
+            "The {name} hatch is closed: its `recv()` returns `None` at once on every call, so \
+             a branch that goes round the loop again on it never waits. Switch that branch \
+             off (a pattern like `Some(order) = {name}.recv()` does) and keep serving the \
+             other hatch."
+        )),
+        _ => Some(RUSH_BOTH_CLOSED.to_string()),
+    });
+}
 
 async fn rush_orders_go_before_waiting_regular_orders() {
     // An unbiased `select!` picks a ready branch at random, so it gets one
     // round right by luck once in a thousand times; three rounds in a row,
     // once in a billion.
+    // Both hatches are closed (their orders still in them) from the start.
+    on_spin(|| Some(RUSH_BOTH_CLOSED.to_string()));
     for round in 1..=3 {
         let (rush_tx, rush) = mpsc::channel(16);
         let (regular_tx, regular) = mpsc::channel(16);
@@ -364,12 +349,7 @@ async fn rush_orders_go_before_waiting_regular_orders() {
             rush_tx.try_send(100 + n).unwrap();
         }
         drop((rush_tx, regular_tx));
-        let served = no_spin(
-            "serve_rush_first",
-            RUSH_SPIN,
-            serve_rush_first(rush, regular),
-        )
-        .await;
+        let served = serve_rush_first(rush, regular).await;
         let expected: Vec<u32> = (101..=110).chain(1..=10).collect();
         expect_eq!(
             served,
@@ -390,6 +370,7 @@ async fn timed_waiter(
     close: u64,
     log: Log,
     name: &'static str,
+    closed: Rc<RefCell<Vec<&'static str>>>,
 ) {
     for &(when, order) in orders {
         at(start, when).await;
@@ -405,6 +386,8 @@ async fn timed_waiter(
     }
     at(start, close).await;
     log.event(name, "hatch closed");
+    drop(hatch);
+    closed.borrow_mut().push(name);
 }
 
 /// Runs the learner's `serve_rush_first` against two hatches the test
@@ -420,7 +403,17 @@ async fn two_hatches(
     let log = Log::new();
     let (rush_tx, rush) = mpsc::channel(4);
     let (regular_tx, regular) = mpsc::channel(4);
-    let rush_side = timed_waiter(start, rush_tx, rush_orders, rush_close, log.clone(), "rush");
+    let closed = Rc::new(RefCell::new(Vec::new()));
+    spin_on_closed_hatches(&closed);
+    let rush_side = timed_waiter(
+        start,
+        rush_tx,
+        rush_orders,
+        rush_close,
+        log.clone(),
+        "rush",
+        closed.clone(),
+    );
     let regular_side = timed_waiter(
         start,
         regular_tx,
@@ -428,14 +421,10 @@ async fn two_hatches(
         regular_close,
         log.clone(),
         "regular",
+        closed,
     );
     let keeper = async {
-        let served = no_spin(
-            "serve_rush_first",
-            RUSH_SPIN,
-            serve_rush_first(rush, regular),
-        )
-        .await;
+        let served = serve_rush_first(rush, regular).await;
         (served, since(start))
     };
     let (done, (), ()) = tokio::join!(keeper, rush_side, regular_side);
@@ -487,7 +476,18 @@ async fn regular_hatch_closes_first() {
 
 // ---- task 3: the clerk ---------------------------------------------------
 
-const CLERK_SPIN: &str = "Does a `select!` branch complete at once every time round the loop?";
+const CLERK_FRONT_CLOSED: &str = "The front hatch is closed (every `Sender` dropped, no ticket \
+     left): `recv()` returns `None` at once on every call. Return `None` then instead of going \
+     round the loop again.";
+
+const CLERK_KITCHEN_GONE: &str = "The kitchen hatch's receiver is gone: `reserve()` and `send` \
+     return `Err` at once on every call, and `kitchen.closed()` is ready at once. Return then \
+     (with the ticket in hand, if any) instead of going round the loop again.";
+
+const CLERK_BELL_GONE: &str = "The bell's `Sender` was dropped without ringing: once its value \
+     is seen, `changed()` returns `Err` at once on every call, and `wait_for` too, so a \
+     `select!` branch on it is ready every time round the loop. Switch that branch off (an \
+     `if` precondition), or wait for nothing there (`std::future::pending()`).";
 
 /// Explains a stall after the bell rang: the clerk is still waiting.
 fn explain_deaf_clerk(rang: &Rc<Cell<Option<u64>>>) {
@@ -539,6 +539,8 @@ async fn clerk_moves_every_ticket_in_order() {
     let (front_tx, mut front) = mpsc::channel(4);
     let (kitchen_tx, mut kitchen) = mpsc::channel(2);
     let (bell, mut ears) = watch::channel(false);
+    let front_closed = Rc::new(Cell::new(false));
+    spin_after(&front_closed, CLERK_FRONT_CLOSED);
     let dining_room = async move {
         // Bursts of tickets, so that the front hatch is sometimes full.
         for (when, n) in [
@@ -558,6 +560,8 @@ async fn clerk_moves_every_ticket_in_order() {
                 .expect("the clerk left early");
         }
         at(start, 100).await;
+        drop(front_tx);
+        front_closed.set(true);
     };
     // A slow kitchen: one ticket every 25 ms, so the clerk must wait for room.
     let kitchen_side = async move {
@@ -569,12 +573,7 @@ async fn clerk_moves_every_ticket_in_order() {
         got
     };
     let clerk_side = async move {
-        let in_hand = no_spin(
-            "the clerk",
-            CLERK_SPIN,
-            clerk(&mut front, &kitchen_tx, &mut ears),
-        )
-        .await;
+        let in_hand = clerk(&mut front, &kitchen_tx, &mut ears).await;
         let left = numbers(drain(&mut front));
         drop(kitchen_tx);
         (in_hand.map(|Ticket(n)| n), left)
@@ -609,12 +608,7 @@ async fn clerk_loses_no_ticket_when_the_bell_rings_while_the_kitchen_is_full() {
         rang.set(Some(100));
     };
     let clerk_side = async {
-        let in_hand = no_spin(
-            "the clerk",
-            CLERK_SPIN,
-            clerk(&mut front, &kitchen_tx, &mut ears),
-        )
-        .await;
+        let in_hand = clerk(&mut front, &kitchen_tx, &mut ears).await;
         log.event("clerk", format!("returns {in_hand:?}"));
         (in_hand.map(|Ticket(n)| n), since(start))
     };
@@ -655,12 +649,7 @@ async fn clerk_goes_home_when_the_bell_rings_while_waiting_for_a_ticket() {
         rang.set(Some(100));
     };
     let clerk_side = async {
-        let in_hand = no_spin(
-            "the clerk",
-            CLERK_SPIN,
-            clerk(&mut front, &kitchen_tx, &mut ears),
-        )
-        .await;
+        let in_hand = clerk(&mut front, &kitchen_tx, &mut ears).await;
         (in_hand.map(|Ticket(n)| n), since(start))
     };
     let ((in_hand, ended), ()) = tokio::join!(clerk_side, script);
@@ -695,12 +684,8 @@ async fn clerk_stops_when_the_kitchen_is_gone() {
                 .to_string(),
         )
     });
-    let in_hand = no_spin(
-        "the clerk",
-        CLERK_SPIN,
-        clerk(&mut front, &kitchen_tx, &mut ears),
-    )
-    .await;
+    on_spin(|| Some(CLERK_KITCHEN_GONE.to_string()));
+    let in_hand = clerk(&mut front, &kitchen_tx, &mut ears).await;
     let ended = since(start);
     expect_every_ticket(
         vec![],
@@ -723,6 +708,7 @@ async fn clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket() {
     let (kitchen_tx, mut kitchen) = mpsc::channel(4);
     let (bell, mut ears) = watch::channel(false);
     let gone = Rc::new(Cell::new(false));
+    spin_after(&gone, CLERK_KITCHEN_GONE);
     let seen = gone.clone();
     on_stall(move || {
         seen.get().then(|| {
@@ -750,12 +736,7 @@ async fn clerk_stops_when_the_kitchen_goes_while_it_waits_for_a_ticket() {
         moved
     };
     let clerk_side = async {
-        let in_hand = no_spin(
-            "the clerk",
-            CLERK_SPIN,
-            clerk(&mut front, &kitchen_tx, &mut ears),
-        )
-        .await;
+        let in_hand = clerk(&mut front, &kitchen_tx, &mut ears).await;
         (in_hand.map(|Ticket(n)| n), since(start))
     };
     let ((in_hand, ended), moved) = tokio::join!(clerk_side, script);
@@ -783,6 +764,8 @@ async fn clerk_carries_on_when_the_bell_is_taken_away() {
     let (front_tx, mut front) = mpsc::channel(8);
     let (kitchen_tx, mut kitchen) = mpsc::channel(4);
     let (bell, mut ears) = watch::channel(false);
+    let bell_gone = Rc::new(Cell::new(false));
+    spin_after(&bell_gone, CLERK_BELL_GONE);
     let script = async move {
         at(start, 10).await;
         front_tx
@@ -792,6 +775,7 @@ async fn clerk_carries_on_when_the_bell_is_taken_away() {
         at(start, 20).await;
         // Taken away without ever ringing.
         drop(bell);
+        bell_gone.set(true);
         for (when, n) in [(30, 2), (60, 3)] {
             at(start, when).await;
             if front_tx.send(Ticket(n)).await.is_err() {
@@ -805,15 +789,7 @@ async fn clerk_carries_on_when_the_bell_is_taken_away() {
         at(start, 90).await;
     };
     let clerk_side = async {
-        let in_hand = no_spin(
-            "the clerk",
-            "Is a `select!` branch ready every time round the loop? Once the bell's `Sender` is \
-             gone and its value seen, `changed()` returns `Err` at once on every call, and \
-             `wait_for` too: switch that branch off (an `if` precondition), or wait for \
-             nothing there (`std::future::pending()`).",
-            clerk(&mut front, &kitchen_tx, &mut ears),
-        )
-        .await;
+        let in_hand = clerk(&mut front, &kitchen_tx, &mut ears).await;
         (in_hand.map(|Ticket(n)| n), since(start))
     };
     let ((in_hand, ended), ()) = tokio::join!(clerk_side, script);
@@ -1209,7 +1185,9 @@ async fn close_kitchen_counts_a_panicked_station_as_neither() {
 
 // ---- task 6: the runner --------------------------------------------------
 
-const RUNNER_SPIN: &str = "Does a `select!` branch complete at once every time round the loop?";
+const RUNNER_BELT_CLOSED: &str = "The belt is closed (every `Sender` dropped, no dish left): \
+     `recv()` returns `None` at once on every call. Deliver what you carry and return then, \
+     instead of going round the loop again.";
 
 /// Runs the learner's runner against a belt the test fills at `dishes`
 /// (virtual ms, dish) and closes at `close`. Returns the trips as
@@ -1232,6 +1210,17 @@ async fn run_runner(
                  (A branch written `Some(dish) = belt.recv()` is disabled by `None`, and the \
                  loop goes on waiting for trips forever.)"
             )
+        })
+    });
+    spin_after(&closed, RUNNER_BELT_CLOSED);
+    // The first trip's timer has fired once `every` has passed.
+    on_spin(move || {
+        (start.elapsed() >= ms(every)).then(|| {
+            "The first trip is due: if the trip timer is a pinned `Sleep`, once fired it stays \
+             ready until you `reset` it, so selecting `&mut timer` again is ready at once every \
+             time round the loop. Reset it after each trip \
+             (`timer.as_mut().reset(Instant::now() + every)`), or use `tokio::time::interval`."
+                .to_string()
         })
     });
     let trips = Rc::new(RefCell::new(Vec::new()));
@@ -1259,12 +1248,7 @@ async fn run_runner(
         }
     };
     let runner_side = async {
-        no_spin(
-            "the runner",
-            RUNNER_SPIN,
-            runner(dishes_rx, ms(every), deliver),
-        )
-        .await;
+        runner(dishes_rx, ms(every), deliver).await;
         log.event("runner", "returns");
         since(start)
     };

@@ -13,8 +13,11 @@
 //!   clock with [`hold_clock`] for its whole run, and never sleeps while it
 //!   holds it (virtual time stands still then);
 //! * no check can fail a correct solution in any interleaving of its
-//!   threads. (A wrong one, such as a bookkeeper using `try_send`, is
-//!   caught because it loses races by a wide margin; see checker/README.md.)
+//!   threads;
+//! * the test's runner takes a result off the belt only once the
+//!   bookkeeper cannot go on without it ([`until_stuck`]), and meanwhile
+//!   counts the tallies it begins: a bookkeeper that puts a result nowhere
+//!   (`try_send` on a full belt) is found by that count, not by a race.
 //!
 //! Which test checks which sentence of each contract: see the map in
 //! `meta.rs`.
@@ -254,6 +257,104 @@ async fn slow_runner_with_no_tickets() {
 
 // ---- task 3: the bookkeeper ----------------------------------------------
 
+/// What the test sees of the bookkeeper, from inside `tally`, and what
+/// the test's runner took off the belt.
+#[derive(Default)]
+struct Watch {
+    /// How many calls to `tally` have begun.
+    tallies: usize,
+    /// The bookkeeper is done: it dropped its `tally`.
+    done: bool,
+    /// Results the test's runner took off the belt.
+    taken: usize,
+}
+
+type Watched = Arc<Mutex<Watch>>;
+
+fn look(watch: &Watched) -> std::sync::MutexGuard<'_, Watch> {
+    watch.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Wraps the test's `tally` so that [`until_stuck`] can follow the
+/// bookkeeper.
+fn watched(
+    watch: &Watched,
+    mut tally: impl FnMut(u32) -> u32 + Send + 'static,
+) -> impl FnMut(u32) -> u32 + Send + 'static {
+    struct Done(Watched);
+    impl Drop for Done {
+        fn drop(&mut self) {
+            look(&self.0).done = true;
+        }
+    }
+    let done = Done(watch.clone());
+    move |order| {
+        look(&done.0).tallies += 1;
+        tally(order)
+    }
+}
+
+/// Waits until the bookkeeper cannot go on before the test's runner takes
+/// a result: it is done, or it began no `tally` for a while (a bookkeeper
+/// waiting for room, or one that reserves its room before it tallies).
+///
+/// Meanwhile nobody takes anything off the belt, so a correct bookkeeper
+/// begins at most `belt + 1` tallies beyond what the runner took: one per
+/// result on the full belt, and the one whose result waits for room. A
+/// bookkeeper that begins one more has put a result nowhere: that is the
+/// `Err` returned, found however the threads interleave. (A thread that
+/// never waits, such as one using `try_send`, gets there at once; only a
+/// machine that gives it no CPU for the whole quiet time could hide it,
+/// and then only until the next wait.) The wait runs on a blocking-pool
+/// thread: the runtime stays free for the bookkeeper, the clock held.
+async fn until_stuck(watch: &Watched, belt: usize) -> Result<(), String> {
+    const QUIET: std::time::Duration = std::time::Duration::from_millis(10);
+    let watch = watch.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut seen = usize::MAX;
+        let mut since = std::time::Instant::now();
+        loop {
+            {
+                let w = look(&watch);
+                if w.tallies > w.taken + belt + 1 {
+                    return Err(format!(
+                        "with {belt} results on the belt and nothing more taken off it, the \
+                         bookkeeper began tallying order #{}: result #{} went nowhere. A \
+                         bookkeeper waits while the belt is full (`blocking_send`); `try_send` \
+                         gives the result up.",
+                        w.taken + belt + 2,
+                        w.taken + belt + 1
+                    ));
+                }
+                if w.done {
+                    return Ok(());
+                }
+                if w.tallies != seen {
+                    seen = w.tallies;
+                    since = std::time::Instant::now();
+                }
+            }
+            if since.elapsed() >= QUIET {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_micros(100));
+        }
+    })
+    .await
+    .unwrap_or(Ok(()))
+}
+
+/// Takes the next result off the belt once the bookkeeper is stuck; fails
+/// the test if it put a result nowhere meanwhile.
+async fn take(belt: &mut mpsc::Receiver<u32>, watch: &Watched) -> Option<u32> {
+    if let Err(why) = until_stuck(watch, belt.max_capacity()).await {
+        fail(why);
+    }
+    let got = belt.recv().await;
+    look(watch).taken += usize::from(got.is_some());
+    got
+}
+
 /// What the test's `tally` saw, shared with the bookkeeper's thread.
 #[derive(Default)]
 struct Ledger {
@@ -261,11 +362,33 @@ struct Ledger {
     on_runtime_thread: bool,
 }
 
-/// Reads the belt to the end. Waits only on the belt, never on the clock.
-async fn read_all(belt: &mut mpsc::Receiver<u32>) -> Vec<u32> {
+/// Once the bookkeeper is stuck, takes every result on the belt (at least
+/// one, waiting for it if need be); `None` once the belt is closed and
+/// empty. Fails the test if the bookkeeper put a result nowhere.
+async fn take_batch(belt: &mut mpsc::Receiver<u32>, watch: &Watched) -> Option<Vec<u32>> {
+    if let Err(why) = until_stuck(watch, belt.max_capacity()).await {
+        fail(why);
+    }
+    let mut batch = Vec::new();
+    // Counted one by one, as each leaves the belt: the count trails the
+    // belt by at most one result.
+    while let Ok(r) = belt.try_recv() {
+        batch.push(r);
+        look(watch).taken += 1;
+    }
+    if batch.is_empty() {
+        batch.push(belt.recv().await?);
+        look(watch).taken += 1;
+    }
+    Some(batch)
+}
+
+/// Reads the belt to the end, a full belt at a time (see [`take_batch`]).
+/// Waits only on the belt and the bookkeeper, never on the clock.
+async fn read_all(belt: &mut mpsc::Receiver<u32>, watch: &Watched) -> Vec<u32> {
     let mut got = Vec::new();
-    while let Some(r) = belt.recv().await {
-        got.push(r);
+    while let Some(batch) = take_batch(belt, watch).await {
+        got.extend(batch);
     }
     got
 }
@@ -292,9 +415,10 @@ async fn bookkeeper_returns_at_once_and_tallies_off_the_runtime() {
         }
         order + 100
     };
-    let mut belt = start_bookkeeper(vec![1, 2, 3, 4], 2, tally);
+    let watch = Watched::default();
+    let mut belt = start_bookkeeper(vec![1, 2, 3, 4], 2, watched(&watch, tally));
     let _ = go.send(());
-    let got = read_all(&mut belt).await;
+    let got = read_all(&mut belt, &watch).await;
     if ledger.lock().unwrap().on_runtime_thread {
         fail(
             "`tally` ran on the runtime's thread: slow synchronous work there stops every task. \
@@ -312,13 +436,18 @@ async fn bookkeeper_returns_at_once_and_tallies_off_the_runtime() {
 async fn bookkeeper_streams_every_result_in_order() {
     let _hold = hold_clock();
     let orders: Vec<u32> = (1..=40).collect();
-    let mut belt = start_bookkeeper(orders.clone(), 3, |order| order * order + 1);
+    let watch = Watched::default();
+    let mut belt = start_bookkeeper(
+        orders.clone(),
+        3,
+        watched(&watch, |order| order * order + 1),
+    );
     expect_eq!(
         belt.max_capacity(),
         3,
         "the belt holds `belt_size` results: make it with `mpsc::channel(belt_size)`"
     );
-    let got = read_all(&mut belt).await;
+    let got = read_all(&mut belt, &watch).await;
     if got.len() < orders.len() {
         // How many arrived depends on how the bookkeeper's thread and the
         // runtime interleave, so the message does not say: it must read
@@ -342,25 +471,24 @@ async fn bookkeeper_streams_every_result_in_order() {
 async fn bookkeeper_waits_while_the_belt_is_full() {
     let _hold = hold_clock();
     const BELT: usize = 2;
-    // The test's runner counts what it took; each tally checks that the
-    // bookkeeper is not further ahead than a full belt allows. The count
-    // can lag one result behind the belt (taken, not yet counted), hence
-    // the `+ 1`: a correct bookkeeper never trips this in any interleaving.
-    let taken = Arc::new(AtomicUsize::new(0));
+    // The test's runner counts what it took (`Watch::taken`); each tally
+    // checks that the bookkeeper is not further ahead than a full belt
+    // allows, also while the runner empties the belt. The count can lag
+    // one result behind the belt (taken, not yet counted), hence the
+    // `+ 1`: a correct bookkeeper never trips this in any interleaving.
+    let watch = Watched::default();
     let ahead = Arc::new(AtomicUsize::new(0));
-    let (seen_taken, seen_ahead) = (taken.clone(), ahead.clone());
+    let (seen, seen_ahead) = (watch.clone(), ahead.clone());
     let tally = move |order: u32| {
         let done_before = order as usize - 1;
-        let lead = done_before.saturating_sub(seen_taken.load(Ordering::SeqCst));
+        let lead = done_before.saturating_sub(look(&seen).taken);
         seen_ahead.fetch_max(lead, Ordering::SeqCst);
         order
     };
-    let mut belt = start_bookkeeper((1..=60).collect(), BELT, tally);
+    let mut belt = start_bookkeeper((1..=60).collect(), BELT, watched(&watch, tally));
     let mut got = Vec::new();
-    while let Some(r) = belt.recv().await {
-        taken.fetch_add(1, Ordering::SeqCst);
-        got.push(r);
-        tokio::task::yield_now().await;
+    while let Some(batch) = take_batch(&mut belt, &watch).await {
+        got.extend(batch);
     }
     let lead = ahead.load(Ordering::SeqCst);
     if lead > BELT + 1 {
@@ -402,12 +530,13 @@ async fn bookkeeper_stops_when_the_receiver_is_dropped() {
         order
     };
     const BELT: usize = 2;
-    let mut belt = start_bookkeeper((1..=50).collect(), BELT, tally);
-    // Which result goes missing, and how many tallies a wrong bookkeeper
-    // makes, depend on how its thread and the runtime interleave: the
-    // messages name neither, so that they read the same in every run.
+    let watch = Watched::default();
+    let mut belt = start_bookkeeper((1..=50).collect(), BELT, watched(&watch, tally));
+    // How many tallies a wrong bookkeeper makes depends on how its thread
+    // and the runtime interleave: the messages do not say, so that they
+    // read the same in every run.
     for want in 1..=3 {
-        if belt.recv().await != Some(want) {
+        if take(&mut belt, &watch).await != Some(want) {
             fail(
                 "the first three results on the belt must be 1, 2 and 3, in order, and one \
                  was missing: the bookkeeper dropped a result. `try_send` drops it when the \

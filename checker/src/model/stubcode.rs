@@ -1,6 +1,7 @@
 //! Reading a stub's source as text: which functions belong to which task
 //! (named in their doc comments, `/// Task 2 (and task 3) — ...`), where a
-//! function's body lies, and whether a body calls a function.
+//! function's body lies, which function holds a line, and whether a body
+//! calls a function.
 //!
 //! The stub's doc comments are the one record of task ownership: the
 //! learner reads them, `verify`'s isolation check swaps bodies by them, and
@@ -107,6 +108,59 @@ pub fn body_span(src: &str, name: &str) -> Option<Range<usize>> {
     Some(open..close + 1)
 }
 
+/// The innermost function whose body holds `line` (1-based) of `src`.
+pub fn enclosing_fn(src: &str, line: usize) -> Option<String> {
+    let target: usize = src
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let mut best: Option<(usize, String)> = None;
+    let mut offset = 0;
+    for l in src.split_inclusive('\n') {
+        let start = offset;
+        offset += l.len();
+        let t = l.trim_start();
+        let t = ["pub(crate) ", "pub ", "const ", "async ", "unsafe "]
+            .iter()
+            .fold(t, |t, p| t.strip_prefix(p).unwrap_or(t));
+        if !t.starts_with("fn ") {
+            continue;
+        }
+        let Some(name) = fn_name(t) else { continue };
+        let from = start + l.find("fn ").unwrap_or(0);
+        let Some(open) = body_start(&src[from..]).map(|i| i + from) else {
+            continue;
+        };
+        let Some(close) = matching_brace(src, open) else {
+            continue;
+        };
+        if (open..=close).contains(&target)
+            && best.as_ref().is_none_or(|(len, _)| close - open < *len)
+        {
+            best = Some((close - open, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// Where the body of the function declared at the start of `decl` opens:
+/// its first `{` outside brackets (`[u8; 4]`); `None` for a declaration
+/// without a body (`fn f();` in a trait).
+fn body_start(decl: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in decl.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth = depth.saturating_sub(1),
+            '{' if depth == 0 => return Some(i),
+            ';' if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The index of the `}` closing the `{` at `open`, skipping strings, chars
 /// and comments.
 fn matching_brace(src: &str, open: usize) -> Option<usize> {
@@ -188,4 +242,38 @@ pub fn calls(body: &str, name: &str) -> bool {
         from = i + name.len();
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "\
+/// Task 4 (and task 5) — the expediter.
+pub async fn run_expediter(x: [u8; 4]) {
+    loop {
+        serve(x).await;
+    }
+}
+
+async fn serve(x: [u8; 4]) {
+    let f = |y: u8| {
+        y.checked_add(1).unwrap()
+    };
+    f(x[0]);
+}
+
+trait T {
+    fn declared();
+}
+";
+
+    #[test]
+    fn enclosing_fn_finds_the_innermost_body_holding_a_line() {
+        assert_eq!(enclosing_fn(SRC, 4).as_deref(), Some("run_expediter"));
+        assert_eq!(enclosing_fn(SRC, 10).as_deref(), Some("serve"));
+        assert_eq!(enclosing_fn(SRC, 1), None);
+        assert_eq!(enclosing_fn(SRC, 16), None);
+        assert_eq!(enclosing_fn(SRC, 0), None);
+    }
 }

@@ -182,6 +182,7 @@ pub fn run_screened(
                 .get(&t.harness_package())
                 .cloned()
                 .unwrap_or_default();
+            crate::run::owner::explain_panics(paths, t, &mut r);
             // Messages name the staged copy; the learner knows their own file.
             let staged = format!("{}/", paths.display(&t.staged(paths)));
             r.relocate(&staged, &format!("{}/", r.source));
