@@ -70,7 +70,23 @@ pub fn grade(
         seconds: start.elapsed().as_secs_f64(),
         containment: crate::run::sandbox::level().describe(),
         contained: crate::run::sandbox::level().is_sandboxed(),
+        seed: opts.seed,
     })
+}
+
+/// A fresh seed for a batch's varied inputs: unknown to students before
+/// the batch runs, small enough to type back (`grade --seed N`) and to
+/// stay exact in any JSON reader (below 2^53).
+pub fn draw_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish() % 1_000_000_000
 }
 
 /// With `CHECKER_REQUIRE_CONTAINMENT=1` (the Gradescope recipe sets it),
