@@ -78,21 +78,43 @@ macro_rules! whole {
 }
 whole!(u32, u64, usize);
 
-/// `default` under `check`; a number from `range` under `grade` (the
-/// default included).
+/// `default` under `check`; under `grade` another number from `range`
+/// (never the default when the range holds another: a graded run never
+/// repeats the published input).
 pub fn count<T: Whole>(default: T, range: RangeInclusive<T>) -> T {
-    let (lo, hi) = (range.start().to_u64(), range.end().to_u64());
-    match draw() {
-        Some(z) if hi >= lo => T::from_u64(lo + z % (hi - lo + 1)),
-        _ => default,
-    }
+    count_from(draw(), default, range)
 }
 
-/// The first of `options` under `check`; any of them under `grade`.
+fn count_from<T: Whole>(z: Option<u64>, default: T, range: RangeInclusive<T>) -> T {
+    let (lo, hi) = (range.start().to_u64(), range.end().to_u64());
+    let d = default.to_u64();
+    let Some(z) = z else {
+        return default;
+    };
+    if hi < lo {
+        return default;
+    }
+    let span = hi - lo + 1;
+    let others = if (lo..=hi).contains(&d) { span - 1 } else { span };
+    if others == 0 {
+        return default;
+    }
+    let mut n = lo + z % others;
+    if (lo..=hi).contains(&d) && n >= d {
+        n += 1;
+    }
+    T::from_u64(n)
+}
+
+/// The first of `options` under `check`; another one under `grade`.
 pub fn pick<T: Clone>(options: &[T]) -> T {
-    let i = match draw() {
-        Some(z) => (z % options.len() as u64) as usize,
-        None => 0,
+    pick_from(draw(), options)
+}
+
+fn pick_from<T: Clone>(z: Option<u64>, options: &[T]) -> T {
+    let i = match z {
+        Some(z) if options.len() > 1 => 1 + (z % (options.len() as u64 - 1)) as usize,
+        _ => 0,
     };
     options[i].clone()
 }
@@ -101,7 +123,11 @@ pub fn pick<T: Clone>(options: &[T]) -> T {
 /// drawn from the seed (`soup` becomes `soup-k3`), so a name the code
 /// under test echoes cannot be memorised.
 pub fn name(default: &str) -> String {
-    match draw() {
+    name_from(draw(), default)
+}
+
+fn name_from(z: Option<u64>, default: &str) -> String {
+    match z {
         Some(z) => {
             const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
             let letter = LETTERS[(z % LETTERS.len() as u64) as usize] as char;
@@ -117,10 +143,23 @@ mod tests {
 
     #[test]
     fn unseeded_draws_are_the_defaults() {
-        // The process-wide stream is unset in unit tests.
-        assert_eq!(count(8u32, 5..=12), 8);
-        assert_eq!(pick(&["a", "b"]), "a");
-        assert_eq!(name("soup"), "soup");
-        assert!(!seeded());
+        assert_eq!(count_from(None, 8u32, 5..=12), 8);
+        assert_eq!(pick_from(None, &["a", "b"]), "a");
+        assert_eq!(name_from(None, "soup"), "soup");
+    }
+
+    #[test]
+    fn seeded_draws_stay_in_range_and_skip_the_default() {
+        let mut seen = std::collections::BTreeSet::new();
+        for z in 0..500u64 {
+            let z = Some(z.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let n = count_from(z, 8u32, 5..=12);
+            assert!((5..=12).contains(&n) && n != 8, "{n}");
+            seen.insert(n);
+            assert_eq!(count_from(z, 3usize, 3..=3), 3);
+            assert_ne!(pick_from(z, &["a", "b", "c"]), "a");
+            assert_ne!(name_from(z, "soup"), "soup");
+        }
+        assert_eq!(seen.len(), 7, "every other value of the range is drawn");
     }
 }
