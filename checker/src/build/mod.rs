@@ -17,3 +17,4 @@ pub mod review;
 pub mod screen;
 pub mod shadow;
 pub mod soundness;
+pub mod stubtypes;
