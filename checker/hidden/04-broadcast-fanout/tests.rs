@@ -97,8 +97,9 @@ async fn station_hears_every_order_in_order() {
     explain_open_intercom(&intercom, "the station");
     // A test chef who calls slowly at first, then quickly, so that the
     // station sometimes waits for a call and sometimes has several queued.
+    let last = vary::count(6u32, 4..=14);
     tokio::spawn(async move {
-        for n in 1..=6 {
+        for n in 1..=last {
             if n < 4 {
                 sleep(Duration::from_millis(20)).await;
             }
@@ -108,7 +109,7 @@ async fn station_hears_every_order_in_order() {
     let heard = station(calls).await;
     expect_eq!(
         heard,
-        orders(1..=6),
+        orders(1..=last),
         "the station must return every order called after it subscribed, in the order called"
     );
 }
@@ -154,8 +155,9 @@ async fn station_waits_until_every_chef_has_left() {
 }
 
 async fn station_hears_calls_left_on_a_closed_intercom() {
-    let (chef, calls) = broadcast::channel(4);
-    for n in 1..=4 {
+    let last = vary::count(4u32, 1..=12);
+    let (chef, calls) = broadcast::channel(last as usize);
+    for n in 1..=last {
         let _ = chef.send(order(n));
     }
     // The head chef leaves before the station listens: the calls stay on the intercom.
@@ -163,9 +165,9 @@ async fn station_hears_calls_left_on_a_closed_intercom() {
     let heard = station(calls).await;
     expect_eq!(
         heard,
-        orders(1..=4),
-        "the head chef called orders 1..=4 and then left: a closed intercom still delivers the calls \
-         waiting on it, and `recv()` says `Closed` only after the last one"
+        orders(1..=last),
+        "the head chef called orders 1..={last} and then left: a closed intercom still delivers \
+         the calls waiting on it, and `recv()` says `Closed` only after the last one"
     );
 }
 
@@ -401,33 +403,45 @@ async fn check_kitchen(stations: usize, called: Vec<Order>, why_panic: &str) {
     }
 }
 
+/// "five", "twenty": how the published tests name their order counts.
+fn in_words(n: u32) -> String {
+    match n {
+        3 => "three".to_string(),
+        5 => "five".to_string(),
+        20 => "twenty".to_string(),
+        n => n.to_string(),
+    }
+}
+
 async fn kitchen_every_station_hears_every_order() {
-    check_kitchen(3, orders(1..=5), "`open_kitchen(3, five orders)` panicked.").await;
+    let (stations, last) = (vary::count(3usize, 1..=6), vary::count(5u32, 1..=12));
+    let why = format!(
+        "`open_kitchen({stations}, {} orders)` panicked.",
+        in_words(last)
+    );
+    check_kitchen(stations, orders(1..=last), &why).await;
 }
 
 async fn kitchen_with_a_long_service() {
-    check_kitchen(
-        2,
-        orders(1..=20),
-        "`open_kitchen(2, twenty orders)` panicked.",
-    )
-    .await;
+    let last = vary::count(20u32, 10..=40);
+    let why = format!("`open_kitchen(2, {} orders)` panicked.", in_words(last));
+    check_kitchen(2, orders(1..=last), &why).await;
 }
 
 async fn kitchen_with_no_stations() {
-    check_kitchen(
-        0,
-        orders(1..=3),
-        "`open_kitchen(0, three orders)` panicked. With no station listening, every call \
+    let last = vary::count(3u32, 1..=8);
+    let why = format!(
+        "`open_kitchen(0, {} orders)` panicked. With no station listening, every call \
          goes unheard and `send` returns `Err`: `call_out` must handle it (return 0), \
          not `unwrap()` it.",
-    )
-    .await;
+        in_words(last)
+    );
+    check_kitchen(0, orders(1..=last), &why).await;
 }
 
 async fn kitchen_with_no_orders() {
     check_kitchen(
-        2,
+        vary::count(2, 1..=5),
         Vec::new(),
         "`open_kitchen(2, no orders)` panicked. `broadcast::channel(0)` panics: open the \
          intercom with a capacity of at least 1, even with no orders.",

@@ -59,15 +59,19 @@ async fn waiting_station(mut board: watch::Receiver<Menu>) -> bool {
 async fn glance_shows_the_latest_menu_to_every_station() {
     let (tx, rx) = watch::channel(menu(1));
     let stations = [rx.clone(), tx.subscribe(), rx];
-    for edition in 2..=4 {
+    let last = vary::count(4u32, 3..=9);
+    for edition in 2..=last {
         tx.send_replace(menu(edition));
     }
+    let written: Vec<String> = (2..last).map(|e| e.to_string()).collect();
     for (i, station) in stations.iter().enumerate() {
         expect_eq!(
             glance(station),
-            menu(4),
-            "station {i} glances after the manager wrote menus 2, 3 and 4 in quick succession: a \
-             watch channel keeps only the latest value, so every station sees menu 4"
+            menu(last),
+            "station {i} glances after the manager wrote menus {} and {last} in quick \
+             succession: a watch channel keeps only the latest value, so every station sees \
+             menu {last}",
+            written.join(", ")
         );
         expect_eq!(
             station.has_changed().ok(),
@@ -80,13 +84,14 @@ async fn glance_shows_the_latest_menu_to_every_station() {
 
 async fn glance_after_the_manager_left() {
     let (tx, rx) = watch::channel(menu(1));
-    tx.send_replace(menu(2));
+    let edition = vary::count(2u32, 2..=40);
+    tx.send_replace(menu(edition));
     drop(tx);
     expect_eq!(
         glance(&rx),
-        menu(2),
-        "the manager left after writing menu 2: the board still shows it, and `borrow()` reads \
-         it even when every `Sender` is gone"
+        menu(edition),
+        "the manager left after writing menu {edition}: the board still shows it, and \
+         `borrow()` reads it even when every `Sender` is gone"
     );
 }
 
@@ -259,14 +264,15 @@ fn start_waiting(
 async fn set_price_changes_one_price_and_notifies() {
     let (tx, mut rx) = watch::channel(menu(1));
     let station = start_waiting(&tx);
-    let changed = set_price(&tx, "fish pie", 1350);
+    let price = vary::count(1350u32, 1201..=3000);
+    let changed = set_price(&tx, "fish pie", price);
     expect_eq!(
         changed,
         true,
-        "fish pie cost 1200, so setting it to 1350 changes the board: return true"
+        "fish pie cost 1200, so setting it to {price} changes the board: return true"
     );
     let mut expected = menu(1);
-    expected.dishes[1].price = 1350;
+    expected.dishes[1].price = price;
     expect_eq!(
         rx.borrow_and_update().clone(),
         expected,
@@ -353,19 +359,22 @@ async fn set_price_with_no_station_watching() {
 async fn post_menu_reaches_the_stations() {
     let (tx, rx) = watch::channel(menu(1));
     let station = start_waiting(&tx);
-    post_menu(&tx, menu(2));
+    let (next, then) = (vary::count(2u32, 2..=20), vary::count(3u32, 21..=40));
+    post_menu(&tx, menu(next));
     expect_eq!(
         rx.borrow().clone(),
-        menu(2),
+        menu(next),
         "the board shows the posted menu"
     );
     if !station.is_woken() {
-        fail("menu 2 was posted, but a station waiting in `changed()` was not woken.");
+        fail(format!(
+            "menu {next} was posted, but a station waiting in `changed()` was not woken."
+        ));
     }
-    post_menu(&tx, menu(3));
+    post_menu(&tx, menu(then));
     expect_eq!(
         rx.borrow().clone(),
-        menu(3),
+        menu(then),
         "the board shows the menu posted last"
     );
 }

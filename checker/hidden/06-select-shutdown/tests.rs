@@ -157,11 +157,13 @@ async fn keeper_takes_orders_until_the_hatch_closes() {
                 .to_string()
         })
     });
+    // Order numbers from `first` on (1 in the published test).
+    let first = vary::count(1u32, 2..=500);
     let waiters = async move {
-        for (when, order) in [(10, 1), (20, 2), (30, 3), (50, 4), (50, 5), (50, 6)] {
+        for (when, k) in [(10, 0), (20, 1), (30, 2), (50, 3), (50, 4), (50, 5)] {
             at(start, when).await;
             hatch
-                .send(order)
+                .send(first + k)
                 .await
                 .expect("the keeper left before the hatch closed");
         }
@@ -177,7 +179,7 @@ async fn keeper_takes_orders_until_the_hatch_closes() {
     expect_eq!(
         shift,
         Shift {
-            taken: vec![1, 2, 3, 4, 5, 6],
+            taken: (first..first + 6).collect(),
             end: ShiftEnd::HatchClosed
         },
         "the keeper takes every order, in order, until the hatch closes at t=60ms (the bell \
@@ -539,21 +541,23 @@ async fn clerk_moves_every_ticket_in_order() {
     let (front_tx, mut front) = mpsc::channel(4);
     let (kitchen_tx, mut kitchen) = mpsc::channel(2);
     let (bell, mut ears) = watch::channel(false);
+    // Ticket numbers from `first` on (1 in the published test).
+    let first = vary::count(1u32, 2..=500);
     let dining_room = async move {
         // Bursts of tickets, so that the front hatch is sometimes full.
-        for (when, n) in [
+        for (when, k) in [
+            (10, 0),
             (10, 1),
             (10, 2),
-            (10, 3),
-            (40, 4),
+            (40, 3),
+            (90, 4),
             (90, 5),
             (90, 6),
-            (90, 7),
-            (95, 8),
+            (95, 7),
         ] {
             at(start, when).await;
             front_tx
-                .send(Ticket(n))
+                .send(Ticket(first + k))
                 .await
                 .expect("the clerk left early");
         }
@@ -582,7 +586,7 @@ async fn clerk_moves_every_ticket_in_order() {
     let ((in_hand, left), got, ()) = tokio::join!(clerk_side, kitchen_side, dining_room);
     expect_eq!(
         (got, in_hand, left),
-        ((1..=8).collect::<Vec<u32>>(), None, vec![]),
+        ((first..first + 8).collect::<Vec<u32>>(), None, vec![]),
         "(kitchen hatch, returned, left in the front hatch): the front hatch closed after 8 \
          tickets and the bell never rang, so every ticket reaches the kitchen, in order, and \
          the clerk returns `None`"
@@ -830,8 +834,12 @@ async fn clerk_carries_on_when_the_bell_is_taken_away() {
 
 async fn last_orders_serves_what_is_in_the_hatch() {
     let (waiter, hatch) = mpsc::channel(4);
-    for n in 1..=3 {
-        waiter.try_send(n).unwrap();
+    let orders: Vec<u32> = match vary::count(0u32, 1..=200) {
+        0 => vec![1, 2, 3],
+        first => (first..first + vary::count(3, 1..=4)).collect(),
+    };
+    for n in &orders {
+        waiter.try_send(*n).unwrap();
     }
     let weak = waiter.downgrade();
     on_stall(move || {
@@ -844,10 +852,15 @@ async fn last_orders_serves_what_is_in_the_hatch() {
     });
     let start = Instant::now();
     let served = last_orders(hatch).await;
+    let listed: Vec<String> = orders.iter().map(u32::to_string).collect();
     expect_eq!(
         served,
-        vec![1, 2, 3],
-        "orders 1, 2 and 3 were in the hatch at closing time: they are served, in order"
+        orders,
+        "orders {} were in the hatch at closing time: they are served, in order",
+        match listed.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => listed.join(""),
+        }
     );
     expect_eq!(
         since(start),

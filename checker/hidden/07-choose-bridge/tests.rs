@@ -92,13 +92,16 @@ fn ms_since(start: Instant) -> u64 {
 
 async fn till_rings_up_every_sale_without_waiting() {
     let (rail, mut tickets) = mpsc::unbounded_channel();
-    let sales: Vec<u32> = (1..=500).map(|n| n * 3).collect();
+    let count = vary::count(500u32, 100..=900);
+    let step = vary::count(3u32, 1..=9);
+    let sales: Vec<u32> = (1..=count).map(|n| n * step).collect();
     // Nobody reads while the till works: an unbounded rail takes them all.
     let rung = ring_up(&rail, &sales);
     expect_eq!(
         rung,
-        500,
-        "ring_up returns how many sales it put on the rail: all 500, since the runner is there"
+        count as usize,
+        "ring_up returns how many sales it put on the rail: all {count}, since the runner is \
+         there"
     );
     let mut on_rail = Vec::new();
     while let Ok(t) = tickets.try_recv() {
@@ -113,7 +116,9 @@ async fn till_rings_up_every_sale_without_waiting() {
 
 async fn till_works_from_a_plain_thread() {
     let (rail, mut tickets) = mpsc::unbounded_channel();
-    let rung = tokio::task::spawn_blocking(move || ring_up(&rail, &[4, 8, 15, 16, 23, 42]))
+    let shift = vary::count(0u32, 1..=100);
+    let sales = [4, 8, 15, 16, 23, 42].map(|n| n + shift);
+    let rung = tokio::task::spawn_blocking(move || ring_up(&rail, &sales))
         .await
         .unwrap_or_else(|e| rethrow(e));
     expect_eq!(
@@ -125,11 +130,7 @@ async fn till_works_from_a_plain_thread() {
     while let Ok(t) = tickets.try_recv() {
         on_rail.push(t);
     }
-    expect_eq!(
-        on_rail,
-        vec![4, 8, 15, 16, 23, 42],
-        "the sales arrive in order"
-    );
+    expect_eq!(on_rail, sales.to_vec(), "the sales arrive in order");
 }
 
 async fn till_stops_when_the_runner_is_gone() {
@@ -311,11 +312,13 @@ async fn bookkeeper_returns_at_once_and_tallies_off_the_runtime() {
 
 async fn bookkeeper_streams_every_result_in_order() {
     let _hold = hold_clock();
-    let orders: Vec<u32> = (1..=40).collect();
-    let mut belt = start_bookkeeper(orders.clone(), 3, |order| order * order + 1);
+    let count = vary::count(40u32, 10..=80);
+    let size = vary::count(3usize, 1..=6);
+    let orders: Vec<u32> = (1..=count).collect();
+    let mut belt = start_bookkeeper(orders.clone(), size, |order| order * order + 1);
     expect_eq!(
         belt.max_capacity(),
-        3,
+        size,
         "the belt holds `belt_size` results: make it with `mpsc::channel(belt_size)`"
     );
     let got = read_all(&mut belt).await;
@@ -334,7 +337,7 @@ async fn bookkeeper_streams_every_result_in_order() {
     expect_eq!(
         got,
         orders.iter().map(|o| o * o + 1).collect::<Vec<u32>>(),
-        "the belt carries tally(order) for each of the 40 orders, in order, and closes \
+        "the belt carries tally(order) for each of the {count} orders, in order, and closes \
          after the last one (a `recv` that returns `None`)"
     );
 }
