@@ -250,8 +250,7 @@ fn corpus(secret_file: &Path) -> Vec<(&'static str, Vec<(&'static str, String)>)
             vec![
                 (
                     "lib.rs",
-                    stub().replace("    Full(u32),", "    Full(fake::AnyDish),")
-                        + "\nmod fake;\n",
+                    stub().replace("    Full(u32),", "    Full(fake::AnyDish),") + "\nmod fake;\n",
                 ),
                 (
                     "fake.rs",

@@ -32,7 +32,9 @@ fn read(rel: &str) -> String {
 /// `text` without the item that starts at `start` (up to its closing
 /// brace at the start of a line).
 fn without(text: &str, start: &str) -> String {
-    let i = text.find(start).unwrap_or_else(|| panic!("{start} not found"));
+    let i = text
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not found"));
     let end = i + text[i..].find("\n}\n").unwrap() + 3;
     format!("{}{}", &text[..i], &text[end..])
 }
@@ -125,7 +127,12 @@ fn memorised_answers_earn_only_the_published_inputs() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| (t["task"].as_u64().unwrap(), t["status"].as_str().unwrap().to_string()))
+        .map(|t| {
+            (
+                t["task"].as_u64().unwrap(),
+                t["status"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     for task in [3, 5] {
         assert!(
@@ -149,12 +156,26 @@ fn memorised_answers_earn_only_the_published_inputs() {
             &[],
         ))
         .unwrap();
-        assert_eq!(doc["meta"]["seed"].as_u64(), seed.parse().ok(), "{}", doc["meta"]);
+        assert_eq!(
+            doc["meta"]["seed"].as_u64(),
+            seed.parse().ok(),
+            "{}",
+            doc["meta"]
+        );
         for name in ["honest-first", "honest-alt"] {
-            assert_eq!(earned(&doc, name), 10, "seed {seed}: {:?}", tasks(&doc, name));
+            assert_eq!(
+                earned(&doc, name),
+                10,
+                "seed {seed}: {:?}",
+                tasks(&doc, name)
+            );
         }
         let (verdicts, messages) = tasks(&doc, "memorised");
-        assert_eq!(earned(&doc, "memorised"), 0, "seed {seed}: {verdicts:?} {messages:#?}");
+        assert_eq!(
+            earned(&doc, "memorised"),
+            0,
+            "seed {seed}: {verdicts:?} {messages:#?}"
+        );
     }
     let _ = std::fs::remove_dir_all(&root);
 }
@@ -178,7 +199,10 @@ fn a_test_process_cannot_learn_which_test_it_runs() {
             &[("CHECKER_SANDBOX", sandbox)],
         ))
         .unwrap();
-        assert!(doc["meta"]["seed"].as_u64().is_some(), "a drawn seed is recorded");
+        assert!(
+            doc["meta"]["seed"].as_u64().is_some(),
+            "a drawn seed is recorded"
+        );
         for name in ["honest-first", "honest-last"] {
             assert_eq!(earned(&doc, name), 10, "sandbox {sandbox}: {name}");
         }

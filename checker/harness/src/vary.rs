@@ -95,7 +95,11 @@ fn count_from<T: Whole>(z: Option<u64>, default: T, range: RangeInclusive<T>) ->
         return default;
     }
     let span = hi - lo + 1;
-    let others = if (lo..=hi).contains(&d) { span - 1 } else { span };
+    let others = if (lo..=hi).contains(&d) {
+        span - 1
+    } else {
+        span
+    };
     if others == 0 {
         return default;
     }

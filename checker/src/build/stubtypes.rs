@@ -222,7 +222,11 @@ fn changed(stub: &StubType, kw: &str, mine: &[Tok]) -> String {
         .enumerate()
         .find(|(_, (a, b))| !eq_tokens(a, b))
         .map(|(i, (a, _))| member_name(&stub.definition, a, i));
-    let what = if stub_kind == "enum" { "variant" } else { "field" };
+    let what = if stub_kind == "enum" {
+        "variant"
+    } else {
+        "field"
+    };
     match differing {
         Some(member) => format!(
             "the {what} `{member}` of `{name}` differs from the stub's (a changed type \
@@ -247,7 +251,8 @@ fn field_type_names(types: &[StubType]) -> Vec<(String, String, String)> {
             let member_label = member_name(&t.definition, member, i);
             let mut names = Vec::new();
             walk(member, &mut |toks, k| {
-                let colon = |j: Option<usize>| j.and_then(|j| toks.get(j)).is_some_and(|t| t.is_punct(':'));
+                let colon =
+                    |j: Option<usize>| j.and_then(|j| toks.get(j)).is_some_and(|t| t.is_punct(':'));
                 // A field's name inside a variant (`Late { by: ... }`).
                 let field = colon(Some(k + 1)) && !colon(Some(k + 2)) && !colon(k.checked_sub(1));
                 if let Some(n) = toks[k].ident()
@@ -311,7 +316,10 @@ mod tests {
         // Doc comments reworded, derives added, bodies written: fine.
         let honest = STUB
             .replace("/// The dishes.", "/// Mine now.")
-            .replace("#[derive(Debug, PartialEq)]", "#[derive(Debug, PartialEq, Clone)]")
+            .replace(
+                "#[derive(Debug, PartialEq)]",
+                "#[derive(Debug, PartialEq, Clone)]",
+            )
             .replace("todo!()", "Offer::Accepted")
             + "struct Helper { n: u32 }\ntype Plates = Vec<u64>;\n";
         // `Plates` is not a name the stub's fields use; `Helper` neither.
@@ -324,19 +332,31 @@ mod tests {
             + "#[derive(Debug, Clone)] pub struct Fake;\n\
                impl PartialEq for Fake { fn eq(&self, _: &Self) -> bool { true } }\n";
         let why = refusal(&attack).expect("refused");
-        assert!(why.contains("`dishes`") && why.contains("`Unserved`"), "{why}");
+        assert!(
+            why.contains("`dishes`") && why.contains("`Unserved`"),
+            "{why}"
+        );
         let variant = STUB.replace("Full(u32)", "Full(Fake)");
         let why = refusal(&variant).expect("refused");
-        assert!(why.contains("variant `Full`") && why.contains("`Offer`"), "{why}");
+        assert!(
+            why.contains("variant `Full`") && why.contains("`Offer`"),
+            "{why}"
+        );
     }
 
     #[test]
     fn added_fields_generics_and_kinds_are_refused() {
         for attack in [
             STUB.replace("pub dishes: Vec<u32>,", "pub dishes: Vec<u32>, pub x: u8,"),
-            STUB.replace("pub struct Unserved {", "pub struct Unserved<T = Vec<u32>> {"),
+            STUB.replace(
+                "pub struct Unserved {",
+                "pub struct Unserved<T = Vec<u32>> {",
+            ),
             STUB.replace("pub enum Offer {", "pub struct Offer {"),
-            STUB.replace("pub struct Unserved {\n    /// The dishes.\n    pub dishes: Vec<u32>,\n}", "pub type Unserved = Fake;"),
+            STUB.replace(
+                "pub struct Unserved {\n    /// The dishes.\n    pub dishes: Vec<u32>,\n}",
+                "pub type Unserved = Fake;",
+            ),
         ] {
             assert!(refusal(&attack).is_some(), "{attack}");
         }

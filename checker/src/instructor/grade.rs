@@ -288,7 +288,10 @@ fn type_refusal(
     let mut stub = String::new();
     let mut files = crate::util::files::walk_all(&paths.stub(e).join("src"));
     files.sort();
-    for file in files.iter().filter(|p| p.extension().is_some_and(|x| x == "rs")) {
+    for file in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+    {
         stub.push_str(&std::fs::read_to_string(file).ok()?);
         stub.push('\n');
     }

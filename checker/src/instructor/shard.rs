@@ -115,7 +115,10 @@ pub fn merge(shards: &[(String, String)], command: &str) -> Result<Merged, Strin
     // run describes itself as "sandboxed (...)".
     let contained = containment.starts_with("sandboxed");
     // Shards graded apart draw their own seeds unless `--seed` fixed one.
-    let seeds: Vec<Option<u64>> = views.iter().map(|v| v.get("meta").get("seed").u64()).collect();
+    let seeds: Vec<Option<u64>> = views
+        .iter()
+        .map(|v| v.get("meta").get("seed").u64())
+        .collect();
     let seed = seeds[0].filter(|_| seeds.iter().all(|s| *s == seeds[0]));
     Ok(Merged {
         batch: Batch {
@@ -145,7 +148,14 @@ fn meta(shards: &[(String, String)], views: &[View], command: &str, seed: Option
             .str_or_null("graded_at", v.get("meta").get("graded_at").str())
             .int("submissions", v.get("submissions").items().count() as u64)
             .num("seconds", v.get("seconds").f64().unwrap_or(0.0))
-            .raw_or_null("seed", v.get("meta").get("seed").u64().map(|s| s.to_string()).as_deref())
+            .raw_or_null(
+                "seed",
+                v.get("meta")
+                    .get("seed")
+                    .u64()
+                    .map(|s| s.to_string())
+                    .as_deref(),
+            )
             .finish()
     }));
     let mut object = Object::new()
