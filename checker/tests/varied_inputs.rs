@@ -150,18 +150,31 @@ fn memorised_answers_earn_only_the_published_inputs() {
         submission(&root, "honest-alt", &alt),
     ];
     for seed in ["1", "77"] {
+        let human = root.join(format!("human-{seed}.txt"));
         let doc: Value = serde_json::from_str(&support::grade_with(
-            &["--exercise", "01", "--format", "json", "--seed", seed],
+            &[
+                "--exercise",
+                "01",
+                "--format",
+                "json",
+                "--seed",
+                seed,
+                "--report",
+                &format!("human={}", human.display()),
+            ],
             &subs,
             &[],
         ))
         .unwrap();
+        // The seed is recorded where an instructor looks for it.
         assert_eq!(
             doc["meta"]["seed"].as_u64(),
             seed.parse().ok(),
             "{}",
             doc["meta"]
         );
+        let human = std::fs::read_to_string(human).unwrap();
+        assert!(human.contains(&format!("grade --seed {seed}")), "{human}");
         for name in ["honest-first", "honest-alt"] {
             assert_eq!(
                 earned(&doc, name),
