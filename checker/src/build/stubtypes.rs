@@ -10,10 +10,10 @@
 //! field, a generic parameter, or a name used in a field's type (`Vec`,
 //! `u32`, `Duration`) given to an item of the learner's, so that the
 //! unchanged tokens mean another type. Everything is compared as tokens
-//! (doc comments aside), so honest code, which never edits these
-//! definitions, is never refused.
+//! (attributes such as doc comments aside), so honest code, which never
+//! edits these definitions, is never refused.
 
-use crate::build::review::{Tok, tokenize, walk};
+use crate::build::review::{Tok, tokenize, use_paths, walk};
 
 /// One type the stub declares.
 struct StubType {
@@ -45,12 +45,16 @@ pub fn changed_type(stub: &str, source: &str) -> Option<(usize, String)> {
             return;
         };
         let line = toks[i].line();
-        // `use x as Vec;` names an item after a field's type as well.
-        if kw == "as"
-            && let Some(alias) = toks.get(i + 1).and_then(Tok::ident)
-            && let Some((ty, field)) = user_of(&used, alias)
-        {
-            found = Some((line, shadowed(alias, &ty, &field)));
+        // `use x as Vec;` names an item after a field's type as well (a
+        // cast, `n as u32`, names nothing).
+        if kw == "use" {
+            found = use_paths(&toks[i + 1..])
+                .into_iter()
+                .find_map(|(_, alias)| {
+                    let alias = alias?;
+                    let (ty, field) = user_of(&used, &alias)?;
+                    Some((line, shadowed(&alias, &ty, &field)))
+                });
             return;
         }
         if !matches!(kw, "struct" | "enum" | "union" | "type" | "trait") {
@@ -449,9 +453,12 @@ mod tests {
                 .unwrap_or_else(|| panic!("{extra} not refused"));
             assert!(why.contains("stub"), "{why}");
         }
-        // The same names used, not declared, are fine.
+        // The same names used, not declared, are fine; so is a cast.
         assert_eq!(
-            refusal(&format!("{STUB}\nfn f(v: Vec<u32>, d: Duration) {{}}\n")),
+            refusal(&format!(
+                "{STUB}\nfn f(v: Vec<u32>, d: Duration) -> u32 {{ v.len() as u32 }}\n\
+                 use std::time::Duration as Span;\n"
+            )),
             None
         );
     }
