@@ -510,13 +510,14 @@ async fn keeper_serves_the_next_waiter_after_one_left() {
     let (order, gone) = count_order("eggs");
     drop(gone);
     tx.try_send(order).expect("room in the hatch");
-    let (order, gone) = store_order("eggs", 5);
+    let (eggs, bags) = (vary::count(5u32, 1..=40), vary::count(2u32, 1..=40));
+    let (order, gone) = store_order("eggs", eggs);
     drop(gone);
     tx.try_send(order).expect("room in the hatch");
     // A patient waiter comes next.
     let (order, mut answer) = count_order("eggs");
     tx.try_send(order).expect("room in the hatch");
-    let (order, mut stored) = store_order("flour", 2);
+    let (order, mut stored) = store_order("flour", bags);
     tx.try_send(order).expect("room in the hatch");
     drop(tx);
     on_stall(|| {
@@ -548,18 +549,18 @@ async fn keeper_serves_the_next_waiter_after_one_left() {
     }
     expect_eq!(
         patient,
-        Some(5),
-        "the second order (store 5 eggs) must be carried out even though its waiter left, so \
-         the third order (count eggs) is answered with 5"
+        Some(eggs),
+        "the second order (store {eggs} eggs) must be carried out even though its waiter \
+         left, so the third order (count eggs) is answered with {eggs}"
     );
     expect_eq!(
         stored.try_recv().ok(),
-        Some(2),
-        "the fourth order stores 2 flour"
+        Some(bags),
+        "the fourth order stores {bags} flour"
     );
     expect_eq!(
         sorted(stock),
-        shelves(&[("eggs", 5), ("flour", 2)]),
+        shelves(&[("eggs", eggs), ("flour", bags)]),
         "every order was carried out, answered or not"
     );
 }
@@ -615,8 +616,11 @@ async fn count_within_answers_as_soon_as_it_can() {
     explain_open_hatch(&tx, "the test's keeper");
     let pantry = Pantry::new(tx);
     let start = Instant::now();
+    // Any item the keeper answers within the patience.
+    let item = vary::pick(&["eggs", "butter"]);
+    let (n, after) = menu(item);
     let waiter = async move {
-        let got = caught(pantry.count_within("eggs", PATIENCE)).await;
+        let got = caught(pantry.count_within(item, PATIENCE)).await;
         (got, start.elapsed().as_millis())
     };
     let (_, (got, at)) = tokio::join!(slow_keeper(rx, menu, log), waiter);
@@ -624,9 +628,9 @@ async fn count_within_answers_as_soon_as_it_can() {
         got.unwrap_or_else(|msg| panicked("`count_within`", &msg, "return a `Result` instead."));
     expect_eq!(
         (got, at),
-        (Ok(12), 100),
-        "the keeper answers eggs (12) after 100 ms, well within a patience of 300 ms: \
-         `count_within` returns `Ok(12)` as soon as the answer arrives"
+        (Ok(n), u128::from(after)),
+        "the keeper answers {item} ({n}) after {after} ms, well within a patience of 300 ms: \
+         `count_within` returns `Ok({n})` as soon as the answer arrives"
     );
 }
 
