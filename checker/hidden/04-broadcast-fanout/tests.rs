@@ -230,36 +230,37 @@ async fn call_out_reaches_every_station() {
     let (intercom, mut grill) = broadcast::channel(4);
     let mut fryer = intercom.subscribe();
     let pastry = intercom.subscribe();
+    let (first, second) = (vary::count(1u32, 1..=60), vary::count(2u32, 61..=120));
     expect_eq!(
-        guarded_call_out(&intercom, order(1)),
+        guarded_call_out(&intercom, order(first)),
         3,
         "three stations listen at the intercom: `send` returns `Ok(3)`"
     );
     expect_eq!(
         grill.try_recv().ok(),
-        Some(order(1)),
-        "the grill must hear order 1"
+        Some(order(first)),
+        "the grill must hear order {first}"
     );
     expect_eq!(
         fryer.try_recv().ok(),
-        Some(order(1)),
-        "the fryer must hear order 1"
+        Some(order(first)),
+        "the fryer must hear order {first}"
     );
     drop(pastry);
     expect_eq!(
-        guarded_call_out(&intercom, order(2)),
+        guarded_call_out(&intercom, order(second)),
         2,
         "the pastry station left (its receiver was dropped): two stations are listening"
     );
     expect_eq!(
         grill.try_recv().ok(),
-        Some(order(2)),
-        "the grill must hear order 2"
+        Some(order(second)),
+        "the grill must hear order {second}"
     );
     expect_eq!(
         fryer.try_recv().ok(),
-        Some(order(2)),
-        "the fryer must hear order 2"
+        Some(order(second)),
+        "the fryer must hear order {second}"
     );
 }
 
@@ -481,17 +482,23 @@ async fn slow_station_counts_the_calls_it_missed() {
     // chef calls 5 orders before the station reads any, so orders 1, 2 and
     // 3 are overwritten before it gets to them.
     let (chef, calls) = broadcast::channel(2);
-    for n in 1..=5 {
+    let last = vary::count(5u32, 3..=12);
+    for n in 1..=last {
         let _ = chef.send(order(n));
     }
     drop(chef);
     let shift = slow_station(calls, Duration::ZERO).await;
+    let missed = last - 2;
     expect_shift(
         &shift,
-        &[4, 5],
-        3,
-        "on an intercom holding 2 calls, orders 1..=5 were called before the station read any of \
-         them (it was subscribed, just busy): it should report heard [4, 5], missed 3",
+        &[last - 1, last],
+        missed.into(),
+        &format!(
+            "on an intercom holding 2 calls, orders 1..={last} were called before the station \
+             read any of them (it was subscribed, just busy): it should report heard [{}, \
+             {last}], missed {missed}",
+            last - 1
+        ),
     );
 }
 

@@ -113,23 +113,24 @@ async fn next_menu_waits_for_an_unseen_menu() {
              `changed().await` instead of checking in a loop.",
         );
     }
-    tx.send_replace(menu(2));
+    let edition = vary::count(2u32, 2..=40);
+    tx.send_replace(menu(edition));
     if !task.is_woken() {
-        fail(
-            "the manager wrote menu 2, but the waiting station was not woken: wait in \
-             `board.changed().await`.",
-        );
+        fail(format!(
+            "the manager wrote menu {edition}, but the waiting station was not woken: wait in \
+             `board.changed().await`."
+        ));
     }
     match task.poll() {
         Poll::Ready(got) => expect_eq!(
             got,
-            Some(menu(2)),
-            "the manager wrote menu 2: next_menu returns it"
+            Some(menu(edition)),
+            "the manager wrote menu {edition}: next_menu returns it"
         ),
-        Poll::Pending => fail(
-            "menu 2 is on the board and unseen, but next_menu is still waiting: return once \
-             `changed().await` returns `Ok`.",
-        ),
+        Poll::Pending => fail(format!(
+            "menu {edition} is on the board and unseen, but next_menu is still waiting: return \
+             once `changed().await` returns `Ok`."
+        )),
     }
 }
 
@@ -477,14 +478,19 @@ async fn station_reloads_at_once_then_on_each_change() {
         vec![1, 2],
         "the manager posted menu 2: the station reloads with it, once"
     );
-    tx.send_replace(menu(3));
-    tx.send_replace(menu(4));
-    poll_waiting(&mut station, "after reloading menu 4", &log);
+    // How many menus come before the station looks again: 2 when published.
+    let last = vary::count(4u32, 4..=9);
+    for edition in 3..=last {
+        tx.send_replace(menu(edition));
+    }
+    poll_waiting(&mut station, &format!("after reloading menu {last}"), &log);
+    let posted: Vec<String> = (3..last).map(|e| e.to_string()).collect();
     expect_eq!(
         applied(&log),
-        vec![1, 2, 4],
-        "menus 3 and 4 were posted before the station looked again: they count as one change, \
-         so the station reloads once, with menu 4"
+        vec![1, 2, last],
+        "menus {} and {last} were posted before the station looked again: they count as one \
+         change, so the station reloads once, with menu {last}",
+        posted.join(", ")
     );
 }
 
