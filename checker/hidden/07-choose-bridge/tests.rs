@@ -477,8 +477,9 @@ async fn porters_carry_every_sack_once() {
     let start = Instant::now();
     let yard = Arc::new(Mutex::new(Yard::default()));
     let (tx, belt) = mpsc::channel(2);
+    let sacks = vary::count(12u32, 6..=24);
     let dock = async move {
-        for item in 1..=12 {
+        for item in 1..=sacks {
             sleep(Duration::from_millis(5)).await;
             if tx.send(item).await.is_err() {
                 fail(
@@ -495,14 +496,15 @@ async fn porters_carry_every_sack_once() {
     results.sort_unstable();
     expect_eq!(
         results,
-        (1..=12).map(|i| i * 10).collect::<Vec<u32>>(),
-        "run_porters returns carry(sack) for each of the 12 sacks exactly once"
+        (1..=sacks).map(|i| i * 10).collect::<Vec<u32>>(),
+        "run_porters returns carry(sack) for each of the {sacks} sacks exactly once"
     );
+    let done = u64::from(sacks) * 5 + 12;
     expect_eq!(
         ms_since(start),
-        72,
+        done,
         "sacks arrive every 5 ms and take 12 ms, three porters: each sack is picked up \
-         at once and the last is done at 72 ms, when run_porters returns. Later means sacks \
+         at once and the last is done at {done} ms, when run_porters returns. Later means sacks \
          waited for a porter: is the belt's lock held while a porter carries? Earlier means \
          run_porters returned before every porter was done"
     );
@@ -565,17 +567,29 @@ async fn porters_never_carry_more_than_their_number() {
 async fn tray_takes_what_is_waiting_up_to_a_full_tray() {
     let trips = Rc::new(RefCell::new(Vec::new()));
     let record = trips.clone();
-    let count = tray_runner(closed_belt(1..=7), 3, move |trip| {
+    let (dishes, tray) = (vary::count(7u32, 4..=20), vary::count(3usize, 2..=5));
+    let count = tray_runner(closed_belt(1..=dishes), tray, move |trip| {
         record.borrow_mut().push(trip)
     })
     .await;
+    let all: Vec<u32> = (1..=dishes).collect();
+    let expected: Vec<Vec<u32>> = all.chunks(tray).map(<[u32]>::to_vec).collect();
+    let sizes: Vec<String> = expected.iter().map(|t| t.len().to_string()).collect();
+    let sizes = match sizes.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => sizes.join(""),
+    };
     expect_eq!(
         *trips.borrow(),
-        vec![vec![1, 2, 3], vec![4, 5, 6], vec![7]],
-        "seven dishes waiting and a tray of three: trips of 3, 3 and 1, in belt order \
-         (each trip a fresh batch: `recv_many` appends to the Vec you give it)"
+        expected,
+        "{dishes} dishes waiting and a tray of {tray}: trips of {sizes}, in belt order (each \
+         trip a fresh batch: `recv_many` appends to the Vec you give it)"
     );
-    expect_eq!(count, 3, "tray_runner returns the number of trips");
+    expect_eq!(
+        count,
+        expected.len(),
+        "tray_runner returns the number of trips"
+    );
 }
 
 async fn tray_never_waits_to_fill_up() {
@@ -664,20 +678,22 @@ async fn report_never_fails_without_a_gauge() {
 
 async fn gauge_returns_only_the_latest_reading() {
     let (thermometer, mut gauge) = fridge();
-    for celsius in [4, 5, 6] {
+    let first = vary::count(4u32, 5..=30) as i32;
+    let latest = first + 2;
+    for celsius in first..=latest {
         thermometer.report(celsius);
     }
     expect_eq!(
         gauge.next_reading().await,
-        Some(6),
+        Some(latest),
         "three readings, none read yet: a new reading replaces an unread one, so the gauge \
-         returns 6 (a queue would return the oldest, 4)"
+         returns {latest} (a queue would return the oldest, {first})"
     );
     let mut next = mock_task(gauge.next_reading());
     if let Poll::Ready(r) = next.poll() {
         fail(format!(
-            "the gauge returned {r:?} again, but 6 was already returned and nothing new was \
-             reported: wait for a reading not returned yet"
+            "the gauge returned {r:?} again, but {latest} was already returned and nothing new \
+             was reported: wait for a reading not returned yet"
         ));
     }
     drop(next);
