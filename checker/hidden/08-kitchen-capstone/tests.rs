@@ -882,7 +882,13 @@ async fn expediter_serves_orders_in_turn() {
     let log = Log::new();
     let (behind, front) = test_kitchen(8, full_menu());
     let (start, hatch, calls) = (front.start, front.hatch, front.calls);
-    let dishes = ["steak", "soup", "caviar", "soup"];
+    // The order in the hatch varies in a graded run.
+    let dishes = vary::pick(&[
+        ["steak", "soup", "caviar", "soup"],
+        ["soup", "caviar", "steak", "soup"],
+        ["caviar", "soup", "soup", "steak"],
+        ["soup", "steak", "soup", "caviar"],
+    ]);
     let slips = slide(&hatch, &dishes);
     for name in dishes {
         log.event("waiters", format!("order {name}"));
@@ -900,26 +906,34 @@ async fn expediter_serves_orders_in_turn() {
         collect_answers(slips, start)
     );
     let report = no_panic("the expediter", report, "return the report instead.");
+    // One order after the other: each cooked dish is answered and called
+    // when done, caviar (not on the board) refused at once.
+    let (mut at, mut want_answers, mut want_calls) = (0, Vec::new(), Vec::new());
+    for name in dishes {
+        match name {
+            "steak" | "soup" => {
+                let (_, price, cook) = if name == "steak" { STEAK } else { SOUP };
+                at += cook;
+                want_answers.push((at, Ok(Ok(price))));
+                want_calls.push((at, ready(name)));
+            }
+            _ => want_answers.push((at, Ok(Err(OrderError::NotOnMenu)))),
+        }
+    }
+    let listed = match dishes {
+        [a, b, c, d] => format!("{a}, {b}, {c} and {d}"),
+    };
     expect_eq!(
         answers,
-        vec![
-            (300, Ok(Ok(1800))),
-            (400, Ok(Ok(450))),
-            (400, Ok(Err(OrderError::NotOnMenu))),
-            (500, Ok(Ok(450))),
-        ],
-        "(time in ms, answer) for steak (300 ms to cook), soup (100 ms), caviar (not on the \
-         board) and soup again, in the hatch in that order: the expediter cooks one order \
+        want_answers,
+        "(time in ms, answer) for {listed} (steak takes 300 ms to cook, soup 100 ms, caviar \
+         is not on the board), in the hatch in that order: the expediter cooks one order \
          after the other, answers each with its price when it is cooked, and refuses caviar \
          at once with `Err(OrderError::NotOnMenu)`"
     );
     expect_eq!(
         without_last_orders(&heard),
-        vec![
-            (300, ready("steak")),
-            (400, ready("soup")),
-            (500, ready("soup"))
-        ],
+        want_calls,
         "each cooked dish is called out as `Call::Ready` when it is done; a refused order is \
          not called"
     );
