@@ -225,6 +225,57 @@ fn corpus(secret_file: &Path) -> Vec<(&'static str, Vec<(&'static str, String)>)
                        impl Eq for Unserved {}\n",
             )],
         ),
+        // The derive kept, but a field retyped to the learner's own type
+        // whose `PartialEq` always holds (and whose `Debug` prints what a
+        // test would expect): `==` on `Unserved` would compare nothing.
+        (
+            "always-equal-field",
+            vec![(
+                "lib.rs",
+                stub().replace("pub dishes: Vec<u32>,", "pub dishes: Dishes,")
+                    + "\n#[derive(Clone)] pub struct Dishes(pub Vec<u32>);\n\
+                       impl PartialEq for Dishes { fn eq(&self, _: &Self) -> bool { true } }\n\
+                       impl Eq for Dishes {}\n\
+                       impl std::fmt::Debug for Dishes {\n\
+                           fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(\"[1, 2, 3]\") }\n\
+                       }\n\
+                       impl FromIterator<u32> for Dishes {\n\
+                           fn from_iter<I: IntoIterator<Item = u32>>(i: I) -> Self { Dishes(i.into_iter().collect()) }\n\
+                       }\n",
+            )],
+        ),
+        // The same on a variant of `Offer`, from a second file.
+        (
+            "always-equal-variant",
+            vec![
+                (
+                    "lib.rs",
+                    stub().replace("    Full(u32),", "    Full(fake::AnyDish),") + "\nmod fake;\n",
+                ),
+                (
+                    "fake.rs",
+                    "#[derive(Debug, Clone)] pub struct AnyDish;\n\
+                     impl PartialEq for AnyDish { fn eq(&self, _: &Self) -> bool { true } }\n\
+                     impl Eq for AnyDish {}\n"
+                        .to_string(),
+                ),
+            ],
+        ),
+        // The definitions untouched, but `Vec` in them made to mean the
+        // learner's type by a private item of that name.
+        (
+            "always-equal-shadowed-vec",
+            vec![(
+                "lib.rs",
+                stub().replace(
+                    "use tokio::sync::mpsc;",
+                    "use tokio::sync::mpsc;\n\
+                     #[derive(Debug, Clone)] struct Vec<T>(std::vec::Vec<T>);\n\
+                     impl<T> PartialEq for Vec<T> { fn eq(&self, _: &Self) -> bool { true } }\n\
+                     impl<T> Eq for Vec<T> {}\n",
+                ),
+            )],
+        ),
         // A flood of data in src/.
         (
             "oversized-src",
@@ -347,6 +398,22 @@ fn compile_time_attacks_gain_nothing_and_reports_fit_their_formats() {
     assert_eq!(status_of("cve-rs-lifetime-translator"), "rejected");
     assert_eq!(status_of("cve-rs-via-alias"), "rejected");
     assert_eq!(status_of("always-equal"), "rejected");
+    // A stub type's fields keep their types, whatever the learner's type
+    // would compare or print as; the reason names the type and the field.
+    for (name, needles) in [
+        ("always-equal-field", ["`dishes`", "`Unserved`"]),
+        ("always-equal-variant", ["`Full`", "`Offer`"]),
+        ("always-equal-shadowed-vec", ["`Vec`", "`Unserved`"]),
+    ] {
+        let g = graded.iter().find(|g| g["name"] == name).unwrap();
+        assert_eq!(status_of(name), "rejected", "{name}");
+        let why = g["exercises"][0]["compile_error"]["message"]
+            .as_str()
+            .unwrap();
+        for needle in needles {
+            assert!(why.contains(needle), "{name}: {why}");
+        }
+    }
     // The endless build was stopped, and said why.
     assert_eq!(status_of("endless-build"), "compile_error");
     let endless = graded

@@ -192,7 +192,15 @@ fn a_class_graded_in_shards_merges_into_the_report_of_one_batch() {
     // One batch.
     let one = root.join("one");
     std::fs::create_dir_all(&one).unwrap();
-    let mut args = vec!["grade".to_string(), "--exercise".into(), "01".into()];
+    // One seed for the class, however it is split: the varied inputs, and
+    // so every message, are then the same (see `harness::vary`).
+    let mut args = vec![
+        "grade".to_string(),
+        "--exercise".into(),
+        "01".into(),
+        "--seed".into(),
+        "7".into(),
+    ];
     args.extend(sub_args.iter().cloned());
     args.extend(report_args(&one));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -216,6 +224,8 @@ fn a_class_graded_in_shards_merges_into_the_report_of_one_batch() {
             "01".into(),
             "--partition".into(),
             partition,
+            "--seed".into(),
+            "7".into(),
             "--report".into(),
             format!("json={}", file.display()),
         ];
@@ -259,6 +269,7 @@ fn a_class_graded_in_shards_merges_into_the_report_of_one_batch() {
     assert_same(&one, &merged);
     let meta: serde_json::Value = serde_json::from_str(&read(merged.join("one.json"))).unwrap();
     assert_eq!(meta["meta"]["shards"].as_array().unwrap().len(), n);
+    assert_eq!(meta["meta"]["seed"], 7, "the shards' common seed");
     assert!(
         meta["meta"]["command"]
             .as_str()

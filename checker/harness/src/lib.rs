@@ -2,8 +2,9 @@
 //!
 //! The checker compiles every exercise's hidden tests into a small binary
 //! whose `main` is [`main`]. The binary runs exactly one test per process
-//! (`--run NAME`) so that an `exit`, an abort or a runaway loop in the code
-//! under test can only ever take down its own test. It reports the outcome
+//! (`--run -`, its name read from stdin) so that an `exit`, an abort or a
+//! runaway loop in the code under test can only ever take down its own
+//! test. It reports the outcome
 //! by writing a result file that the checker authenticates with a nonce it
 //! passed on stdin; nothing the code under test prints can become a result.
 //!
@@ -26,16 +27,17 @@ mod report;
 mod run;
 mod spin;
 mod stall;
+pub mod vary;
 
 pub use expect::{busy, expect_eq_impl, fail, snapshot};
 pub use log::Log;
-pub use run::{TEST_NAME_VAR, main};
+pub use run::main;
 pub use spin::on_spin;
 pub use stall::on_stall;
 
 /// What a hidden test file needs, in one `use harness::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Log, busy, expect_eq, fail, on_spin, on_stall, snapshot};
+    pub use crate::{Log, busy, expect_eq, fail, on_spin, on_stall, snapshot, vary};
     pub use std::time::Duration;
     pub use tokio::sync::{broadcast, mpsc, oneshot, watch};
     pub use tokio::time::{Instant, advance, sleep, timeout};

@@ -20,13 +20,12 @@ thread_local! {
 /// Entry point of a hidden-test binary.
 ///
 /// * `--list` prints `task<TAB>name` per test;
-/// * `--run NAME --result FILE` runs one test, after reading the nonce from
-///   the first line of stdin, and writes the outcome to FILE;
-/// * `--run - --result FILE` takes the test's name from the environment
-///   variable `CHECKER_TEST` instead (see [`TEST_NAME_VAR`]).
+/// * `--run NAME --result FILE` runs one test (for authors at a shell);
+/// * `--run - --result FILE` reads the test's name and the run's seed from
+///   stdin first (see [`take_header`]): how the checker runs every test.
+///
+/// With `--result FILE` the nonce follows on stdin (see `report`).
 pub fn main(tests: &[Test]) {
-    // Before anything else, while the process has one thread.
-    let from_env = take_test_name();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
         .iter()
@@ -41,15 +40,16 @@ pub fn main(tests: &[Test]) {
             }
         }
         ["--run", name, "--result", path] => {
-            let name = if *name == "-" {
-                from_env.as_deref().unwrap_or_default()
+            let (name, seed) = if *name == "-" {
+                take_header()
             } else {
-                *name
+                (name.to_string(), None)
             };
             let Some(test) = tests.iter().find(|t| t.name == name) else {
                 eprintln!("no hidden test named {name}");
                 std::process::exit(2);
             };
+            crate::vary::start(seed, test.name);
             // The result channel is taken before any code under test
             // runs (see `report`).
             let channel = crate::report::Channel::open(path);
@@ -64,24 +64,30 @@ pub fn main(tests: &[Test]) {
     }
 }
 
-/// The variable that names the test to run with `--run -`.
+/// Reads what the checker says about the run on stdin, before any code
+/// under test runs: the test's name on the first line, the seed of a
+/// graded run (or `-`) on the second.
 ///
-/// The checker names every test this way: the command line stays readable
-/// to the code under test for its whole life (`std::env::args`), while
-/// the variable is removed before that code starts. Exercise 09 depends on
-/// it: its test names say which mutant of the relay a run uses, which the
-/// learner's tests must find out from the relay's behaviour alone. (Under
-/// the checker's sandbox `/proc/self/environ`, which still holds the
-/// process's first environment, is out of reach.)
-pub const TEST_NAME_VAR: &str = "CHECKER_TEST";
-
-fn take_test_name() -> Option<String> {
-    let name = std::env::var(TEST_NAME_VAR).ok()?;
-    // SAFETY: called first thing in `main`, before the harness or the code
-    // under test starts a thread, so nothing reads the environment
-    // concurrently.
-    unsafe { std::env::remove_var(TEST_NAME_VAR) };
-    Some(name)
+/// Not the command line, nor the environment: the code under test can
+/// read `std::env::args` for its whole life, and `/proc/self/environ`
+/// keeps the first environment even after a variable is removed (without
+/// the sandbox it is readable). What is read from a pipe is gone from it,
+/// and the checker has closed its end: a later read of stdin, or of
+/// `/proc/self/fd/0`, finds the end of the stream. Exercise 09 depends on
+/// it: its test names say which mutant of the relay runs; and every
+/// exercise does, since a test's name would say which memorised answer to
+/// give.
+fn take_header() -> (String, Option<u64>) {
+    let stdin = std::io::stdin();
+    let mut lock = stdin.lock();
+    let mut line = || {
+        let mut s = String::new();
+        let _ = std::io::BufRead::read_line(&mut lock, &mut s);
+        s.trim().to_string()
+    };
+    let name = line();
+    let seed = line().parse().ok();
+    (name, seed)
 }
 
 fn install_panic_hook() {

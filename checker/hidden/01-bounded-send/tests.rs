@@ -48,11 +48,12 @@ fn explain_open_belt<T: 'static>(belt: &mpsc::Sender<T>, who: &'static str) {
 // ---- task 1: the runner ------------------------------------------------
 
 async fn runner_takes_every_dish_in_order() {
-    let (tx, rx) = mpsc::channel(3);
+    let (tx, rx) = mpsc::channel(vary::count(3, 2..=5));
+    let dishes = vary::count(8u32, 5..=16);
     // A test chef that is slow at first, then fast, so that the belt is
     // sometimes empty and sometimes full while the runner works.
     tokio::spawn(async move {
-        for dish in 1..=8 {
+        for dish in 1..=dishes {
             if dish < 4 {
                 sleep(Duration::from_millis(50)).await;
             }
@@ -62,7 +63,7 @@ async fn runner_takes_every_dish_in_order() {
     let served = runner(rx).await;
     expect_eq!(
         served,
-        (1..=8).collect::<Vec<u32>>(),
+        (1..=dishes).collect::<Vec<u32>>(),
         "the runner must return every dish, in the order they were put on the belt"
     );
 }
@@ -98,12 +99,14 @@ async fn runner_waits_while_a_sender_is_alive() {
 // ---- task 2: the chef --------------------------------------------------
 
 async fn chef_puts_every_dish_on_the_belt_in_order() {
-    let (tx, mut rx) = mpsc::channel(3);
+    let (tx, mut rx) = mpsc::channel(vary::count(3, 1..=5));
+    let dishes = vary::count(6u32, 2..=14);
     explain_open_belt(
         &tx,
-        "the test's runner (does your chef return after dish 6?)",
+        // Leaked: one short string, in a process that runs one test.
+        format!("the test's runner (does your chef return after dish {dishes}?)").leak(),
     );
-    let chef = tokio::spawn(chef(tx, 6));
+    let chef = tokio::spawn(chef(tx, dishes));
     let mut served = Vec::new();
     while let Some(dish) = rx.recv().await {
         served.push(dish);
@@ -112,8 +115,8 @@ async fn chef_puts_every_dish_on_the_belt_in_order() {
     chef.await.expect("the chef panicked");
     expect_eq!(
         served,
-        (1..=6).collect::<Vec<u32>>(),
-        "the chef puts dishes 1..=6 on the belt, in order"
+        (1..=dishes).collect::<Vec<u32>>(),
+        "the chef puts dishes 1..={dishes} on the belt, in order"
     );
 }
 
@@ -252,27 +255,29 @@ fn explain_kitchen_stall() {
 
 async fn kitchen_serves_every_dish() {
     explain_kitchen_stall();
-    let served = run_kitchen(12, 3).await;
+    let (dishes, belt) = (vary::count(12u32, 6..=30), vary::count(3usize, 2..=6));
+    let served = run_kitchen(dishes, belt).await;
     expect_eq!(
         served,
-        (1..=12).collect::<Vec<u32>>(),
-        "run_kitchen(12, 3) serves dishes 1..=12 in order"
+        (1..=dishes).collect::<Vec<u32>>(),
+        "run_kitchen({dishes}, {belt}) serves dishes 1..={dishes} in order"
     );
 }
 
 async fn kitchen_with_a_belt_of_one() {
     explain_kitchen_stall();
-    let served = run_kitchen(5, 1).await;
+    let dishes = vary::count(5u32, 2..=12);
+    let served = run_kitchen(dishes, 1).await;
     expect_eq!(
         served,
-        (1..=5).collect::<Vec<u32>>(),
-        "run_kitchen(5, 1) serves dishes 1..=5 in order"
+        (1..=dishes).collect::<Vec<u32>>(),
+        "run_kitchen({dishes}, 1) serves dishes 1..={dishes} in order"
     );
 }
 
 async fn kitchen_with_no_dishes() {
     explain_kitchen_stall();
-    let served = run_kitchen(0, 2).await;
+    let served = run_kitchen(0, vary::count(2, 1..=6)).await;
     expect_eq!(
         served,
         Vec::<u32>::new(),
@@ -315,21 +320,23 @@ async fn chef_reporting_lists_unserved_dishes() {
 }
 
 async fn chef_reporting_when_runner_left_before_the_first_dish() {
-    let (tx, rx) = mpsc::channel::<u32>(2);
+    let (tx, rx) = mpsc::channel::<u32>(vary::count(2, 1..=4));
     drop(rx);
-    let result = chef_reporting(tx, 3).await;
+    let dishes = vary::count(3u32, 1..=9);
+    let result = chef_reporting(tx, dishes).await;
     expect_eq!(
         result,
         Err(Unserved {
-            dishes: vec![1, 2, 3]
+            dishes: (1..=dishes).collect()
         }),
         "the runner left before the first dish, so no dish made it onto the belt"
     );
 }
 
 async fn chef_reporting_ok_when_all_delivered() {
-    let (tx, mut rx) = mpsc::channel(4);
-    let result = chef_reporting(tx, 4).await;
+    let dishes = vary::count(4u32, 1..=9);
+    let (tx, mut rx) = mpsc::channel(dishes as usize);
+    let result = chef_reporting(tx, dishes).await;
     expect_eq!(
         result,
         Ok(()),
@@ -341,8 +348,8 @@ async fn chef_reporting_ok_when_all_delivered() {
     }
     expect_eq!(
         served,
-        vec![1, 2, 3, 4],
-        "the belt holds dishes 1..=4 in order"
+        (1..=dishes).collect::<Vec<u32>>(),
+        "the belt holds dishes 1..={dishes} in order"
     );
 }
 
@@ -350,50 +357,62 @@ async fn chef_reporting_ok_when_all_delivered() {
 
 async fn offer_accepts_while_there_is_room() {
     let (tx, mut rx) = mpsc::channel(2);
+    let (a, b) = (vary::count(1u32, 1..=90), vary::count(2u32, 91..=180));
     expect_eq!(
-        offer(&tx, 1),
+        offer(&tx, a),
         Offer::Accepted,
-        "an empty belt of two accepts dish 1"
+        "an empty belt of two accepts dish {a}"
     );
     expect_eq!(
-        offer(&tx, 2),
+        offer(&tx, b),
         Offer::Accepted,
-        "a belt of two with one dish accepts dish 2"
+        "a belt of two with one dish accepts dish {b}"
     );
-    expect_eq!(rx.try_recv().ok(), Some(1), "dish 1 should be on the belt");
-    expect_eq!(rx.try_recv().ok(), Some(2), "dish 2 should be on the belt");
+    expect_eq!(
+        rx.try_recv().ok(),
+        Some(a),
+        "dish {a} should be on the belt"
+    );
+    expect_eq!(
+        rx.try_recv().ok(),
+        Some(b),
+        "dish {b} should be on the belt"
+    );
 }
 
 async fn offer_hands_back_a_dish_when_full() {
     let (tx, mut rx) = mpsc::channel(1);
+    let first = vary::count(1u32, 1..=90);
+    let (second, third) = (first + 1, first + 2);
     expect_eq!(
-        offer(&tx, 1),
+        offer(&tx, first),
         Offer::Accepted,
-        "an empty belt accepts dish 1"
+        "an empty belt accepts dish {first}"
     );
     expect_eq!(
-        offer(&tx, 2),
-        Offer::Full(2),
-        "a full belt turns dish 2 away and hands it back"
+        offer(&tx, second),
+        Offer::Full(second),
+        "a full belt turns dish {second} away and hands it back"
     );
     expect_eq!(
         rx.try_recv().ok(),
-        Some(1),
-        "only dish 1 should be on the belt"
+        Some(first),
+        "only dish {first} should be on the belt"
     );
     expect_eq!(
-        offer(&tx, 3),
+        offer(&tx, third),
         Offer::Accepted,
-        "after the runner took dish 1 there is room again"
+        "after the runner took dish {first} there is room again"
     );
 }
 
 async fn offer_hands_back_a_dish_when_closed() {
     let (tx, rx) = mpsc::channel(1);
     drop(rx);
+    let dish = vary::count(7u32, 1..=99);
     expect_eq!(
-        offer(&tx, 7),
-        Offer::Closed(7),
+        offer(&tx, dish),
+        Offer::Closed(dish),
         "the runner is gone: `try_send` fails with `TrySendError::Closed(dish)`, not `Full`"
     );
 }
@@ -446,9 +465,9 @@ async fn cook_when_space_claims_the_slot_before_cooking() {
 async fn cook_when_space_stops_when_the_runner_left() {
     let cooked = Rc::new(RefCell::new(Vec::new()));
     let record = cooked.clone();
-    let (tx, rx) = mpsc::channel::<String>(2);
+    let (tx, rx) = mpsc::channel::<String>(vary::count(2, 1..=4));
     drop(rx);
-    cook_when_space(tx, 3, move |n| {
+    cook_when_space(tx, vary::count(3, 1..=9), move |n| {
         record.borrow_mut().push(n);
         format!("dish {n}")
     })

@@ -124,22 +124,25 @@ async fn cook_tags_every_plate_in_order() {
         "A cook must return after its last plate, dropping its `Sender`.",
     );
     let start = Instant::now();
-    let cooking = tokio::spawn(cook(7, ticket(4, 25), tx));
+    let id = vary::count(7usize, 1..=20);
+    let (plates, each) = (vary::count(4u32, 2..=8), vary::count(25u64, 5..=60));
+    let cooking = tokio::spawn(cook(id, ticket(plates, each), tx));
     let mut got = Vec::new();
     while let Some(p) = rx.recv().await {
         got.push((since(start), p));
     }
     join(cooking).await;
+    let times: Vec<String> = (1..=plates)
+        .map(|k| (u64::from(k) * each).to_string())
+        .collect();
     expect_eq!(
         got,
-        vec![
-            (25, plate(7, 1)),
-            (50, plate(7, 2)),
-            (75, plate(7, 3)),
-            (100, plate(7, 4))
-        ],
-        "cook 7 cooks 4 plates of 25 ms each: each goes on the belt right after it cooked \
-         (t=25, 50, 75, 100 ms), tagged `cook: 7` and numbered 1 to 4"
+        (1..=plates)
+            .map(|k| (u64::from(k) * each, plate(id, k)))
+            .collect::<Vec<_>>(),
+        "cook {id} cooks {plates} plates of {each} ms each: each goes on the belt right after \
+         it cooked (t={} ms), tagged `cook: {id}` and numbered 1 to {plates}",
+        times.join(", ")
     );
 }
 
@@ -208,14 +211,26 @@ async fn sort_untangles_interleaved_plates() {
     scripted(tx.clone(), 2, start, &[30, 60]);
     scripted(tx.clone(), 0, start, &[40]);
     drop(tx);
-    let sorted = sort_by_cook(rx, 4).await;
+    // Cooks 3 and up send nothing (one such cook in the published test).
+    let cooks = vary::count(4usize, 4..=9);
+    let sorted = sort_by_cook(rx, cooks).await;
+    let mut expected = vec![vec![1], vec![1, 2, 3], vec![1, 2]];
+    expected.resize(cooks, Vec::new());
+    let silent = if cooks == 4 {
+        "cook 3 sent nothing, so its entry is empty".to_string()
+    } else {
+        format!(
+            "cooks 3 to {} sent nothing, so their entries are empty",
+            cooks - 1
+        )
+    };
     expect_eq!(
         sorted,
-        vec![vec![1], vec![1, 2, 3], vec![1, 2], vec![]],
+        expected,
         "plates of different cooks reach the runner in whatever order they are ready (here \
          cooks 1, 1, 2, 0, 1, 2): only a plate's `cook` tag says where it belongs, its \
          position on the belt does not. Entry i lists cook i's numbers in arrival order; \
-         cook 3 sent nothing, so its entry is empty"
+         {silent}"
     );
 }
 
@@ -293,11 +308,15 @@ async fn service_cooks_at_the_same_time() {
 async fn service_with_a_belt_of_one() {
     let (tx, rx) = mpsc::channel(1);
     explain_open_belt(&tx, SERVICE_STALL);
-    let tickets = [ticket(2, 10), ticket(3, 10), ticket(1, 10), ticket(2, 10)];
+    let plates = [2, 3, 1, 2].map(|n| vary::count(n, 1..=5));
+    let tickets = plates.map(|n| ticket(n, 10));
     let sorted = run_service(tx, rx, &tickets).await;
     expect_eq!(
         sorted,
-        vec![vec![1, 2], vec![1, 2, 3], vec![1], vec![1, 2]],
+        plates
+            .iter()
+            .map(|n| (1..=*n).collect::<Vec<u32>>())
+            .collect::<Vec<_>>(),
         "four cooks share a belt that holds one plate: every plate still reaches the runner; \
          entry i lists cook i's plates, found by each plate's `cook` tag"
     );
@@ -379,7 +398,9 @@ async fn careful_cook_serves_a_full_ticket() {
         "A cook must return after its last plate, dropping its `Sender`.",
     );
     let start = Instant::now();
-    let cooking = tokio::spawn(careful_cook(5, ticket(3, 40), tx));
+    let id = vary::count(5usize, 1..=20);
+    let (plates, each) = (vary::count(3u32, 1..=7), vary::count(40u64, 5..=60));
+    let cooking = tokio::spawn(careful_cook(id, ticket(plates, each), tx));
     let mut got = Vec::new();
     while let Some(p) = rx.recv().await {
         got.push((since(start), p));
@@ -387,11 +408,13 @@ async fn careful_cook_serves_a_full_ticket() {
     let served = join(cooking).await;
     expect_eq!(
         got,
-        vec![(40, plate(5, 1)), (80, plate(5, 2)), (120, plate(5, 3))],
-        "while the runner stays, the careful cook works like `cook`: 3 plates of 40 ms, \
-         tagged `cook: 5`"
+        (1..=plates)
+            .map(|k| (u64::from(k) * each, plate(id, k)))
+            .collect::<Vec<_>>(),
+        "while the runner stays, the careful cook works like `cook`: {plates} plates of \
+         {each} ms, tagged `cook: {id}`"
     );
-    expect_eq!(served, 3, "all 3 plates reached the runner");
+    expect_eq!(served, plates, "all {plates} plates reached the runner");
 }
 
 async fn careful_cooks_go_home_with_the_runner() {
@@ -452,7 +475,8 @@ async fn baker_helps_while_cooks_cook() {
         })
     });
     let start = Instant::now();
-    let baking = tokio::spawn(baker(9, tx.downgrade(), ms(100)));
+    let id = vary::count(9usize, 1..=20);
+    let baking = tokio::spawn(baker(id, tx.downgrade(), ms(100)));
     // Two test cooks hold the belt open until t=250ms and t=430ms.
     let late = tx.clone();
     tokio::spawn(async move {
@@ -480,14 +504,11 @@ async fn baker_helps_while_cooks_cook() {
     let closed_at = since(start);
     expect_eq!(
         got,
-        vec![
-            (100, plate(9, 1)),
-            (200, plate(9, 2)),
-            (300, plate(9, 3)),
-            (400, plate(9, 4))
-        ],
+        (1..=4)
+            .map(|k| (100 * u64::from(k), plate(id, k)))
+            .collect::<Vec<_>>(),
         "every 100 ms, while a cook still holds the belt, the baker puts one basket on it, \
-         tagged `cook: 9` and numbered from 1"
+         tagged `cook: {id}` and numbered from 1"
     );
     expect_eq!(
         closed_at,

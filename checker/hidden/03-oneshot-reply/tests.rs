@@ -181,13 +181,48 @@ fn panicked(what: &str, msg: &str, fix: &str) -> ! {
 
 async fn keeper_answers_orders_in_turn() {
     let (tx, rx) = mpsc::channel(8);
+    let (eggs, flour, saffron) = (
+        vary::name("eggs"),
+        vary::name("flour"),
+        vary::name("saffron"),
+    );
+    let (first, more, bags) = (
+        vary::count(6u32, 1..=30),
+        vary::count(4u32, 1..=30),
+        vary::count(2u32, 1..=30),
+    );
+    let total = first + more;
     let plan = [
-        (store_order("eggs", 6), 6, "store 6 eggs on empty shelves"),
-        (count_order("eggs"), 6, "count eggs after storing 6"),
-        (count_order("saffron"), 0, "count saffron, never stored"),
-        (store_order("eggs", 4), 10, "store 4 more eggs"),
-        (store_order("flour", 2), 2, "store 2 flour"),
-        (count_order("eggs"), 10, "count eggs after 6 + 4"),
+        (
+            store_order(&eggs, first),
+            first,
+            format!("store {first} {eggs} on empty shelves"),
+        ),
+        (
+            count_order(&eggs),
+            first,
+            format!("count {eggs} after storing {first}"),
+        ),
+        (
+            count_order(&saffron),
+            0,
+            format!("count {saffron}, never stored"),
+        ),
+        (
+            store_order(&eggs, more),
+            total,
+            format!("store {more} more {eggs}"),
+        ),
+        (
+            store_order(&flour, bags),
+            bags,
+            format!("store {bags} {flour}"),
+        ),
+        (
+            count_order(&eggs),
+            total,
+            format!("count {eggs} after {first} + {more}"),
+        ),
     ];
     let mut expected = Vec::new();
     for ((order, answer), want, what) in plan {
@@ -216,7 +251,7 @@ async fn keeper_answers_orders_in_turn() {
     }
     expect_eq!(
         sorted(stock),
-        shelves(&[("eggs", 10), ("flour", 2)]),
+        shelves(&[(eggs.as_str(), total), (flour.as_str(), bags)]),
         "when the hatch closes the keeper returns its stock: every item stored at least once \
          (counting an item never adds it)"
     );
@@ -274,23 +309,37 @@ async fn handle_sends_one_order_per_call() {
     let (tx, rx) = mpsc::channel(2);
     explain_open_hatch(&tx, "the test's keeper");
     let pantry = Pantry::new(tx);
+    let (eggs, flour) = (vary::name("eggs"), vary::name("flour"));
+    let (first, more) = (vary::count(6u32, 1..=30), vary::count(4u32, 1..=30));
+    let (e, f) = (eggs.clone(), flour.clone());
     let waiter = async move {
         let mut answers = Vec::new();
-        answers.push(("store(\"eggs\", 6)", pantry.store("eggs", 6).await, 6));
-        answers.push(("count(\"eggs\")", pantry.count("eggs").await, 6));
-        answers.push(("count(\"flour\")", pantry.count("flour").await, 0));
-        answers.push(("store(\"eggs\", 4)", pantry.store("eggs", 4).await, 10));
+        answers.push((
+            format!("store({e:?}, {first})"),
+            pantry.store(&e, first).await,
+            first,
+        ));
+        answers.push((format!("count({e:?})"), pantry.count(&e).await, first));
+        answers.push((format!("count({f:?})"), pantry.count(&f).await, 0));
+        answers.push((
+            format!("store({e:?}, {more})"),
+            pantry.store(&e, more).await,
+            first + more,
+        ));
         answers
     };
     // The answers a real keeper would give, in the order asked.
-    let mut script = [6, 6, 0, 10].into_iter();
+    let mut script = [first, first, 0, first + more].into_iter();
     let keeper = scripted_keeper(rx, move |_| script.next().unwrap_or(0), Duration::ZERO);
     let (seen, answers) = tokio::join!(keeper, waiter);
     expect_eq!(
         seen,
-        ["store 6 eggs", "count eggs", "count flour", "store 4 eggs"]
-            .map(String::from)
-            .to_vec(),
+        vec![
+            format!("store {first} {eggs}"),
+            format!("count {eggs}"),
+            format!("count {flour}"),
+            format!("store {more} {eggs}"),
+        ],
         "each call sends exactly one order through the hatch: `count` an `Order::Count`, \
          `store` an `Order::Store`, with the item (and quantity) it was given"
     );
@@ -311,13 +360,14 @@ async fn each_clone_gets_its_own_answer() {
     let third = first.clone();
     // Three waiters ask at once; the keeper needs 10 ms per order and the
     // hatch holds one order, so they queue.
+    let answers = [12, 3, 7].map(|n| vary::count(n, 1..=99));
     let (seen, eggs, flour, butter) = tokio::join!(
         scripted_keeper(
             rx,
-            |note| match note {
-                "count eggs" => 12,
-                "count flour" => 3,
-                "count butter" => 7,
+            move |note| match note {
+                "count eggs" => answers[0],
+                "count flour" => answers[1],
+                "count butter" => answers[2],
                 _ => 0,
             },
             Duration::from_millis(10)
@@ -328,7 +378,7 @@ async fn each_clone_gets_its_own_answer() {
     );
     expect_eq!(
         (eggs, flour, butter),
-        (Ok(12), Ok(3), Ok(7)),
+        (Ok(answers[0]), Ok(answers[1]), Ok(answers[2])),
         "three clones asked at the same time: each waiter must get the answer to its own \
          order (a fresh oneshot per call), whatever order the keeper served them in. The \
          hatch holds one order, so they queue: a full hatch is no error, wait for room with \
@@ -460,13 +510,14 @@ async fn keeper_serves_the_next_waiter_after_one_left() {
     let (order, gone) = count_order("eggs");
     drop(gone);
     tx.try_send(order).expect("room in the hatch");
-    let (order, gone) = store_order("eggs", 5);
+    let (eggs, bags) = (vary::count(5u32, 1..=40), vary::count(2u32, 1..=40));
+    let (order, gone) = store_order("eggs", eggs);
     drop(gone);
     tx.try_send(order).expect("room in the hatch");
     // A patient waiter comes next.
     let (order, mut answer) = count_order("eggs");
     tx.try_send(order).expect("room in the hatch");
-    let (order, mut stored) = store_order("flour", 2);
+    let (order, mut stored) = store_order("flour", bags);
     tx.try_send(order).expect("room in the hatch");
     drop(tx);
     on_stall(|| {
@@ -498,18 +549,18 @@ async fn keeper_serves_the_next_waiter_after_one_left() {
     }
     expect_eq!(
         patient,
-        Some(5),
-        "the second order (store 5 eggs) must be carried out even though its waiter left, so \
-         the third order (count eggs) is answered with 5"
+        Some(eggs),
+        "the second order (store {eggs} eggs) must be carried out even though its waiter \
+         left, so the third order (count eggs) is answered with {eggs}"
     );
     expect_eq!(
         stored.try_recv().ok(),
-        Some(2),
-        "the fourth order stores 2 flour"
+        Some(bags),
+        "the fourth order stores {bags} flour"
     );
     expect_eq!(
         sorted(stock),
-        shelves(&[("eggs", 5), ("flour", 2)]),
+        shelves(&[("eggs", eggs), ("flour", bags)]),
         "every order was carried out, answered or not"
     );
 }
@@ -565,8 +616,11 @@ async fn count_within_answers_as_soon_as_it_can() {
     explain_open_hatch(&tx, "the test's keeper");
     let pantry = Pantry::new(tx);
     let start = Instant::now();
+    // Any item the keeper answers within the patience.
+    let item = vary::pick(&["eggs", "butter"]);
+    let (n, after) = menu(item);
     let waiter = async move {
-        let got = caught(pantry.count_within("eggs", PATIENCE)).await;
+        let got = caught(pantry.count_within(item, PATIENCE)).await;
         (got, start.elapsed().as_millis())
     };
     let (_, (got, at)) = tokio::join!(slow_keeper(rx, menu, log), waiter);
@@ -574,9 +628,9 @@ async fn count_within_answers_as_soon_as_it_can() {
         got.unwrap_or_else(|msg| panicked("`count_within`", &msg, "return a `Result` instead."));
     expect_eq!(
         (got, at),
-        (Ok(12), 100),
-        "the keeper answers eggs (12) after 100 ms, well within a patience of 300 ms: \
-         `count_within` returns `Ok(12)` as soon as the answer arrives"
+        (Ok(n), u128::from(after)),
+        "the keeper answers {item} ({n}) after {after} ms, well within a patience of 300 ms: \
+         `count_within` returns `Ok({n})` as soon as the answer arrives"
     );
 }
 

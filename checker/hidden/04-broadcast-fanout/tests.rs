@@ -97,8 +97,9 @@ async fn station_hears_every_order_in_order() {
     explain_open_intercom(&intercom, "the station");
     // A test chef who calls slowly at first, then quickly, so that the
     // station sometimes waits for a call and sometimes has several queued.
+    let last = vary::count(6u32, 4..=14);
     tokio::spawn(async move {
-        for n in 1..=6 {
+        for n in 1..=last {
             if n < 4 {
                 sleep(Duration::from_millis(20)).await;
             }
@@ -108,7 +109,7 @@ async fn station_hears_every_order_in_order() {
     let heard = station(calls).await;
     expect_eq!(
         heard,
-        orders(1..=6),
+        orders(1..=last),
         "the station must return every order called after it subscribed, in the order called"
     );
 }
@@ -154,8 +155,9 @@ async fn station_waits_until_every_chef_has_left() {
 }
 
 async fn station_hears_calls_left_on_a_closed_intercom() {
-    let (chef, calls) = broadcast::channel(4);
-    for n in 1..=4 {
+    let last = vary::count(4u32, 1..=12);
+    let (chef, calls) = broadcast::channel(last as usize);
+    for n in 1..=last {
         let _ = chef.send(order(n));
     }
     // The head chef leaves before the station listens: the calls stay on the intercom.
@@ -163,9 +165,9 @@ async fn station_hears_calls_left_on_a_closed_intercom() {
     let heard = station(calls).await;
     expect_eq!(
         heard,
-        orders(1..=4),
-        "the head chef called orders 1..=4 and then left: a closed intercom still delivers the calls \
-         waiting on it, and `recv()` says `Closed` only after the last one"
+        orders(1..=last),
+        "the head chef called orders 1..={last} and then left: a closed intercom still delivers \
+         the calls waiting on it, and `recv()` says `Closed` only after the last one"
     );
 }
 
@@ -228,36 +230,37 @@ async fn call_out_reaches_every_station() {
     let (intercom, mut grill) = broadcast::channel(4);
     let mut fryer = intercom.subscribe();
     let pastry = intercom.subscribe();
+    let (first, second) = (vary::count(1u32, 1..=60), vary::count(2u32, 61..=120));
     expect_eq!(
-        guarded_call_out(&intercom, order(1)),
+        guarded_call_out(&intercom, order(first)),
         3,
         "three stations listen at the intercom: `send` returns `Ok(3)`"
     );
     expect_eq!(
         grill.try_recv().ok(),
-        Some(order(1)),
-        "the grill must hear order 1"
+        Some(order(first)),
+        "the grill must hear order {first}"
     );
     expect_eq!(
         fryer.try_recv().ok(),
-        Some(order(1)),
-        "the fryer must hear order 1"
+        Some(order(first)),
+        "the fryer must hear order {first}"
     );
     drop(pastry);
     expect_eq!(
-        guarded_call_out(&intercom, order(2)),
+        guarded_call_out(&intercom, order(second)),
         2,
         "the pastry station left (its receiver was dropped): two stations are listening"
     );
     expect_eq!(
         grill.try_recv().ok(),
-        Some(order(2)),
-        "the grill must hear order 2"
+        Some(order(second)),
+        "the grill must hear order {second}"
     );
     expect_eq!(
         fryer.try_recv().ok(),
-        Some(order(2)),
-        "the fryer must hear order 2"
+        Some(order(second)),
+        "the fryer must hear order {second}"
     );
 }
 
@@ -401,33 +404,45 @@ async fn check_kitchen(stations: usize, called: Vec<Order>, why_panic: &str) {
     }
 }
 
+/// "five", "twenty": how the published tests name their order counts.
+fn in_words(n: u32) -> String {
+    match n {
+        3 => "three".to_string(),
+        5 => "five".to_string(),
+        20 => "twenty".to_string(),
+        n => n.to_string(),
+    }
+}
+
 async fn kitchen_every_station_hears_every_order() {
-    check_kitchen(3, orders(1..=5), "`open_kitchen(3, five orders)` panicked.").await;
+    let (stations, last) = (vary::count(3usize, 1..=6), vary::count(5u32, 1..=12));
+    let why = format!(
+        "`open_kitchen({stations}, {} orders)` panicked.",
+        in_words(last)
+    );
+    check_kitchen(stations, orders(1..=last), &why).await;
 }
 
 async fn kitchen_with_a_long_service() {
-    check_kitchen(
-        2,
-        orders(1..=20),
-        "`open_kitchen(2, twenty orders)` panicked.",
-    )
-    .await;
+    let last = vary::count(20u32, 10..=40);
+    let why = format!("`open_kitchen(2, {} orders)` panicked.", in_words(last));
+    check_kitchen(2, orders(1..=last), &why).await;
 }
 
 async fn kitchen_with_no_stations() {
-    check_kitchen(
-        0,
-        orders(1..=3),
-        "`open_kitchen(0, three orders)` panicked. With no station listening, every call \
+    let last = vary::count(3u32, 1..=8);
+    let why = format!(
+        "`open_kitchen(0, {} orders)` panicked. With no station listening, every call \
          goes unheard and `send` returns `Err`: `call_out` must handle it (return 0), \
          not `unwrap()` it.",
-    )
-    .await;
+        in_words(last)
+    );
+    check_kitchen(0, orders(1..=last), &why).await;
 }
 
 async fn kitchen_with_no_orders() {
     check_kitchen(
-        2,
+        vary::count(2, 1..=5),
         Vec::new(),
         "`open_kitchen(2, no orders)` panicked. `broadcast::channel(0)` panics: open the \
          intercom with a capacity of at least 1, even with no orders.",
@@ -467,17 +482,23 @@ async fn slow_station_counts_the_calls_it_missed() {
     // chef calls 5 orders before the station reads any, so orders 1, 2 and
     // 3 are overwritten before it gets to them.
     let (chef, calls) = broadcast::channel(2);
-    for n in 1..=5 {
+    let last = vary::count(5u32, 3..=12);
+    for n in 1..=last {
         let _ = chef.send(order(n));
     }
     drop(chef);
     let shift = slow_station(calls, Duration::ZERO).await;
+    let missed = last - 2;
     expect_shift(
         &shift,
-        &[4, 5],
-        3,
-        "on an intercom holding 2 calls, orders 1..=5 were called before the station read any of \
-         them (it was subscribed, just busy): it should report heard [4, 5], missed 3",
+        &[last - 1, last],
+        missed.into(),
+        &format!(
+            "on an intercom holding 2 calls, orders 1..={last} were called before the station \
+             read any of them (it was subscribed, just busy): it should report heard [{}, \
+             {last}], missed {missed}",
+            last - 1
+        ),
     );
 }
 

@@ -59,15 +59,19 @@ async fn waiting_station(mut board: watch::Receiver<Menu>) -> bool {
 async fn glance_shows_the_latest_menu_to_every_station() {
     let (tx, rx) = watch::channel(menu(1));
     let stations = [rx.clone(), tx.subscribe(), rx];
-    for edition in 2..=4 {
+    let last = vary::count(4u32, 3..=9);
+    for edition in 2..=last {
         tx.send_replace(menu(edition));
     }
+    let written: Vec<String> = (2..last).map(|e| e.to_string()).collect();
     for (i, station) in stations.iter().enumerate() {
         expect_eq!(
             glance(station),
-            menu(4),
-            "station {i} glances after the manager wrote menus 2, 3 and 4 in quick succession: a \
-             watch channel keeps only the latest value, so every station sees menu 4"
+            menu(last),
+            "station {i} glances after the manager wrote menus {} and {last} in quick \
+             succession: a watch channel keeps only the latest value, so every station sees \
+             menu {last}",
+            written.join(", ")
         );
         expect_eq!(
             station.has_changed().ok(),
@@ -80,13 +84,14 @@ async fn glance_shows_the_latest_menu_to_every_station() {
 
 async fn glance_after_the_manager_left() {
     let (tx, rx) = watch::channel(menu(1));
-    tx.send_replace(menu(2));
+    let edition = vary::count(2u32, 2..=40);
+    tx.send_replace(menu(edition));
     drop(tx);
     expect_eq!(
         glance(&rx),
-        menu(2),
-        "the manager left after writing menu 2: the board still shows it, and `borrow()` reads \
-         it even when every `Sender` is gone"
+        menu(edition),
+        "the manager left after writing menu {edition}: the board still shows it, and \
+         `borrow()` reads it even when every `Sender` is gone"
     );
 }
 
@@ -108,23 +113,24 @@ async fn next_menu_waits_for_an_unseen_menu() {
              `changed().await` instead of checking in a loop.",
         );
     }
-    tx.send_replace(menu(2));
+    let edition = vary::count(2u32, 2..=40);
+    tx.send_replace(menu(edition));
     if !task.is_woken() {
-        fail(
-            "the manager wrote menu 2, but the waiting station was not woken: wait in \
-             `board.changed().await`.",
-        );
+        fail(format!(
+            "the manager wrote menu {edition}, but the waiting station was not woken: wait in \
+             `board.changed().await`."
+        ));
     }
     match task.poll() {
         Poll::Ready(got) => expect_eq!(
             got,
-            Some(menu(2)),
-            "the manager wrote menu 2: next_menu returns it"
+            Some(menu(edition)),
+            "the manager wrote menu {edition}: next_menu returns it"
         ),
-        Poll::Pending => fail(
-            "menu 2 is on the board and unseen, but next_menu is still waiting: return once \
-             `changed().await` returns `Ok`.",
-        ),
+        Poll::Pending => fail(format!(
+            "menu {edition} is on the board and unseen, but next_menu is still waiting: return \
+             once `changed().await` returns `Ok`."
+        )),
     }
 }
 
@@ -259,14 +265,15 @@ fn start_waiting(
 async fn set_price_changes_one_price_and_notifies() {
     let (tx, mut rx) = watch::channel(menu(1));
     let station = start_waiting(&tx);
-    let changed = set_price(&tx, "fish pie", 1350);
+    let price = vary::count(1350u32, 1201..=3000);
+    let changed = set_price(&tx, "fish pie", price);
     expect_eq!(
         changed,
         true,
-        "fish pie cost 1200, so setting it to 1350 changes the board: return true"
+        "fish pie cost 1200, so setting it to {price} changes the board: return true"
     );
     let mut expected = menu(1);
-    expected.dishes[1].price = 1350;
+    expected.dishes[1].price = price;
     expect_eq!(
         rx.borrow_and_update().clone(),
         expected,
@@ -353,19 +360,22 @@ async fn set_price_with_no_station_watching() {
 async fn post_menu_reaches_the_stations() {
     let (tx, rx) = watch::channel(menu(1));
     let station = start_waiting(&tx);
-    post_menu(&tx, menu(2));
+    let (next, then) = (vary::count(2u32, 2..=20), vary::count(3u32, 21..=40));
+    post_menu(&tx, menu(next));
     expect_eq!(
         rx.borrow().clone(),
-        menu(2),
+        menu(next),
         "the board shows the posted menu"
     );
     if !station.is_woken() {
-        fail("menu 2 was posted, but a station waiting in `changed()` was not woken.");
+        fail(format!(
+            "menu {next} was posted, but a station waiting in `changed()` was not woken."
+        ));
     }
-    post_menu(&tx, menu(3));
+    post_menu(&tx, menu(then));
     expect_eq!(
         rx.borrow().clone(),
-        menu(3),
+        menu(then),
         "the board shows the menu posted last"
     );
 }
@@ -468,14 +478,19 @@ async fn station_reloads_at_once_then_on_each_change() {
         vec![1, 2],
         "the manager posted menu 2: the station reloads with it, once"
     );
-    tx.send_replace(menu(3));
-    tx.send_replace(menu(4));
-    poll_waiting(&mut station, "after reloading menu 4", &log);
+    // How many menus come before the station looks again: 2 when published.
+    let last = vary::count(4u32, 4..=9);
+    for edition in 3..=last {
+        tx.send_replace(menu(edition));
+    }
+    poll_waiting(&mut station, &format!("after reloading menu {last}"), &log);
+    let posted: Vec<String> = (3..last).map(|e| e.to_string()).collect();
     expect_eq!(
         applied(&log),
-        vec![1, 2, 4],
-        "menus 3 and 4 were posted before the station looked again: they count as one change, \
-         so the station reloads once, with menu 4"
+        vec![1, 2, last],
+        "menus {} and {last} were posted before the station looked again: they count as one \
+         change, so the station reloads once, with menu {last}",
+        posted.join(", ")
     );
 }
 

@@ -95,13 +95,16 @@ fn ms_since(start: Instant) -> u64 {
 
 async fn till_rings_up_every_sale_without_waiting() {
     let (rail, mut tickets) = mpsc::unbounded_channel();
-    let sales: Vec<u32> = (1..=500).map(|n| n * 3).collect();
+    let count = vary::count(500u32, 100..=900);
+    let step = vary::count(3u32, 1..=9);
+    let sales: Vec<u32> = (1..=count).map(|n| n * step).collect();
     // Nobody reads while the till works: an unbounded rail takes them all.
     let rung = ring_up(&rail, &sales);
     expect_eq!(
         rung,
-        500,
-        "ring_up returns how many sales it put on the rail: all 500, since the runner is there"
+        count as usize,
+        "ring_up returns how many sales it put on the rail: all {count}, since the runner is \
+         there"
     );
     let mut on_rail = Vec::new();
     while let Ok(t) = tickets.try_recv() {
@@ -116,7 +119,9 @@ async fn till_rings_up_every_sale_without_waiting() {
 
 async fn till_works_from_a_plain_thread() {
     let (rail, mut tickets) = mpsc::unbounded_channel();
-    let rung = tokio::task::spawn_blocking(move || ring_up(&rail, &[4, 8, 15, 16, 23, 42]))
+    let shift = vary::count(0u32, 1..=100);
+    let sales = [4, 8, 15, 16, 23, 42].map(|n| n + shift);
+    let rung = tokio::task::spawn_blocking(move || ring_up(&rail, &sales))
         .await
         .unwrap_or_else(|e| rethrow(e));
     expect_eq!(
@@ -128,11 +133,7 @@ async fn till_works_from_a_plain_thread() {
     while let Ok(t) = tickets.try_recv() {
         on_rail.push(t);
     }
-    expect_eq!(
-        on_rail,
-        vec![4, 8, 15, 16, 23, 42],
-        "the sales arrive in order"
-    );
+    expect_eq!(on_rail, sales.to_vec(), "the sales arrive in order");
 }
 
 async fn till_stops_when_the_runner_is_gone() {
@@ -435,16 +436,18 @@ async fn bookkeeper_returns_at_once_and_tallies_off_the_runtime() {
 
 async fn bookkeeper_streams_every_result_in_order() {
     let _hold = hold_clock();
-    let orders: Vec<u32> = (1..=40).collect();
+    let count = vary::count(40u32, 10..=80);
+    let size = vary::count(3usize, 1..=6);
+    let orders: Vec<u32> = (1..=count).collect();
     let watch = Watched::default();
     let mut belt = start_bookkeeper(
         orders.clone(),
-        3,
+        size,
         watched(&watch, |order| order * order + 1),
     );
     expect_eq!(
         belt.max_capacity(),
-        3,
+        size,
         "the belt holds `belt_size` results: make it with `mpsc::channel(belt_size)`"
     );
     let got = read_all(&mut belt, &watch).await;
@@ -463,7 +466,7 @@ async fn bookkeeper_streams_every_result_in_order() {
     expect_eq!(
         got,
         orders.iter().map(|o| o * o + 1).collect::<Vec<u32>>(),
-        "the belt carries tally(order) for each of the 40 orders, in order, and closes \
+        "the belt carries tally(order) for each of the {count} orders, in order, and closes \
          after the last one (a `recv` that returns `None`)"
     );
 }
@@ -603,8 +606,9 @@ async fn porters_carry_every_sack_once() {
     let start = Instant::now();
     let yard = Arc::new(Mutex::new(Yard::default()));
     let (tx, belt) = mpsc::channel(2);
+    let sacks = vary::count(12u32, 6..=24);
     let dock = async move {
-        for item in 1..=12 {
+        for item in 1..=sacks {
             sleep(Duration::from_millis(5)).await;
             if tx.send(item).await.is_err() {
                 fail(
@@ -621,14 +625,15 @@ async fn porters_carry_every_sack_once() {
     results.sort_unstable();
     expect_eq!(
         results,
-        (1..=12).map(|i| i * 10).collect::<Vec<u32>>(),
-        "run_porters returns carry(sack) for each of the 12 sacks exactly once"
+        (1..=sacks).map(|i| i * 10).collect::<Vec<u32>>(),
+        "run_porters returns carry(sack) for each of the {sacks} sacks exactly once"
     );
+    let done = u64::from(sacks) * 5 + 12;
     expect_eq!(
         ms_since(start),
-        72,
+        done,
         "sacks arrive every 5 ms and take 12 ms, three porters: each sack is picked up \
-         at once and the last is done at 72 ms, when run_porters returns. Later means sacks \
+         at once and the last is done at {done} ms, when run_porters returns. Later means sacks \
          waited for a porter: is the belt's lock held while a porter carries? Earlier means \
          run_porters returned before every porter was done"
     );
@@ -691,17 +696,29 @@ async fn porters_never_carry_more_than_their_number() {
 async fn tray_takes_what_is_waiting_up_to_a_full_tray() {
     let trips = Rc::new(RefCell::new(Vec::new()));
     let record = trips.clone();
-    let count = tray_runner(closed_belt(1..=7), 3, move |trip| {
+    let (dishes, tray) = (vary::count(7u32, 4..=20), vary::count(3usize, 2..=5));
+    let count = tray_runner(closed_belt(1..=dishes), tray, move |trip| {
         record.borrow_mut().push(trip)
     })
     .await;
+    let all: Vec<u32> = (1..=dishes).collect();
+    let expected: Vec<Vec<u32>> = all.chunks(tray).map(<[u32]>::to_vec).collect();
+    let sizes: Vec<String> = expected.iter().map(|t| t.len().to_string()).collect();
+    let sizes = match sizes.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => sizes.join(""),
+    };
     expect_eq!(
         *trips.borrow(),
-        vec![vec![1, 2, 3], vec![4, 5, 6], vec![7]],
-        "seven dishes waiting and a tray of three: trips of 3, 3 and 1, in belt order \
-         (each trip a fresh batch: `recv_many` appends to the Vec you give it)"
+        expected,
+        "{dishes} dishes waiting and a tray of {tray}: trips of {sizes}, in belt order (each \
+         trip a fresh batch: `recv_many` appends to the Vec you give it)"
     );
-    expect_eq!(count, 3, "tray_runner returns the number of trips");
+    expect_eq!(
+        count,
+        expected.len(),
+        "tray_runner returns the number of trips"
+    );
 }
 
 async fn tray_never_waits_to_fill_up() {
@@ -790,20 +807,22 @@ async fn report_never_fails_without_a_gauge() {
 
 async fn gauge_returns_only_the_latest_reading() {
     let (thermometer, mut gauge) = fridge();
-    for celsius in [4, 5, 6] {
+    let first = vary::count(4u32, 5..=30) as i32;
+    let latest = first + 2;
+    for celsius in first..=latest {
         thermometer.report(celsius);
     }
     expect_eq!(
         gauge.next_reading().await,
-        Some(6),
+        Some(latest),
         "three readings, none read yet: a new reading replaces an unread one, so the gauge \
-         returns 6 (a queue would return the oldest, 4)"
+         returns {latest} (a queue would return the oldest, {first})"
     );
     let mut next = mock_task(gauge.next_reading());
     if let Poll::Ready(r) = next.poll() {
         fail(format!(
-            "the gauge returned {r:?} again, but 6 was already returned and nothing new was \
-             reported: wait for a reading not returned yet"
+            "the gauge returned {r:?} again, but {latest} was already returned and nothing new \
+             was reported: wait for a reading not returned yet"
         ));
     }
     drop(next);

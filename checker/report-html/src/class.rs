@@ -25,6 +25,8 @@ pub struct Meta {
     pub jobs: Option<u64>,
     /// What contained the test processes ("unsandboxed" when nothing did).
     pub containment: Option<String>,
+    /// The seed of the inputs the hidden tests varied (`grade --seed N`).
+    pub seed: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -132,6 +134,7 @@ pub fn read(text: &str) -> Result<Class, String> {
                 .get("containment")
                 .opt_string()
                 .or_else(|| root.get("containment").opt_string()),
+            seed: meta.get("seed").u64(),
         },
         seconds: root.get("seconds").f64().unwrap_or(0.0),
         students: root.get("submissions").items().map(student).collect(),

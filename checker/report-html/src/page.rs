@@ -128,6 +128,13 @@ fn metadata(class: &Class) -> String {
         _ => missing.clone(),
     };
     let mut out = String::from(r#"<table class="meta"><tbody>"#);
+    // Reports written before inputs were varied have no seed: no row.
+    let seed = m.seed.map(|s| {
+        (
+            "varied inputs",
+            format!("seed {s} (replay with <code>grade --seed {s}</code>)"),
+        )
+    });
     for (k, v) in [
         ("course version", version),
         ("checker", or_missing(&m.checker_version)),
@@ -143,7 +150,10 @@ fn metadata(class: &Class) -> String {
                 class.seconds
             ),
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain(seed)
+    {
         let _ = write!(out, r#"<tr><th scope="row">{k}</th><td>{v}</td></tr>"#);
     }
     out.push_str("</tbody></table>");

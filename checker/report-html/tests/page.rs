@@ -171,6 +171,18 @@ fn the_header_says_how_the_batch_was_graded() {
 }
 
 #[test]
+fn the_header_gives_the_seed_that_replays_the_batch() {
+    let with_seed = fixture().replacen("\"meta\":{", "\"meta\":{\"seed\":424242,", 1);
+    assert_ne!(with_seed, fixture(), "the fixture has a `meta` object");
+    let doc = Html::parse_document(&checker_report::render(&with_seed).unwrap());
+    let meta = texts(&doc, "table.meta td").join("\n");
+    assert!(meta.contains("grade --seed 424242"), "{meta}");
+    // A report written before inputs were varied has no such row.
+    let doc = Html::parse_document(&page());
+    assert!(!texts(&doc, "table.meta th").join(" ").contains("varied"));
+}
+
+#[test]
 fn the_page_needs_nothing_from_the_network() {
     let doc = Html::parse_document(&page());
     for el in doc.select(&sel("[src], link, [href]")) {

@@ -18,3 +18,4 @@ pub mod review;
 pub mod screen;
 pub mod shadow;
 pub mod soundness;
+pub mod stubtypes;

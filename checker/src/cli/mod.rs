@@ -395,6 +395,12 @@ fn grade_cmd(
         .iter()
         .map(|n| exercise_arg(n))
         .collect::<Result<_, _>>()?;
+    // One seed for the batch, recorded in every report: the hidden tests
+    // vary what the published tests fix (see the harness's `vary`).
+    let opts = &Options {
+        seed: Some(opts.seed.unwrap_or_else(grade::draw_seed)),
+        ..opts.clone()
+    };
     let batch = if subs.is_empty() {
         // A shard may be empty; its report must still merge.
         crate::model::grading::Batch {
@@ -402,6 +408,7 @@ fn grade_cmd(
             seconds: 0.0,
             containment: crate::instructor::provenance::containment(),
             contained: crate::run::sandbox::level().is_sandboxed(),
+            seed: opts.seed,
         }
     } else {
         grade::grade(paths, &subs, &exercises, opts)?

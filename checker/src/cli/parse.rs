@@ -229,6 +229,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
             Long("code") => "code",
             Long("name") => "name",
             Long("partition") => "partition",
+            Long("seed") => "seed",
             Short('h') | Long("help") => "help",
             Value(_) => "",
             Long(other) => {
@@ -257,6 +258,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
                         .map_err(|e| UsageError::new(e, Some("grade")))?,
                 )
             }
+            Long("seed") => opts.seed = Some(parser.value()?.parse()?),
             Long("student") => student = Some(PathBuf::from(parser.value()?)),
             Long("exercise") => only.push(parser.value()?.string()?),
             Long("solutions") => source = Source::Solutions,

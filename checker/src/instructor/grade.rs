@@ -74,7 +74,23 @@ pub fn grade(
         seconds: start.elapsed().as_secs_f64(),
         containment: crate::run::sandbox::level().describe(),
         contained: crate::run::sandbox::level().is_sandboxed(),
+        seed: opts.seed,
     })
+}
+
+/// A fresh seed for a batch's varied inputs: unknown to students before
+/// the batch runs, small enough to type back (`grade --seed N`) and to
+/// stay exact in any JSON reader (below 2^53).
+pub fn draw_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish() % 1_000_000_000
 }
 
 /// With `CHECKER_REQUIRE_CONTAINMENT=1` (the Gradescope recipe sets it),
@@ -198,7 +214,8 @@ fn stage_exercise(
         .or(too_long)
         .or(uncopied)
         .or_else(|| screen_refusal(e, &screened))
-        .or_else(|| derive_refusal(paths, e, &screened));
+        .or_else(|| derive_refusal(paths, e, &screened))
+        .or_else(|| type_refusal(paths, e, &screened));
     Ok(match refused {
         Some(reason) => Err(reason),
         None => Ok(Target {
@@ -257,6 +274,33 @@ fn derive_refusal(
     let derives = crate::build::screen::stub_derives(&stub);
     screened.iter().find_map(|(rel, text)| {
         crate::build::screen::replaced_derive(&derives, text).map(|(line, why)| CompileError {
+            first: format!("rejected: {why}."),
+            location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
+            error_count: 1,
+        })
+    })
+}
+
+/// A stub type redefined, or a name its fields use redeclared (see
+/// `stubtypes`).
+fn type_refusal(
+    paths: &Paths,
+    e: &course::Exercise,
+    screened: &[(PathBuf, String)],
+) -> Option<CompileError> {
+    // Every file of the stub: exercise 09 declares its types in `relay.rs`.
+    let mut stub = String::new();
+    let mut files = crate::util::files::walk_all(&paths.stub(e).join("src"));
+    files.sort();
+    for file in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+    {
+        stub.push_str(&std::fs::read_to_string(file).ok()?);
+        stub.push('\n');
+    }
+    screened.iter().find_map(|(rel, text)| {
+        crate::build::stubtypes::changed_type(&stub, text).map(|(line, why)| CompileError {
             first: format!("rejected: {why}."),
             location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
             error_count: 1,

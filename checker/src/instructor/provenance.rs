@@ -45,6 +45,7 @@ pub fn record(paths: &Paths, opts: &Options, command: &str) -> String {
         .str("command", command)
         .num("timeout_s", opts.deadline.as_secs_f64())
         .int("jobs", opts.jobs as u64)
+        .raw_or_null("seed", opts.seed.map(|s| s.to_string()).as_deref())
         .str("containment", &containment());
     if let Some(m) = modified {
         object = object.bool("course_modified", m);

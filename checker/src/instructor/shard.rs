@@ -114,20 +114,27 @@ pub fn merge(shards: &[(String, String)], command: &str) -> Result<Merged, Strin
     // Every shard was graded the same way (checked above), and a contained
     // run describes itself as "sandboxed (...)".
     let contained = containment.starts_with("sandboxed");
+    // Shards graded apart draw their own seeds unless `--seed` fixed one.
+    let seeds: Vec<Option<u64>> = views
+        .iter()
+        .map(|v| v.get("meta").get("seed").u64())
+        .collect();
+    let seed = seeds[0].filter(|_| seeds.iter().all(|s| *s == seeds[0]));
     Ok(Merged {
         batch: Batch {
             graded,
             seconds,
             containment,
             contained,
+            seed,
         },
-        meta: meta(shards, &views, command),
+        meta: meta(shards, &views, command, seed),
     })
 }
 
 /// The shards' common `meta`, graded when the last shard was, with the
 /// merge's command and each shard's own command and time.
-fn meta(shards: &[(String, String)], views: &[View], command: &str) -> String {
+fn meta(shards: &[(String, String)], views: &[View], command: &str, seed: Option<u64>) -> String {
     let m = views[0].get("meta");
     let latest = views
         .iter()
@@ -141,6 +148,14 @@ fn meta(shards: &[(String, String)], views: &[View], command: &str) -> String {
             .str_or_null("graded_at", v.get("meta").get("graded_at").str())
             .int("submissions", v.get("submissions").items().count() as u64)
             .num("seconds", v.get("seconds").f64().unwrap_or(0.0))
+            .raw_or_null(
+                "seed",
+                v.get("meta")
+                    .get("seed")
+                    .u64()
+                    .map(|s| s.to_string())
+                    .as_deref(),
+            )
             .finish()
     }));
     let mut object = Object::new()
@@ -150,6 +165,7 @@ fn meta(shards: &[(String, String)], views: &[View], command: &str) -> String {
         .str("command", command)
         .num("timeout_s", m.get("timeout_s").f64().unwrap_or(0.0))
         .int("jobs", m.get("jobs").u64().unwrap_or(0))
+        .raw_or_null("seed", seed.map(|s| s.to_string()).as_deref())
         .str_or_null("containment", m.get("containment").str());
     if let Some(modified) = m.get("course_modified").bool() {
         object = object.bool("course_modified", modified);

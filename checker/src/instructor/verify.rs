@@ -15,6 +15,11 @@ use crate::util::style::Style;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// The seeds of the graded runs `verify` also proves, besides the
+/// published inputs: fixed, so that verify's verdict repeats. Chosen to
+/// land on different values of the tests' ranges.
+pub const SEEDS: [u64; 3] = [1, 424_242, 987_654_321];
+
 /// What `verify` found wrong, by exercise and test.
 #[derive(Debug, Default)]
 pub struct Findings {
@@ -154,6 +159,21 @@ pub fn verify(
         runs_results.push(engine::run(paths, &targets, &fresh)?);
     }
     f.problems = analyze(&targets, &runs_results);
+    // Graded runs draw varied inputs from a seed (the harness's `vary`):
+    // a test must fail on its stub and pass on its solution with those
+    // too, not only with the published ones.
+    for seed in SEEDS {
+        let seeded = Options {
+            seed: Some(seed),
+            ..fresh.clone()
+        };
+        let results = engine::run(paths, &targets, &seeded)?;
+        f.problems.extend(
+            analyze(&targets, &[results])
+                .into_iter()
+                .map(|p| format!("{p} (with seed {seed})")),
+        );
+    }
     let isolation = isolation(paths, exercises, &fresh)?;
     f.problems
         .extend(isolation.iter().flat_map(|(_, p)| p.clone()));
@@ -171,7 +191,7 @@ pub fn verify(
         let ok = !f.problems.iter().any(|p| p.starts_with(e.dir));
         let _ = writeln!(
             f.report,
-            "{} {}: {count} hidden tests over {} tasks; stub fails all, solution passes all, {} identical runs",
+            "{} {}: {count} hidden tests over {} tasks; stub fails all, solution passes all, {} identical runs and {} seeded",
             if ok {
                 style.green("✓")
             } else {
@@ -179,7 +199,8 @@ pub fn verify(
             },
             e.dir,
             e.tasks.len(),
-            runs.max(1)
+            runs.max(1),
+            SEEDS.len()
         );
         if let Some((checked, _)) = isolation.iter().find(|(dir, _)| dir.starts_with(e.dir)) {
             let _ = writeln!(

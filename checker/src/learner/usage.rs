@@ -120,7 +120,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "grade",
         args: "SUBMISSION... [--format F] [--output FILE] [--report F=FILE] [--exercise E] \
-               [--partition K/N]",
+               [--partition K/N] [--seed N]",
         min: 1,
         max: None,
         options: &[
@@ -129,6 +129,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             "report",
             "exercise",
             "partition",
+            "seed",
             "timeout",
             "jobs",
         ],
@@ -138,8 +139,9 @@ pub const COMMANDS: &[CommandSpec] = &[
                 --report FORMAT=FILE writes another format from the same run (repeat for \
                 several), FORMAT=DIR/ a file per submission (human, gradescope, html); \
                 --exercise grades only that exercise (repeat for several); --partition K/N \
-                grades only shard K of N (by submission name), to `merge` later. See \
-                checker/README.md, \"Grading\".",
+                grades only shard K of N (by submission name), to `merge` later; --seed N \
+                replays a grading (the hidden tests vary their inputs by a seed drawn per \
+                batch and recorded in the report). See checker/README.md, \"Grading\".",
     },
     CommandSpec {
         name: "merge",
@@ -233,6 +235,11 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
         "partition",
         "K/N",
         "grade only shard K of N (by submission name)",
+    ),
+    (
+        "seed",
+        "N",
+        "the seed of the inputs graded tests vary (default: drawn per batch)",
     ),
     ("student", "DIR", "where to write the student copy"),
     ("cold-runs", "N", "how many cold builds to time"),

@@ -58,6 +58,10 @@ pub struct Batch {
     pub containment: String,
     /// Whether they were contained at all: every grade format says so.
     pub contained: bool,
+    /// The seed the hidden tests drew their varied inputs from (see the
+    /// harness's `vary`): `grade --seed N` replays the batch. `None` for
+    /// merged shards graded with different seeds.
+    pub seed: Option<u64>,
 }
 
 /// One construct an instructor may want to look at.

@@ -70,6 +70,7 @@ fn alone(batch: &Batch, g: &Graded) -> Batch {
         graded: vec![g.clone()],
         seconds: seconds(ms),
         containment: batch.containment.clone(),
+        seed: batch.seed,
         contained: batch.contained,
     }
 }

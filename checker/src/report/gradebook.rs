@@ -11,9 +11,19 @@ pub const SCHEMA: &str = "tokio-channels-course/grade/v1";
 
 pub fn human(batch: &Batch, style: Style) -> String {
     let mut out = format!(
-        "{}\n\n",
+        "{}\n",
         style.dim(&format!("test processes: {}", batch.containment))
     );
+    if let Some(seed) = batch.seed {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "varied inputs: seed {seed} (replay with `grade --seed {seed}`)"
+            ))
+        );
+    }
+    out.push('\n');
     for g in &batch.graded {
         let _ = writeln!(
             out,

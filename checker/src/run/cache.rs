@@ -22,6 +22,7 @@ pub fn key(paths: &Paths, t: &Target, opts: &Options) -> u64 {
     t.slot.hash(&mut h);
     t.exercise.dir.hash(&mut h);
     opts.deadline.hash(&mut h);
+    opts.seed.hash(&mut h);
     hash_sources(&mut h, &t.source.join("src"));
     hash_sources(&mut h, &paths.hidden(t.exercise));
     hash_dir_all(&mut h, &paths.hidden(t.exercise).join("snapshots"));

@@ -12,7 +12,7 @@
 use std::io::Read;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -31,7 +31,8 @@ pub struct Channel {
 }
 
 impl Channel {
-    /// Adds `--result ...` to `cmd` and prepares the child's end.
+    /// Adds `--result ...` to `cmd` and prepares the child's end. The
+    /// runner pipes the child's stdin and writes its own lines first.
     pub fn attach(cmd: &mut Command, result_file: &Path, nonce: &str) -> std::io::Result<Channel> {
         let _ = std::fs::remove_file(result_file);
         #[cfg(unix)]
@@ -41,7 +42,7 @@ impl Channel {
             let (mut ours, theirs) = std::os::unix::net::UnixStream::pair()?;
             writeln!(ours, "{nonce}")?;
             let fd = theirs.as_raw_fd();
-            cmd.arg("--result").arg("fd:3").stdin(Stdio::null());
+            cmd.arg("--result").arg("fd:3");
             // SAFETY: runs in the child before exec and only makes
             // async-signal-safe calls on a descriptor the child inherited.
             unsafe {
@@ -57,7 +58,7 @@ impl Channel {
         }
         #[cfg(not(unix))]
         {
-            cmd.arg("--result").arg(result_file).stdin(Stdio::piped());
+            cmd.arg("--result").arg(result_file);
             Ok(Channel {
                 file: result_file.to_path_buf(),
                 nonce: nonce.to_string(),
@@ -72,7 +73,8 @@ impl Channel {
     pub fn spawned(&mut self, child: &mut Child) -> std::io::Result<()> {
         #[cfg(unix)]
         {
-            let _ = child;
+            // The runner's lines are written: the harness reads to the end.
+            drop(child.stdin.take());
             // Only the child may hold its end now: EOF then means it ended.
             self.theirs = None;
             let mut socket = self.ours.try_clone()?;

@@ -117,10 +117,12 @@ pub fn run_screened(
         early.push(None);
         let stamp = Stamp::of(binary)?;
         for (task, name) in runner::list(binary, opts.deadline)? {
-            // Numbered, not named: the scratch folder next to it is the
-            // test's working directory, which the code under test can read,
-            // and exercise 09's names say which mutant runs.
-            let result_file = results_dir.join(format!("{key}-{}.json", jobs.len()));
+            // Neither named nor numbered in order: the scratch folder next
+            // to it is the test's working directory, which the code under
+            // test can read, and a name or a position in the list says
+            // which test runs (exercise 09's names say which mutant).
+            let token = protocol::nonce(&results_dir.join(jobs.len().to_string()));
+            let result_file = results_dir.join(format!("{key}-{token}.json"));
             jobs.push((
                 i,
                 task,
@@ -136,6 +138,7 @@ pub fn run_screened(
                     deadline: opts.deadline,
                     bless: opts.bless,
                     stamp: stamp.clone(),
+                    seed: opts.seed,
                 },
             ));
         }

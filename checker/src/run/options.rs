@@ -19,6 +19,10 @@ pub struct Options {
     /// Reuse verdicts whose inputs have not changed (see `cache`). Off for
     /// `verify` and `grade`, which must run everything.
     pub cache: bool,
+    /// A graded run's seed: the hidden tests draw the inputs they vary
+    /// from it (see the harness's `vary`). `None` (check, verify) runs
+    /// the published inputs.
+    pub seed: Option<u64>,
 }
 
 impl Default for Options {
@@ -28,6 +32,7 @@ impl Default for Options {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             bless: false,
             cache: true,
+            seed: None,
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::build::integrity::Stamp;
 use crate::model::results::Captured;
 use crate::run::channel::Channel;
 use crate::run::sandbox::{self, Policy};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
@@ -32,6 +32,9 @@ pub struct Job {
     pub bless: bool,
     /// The binary as built; checked before the run (see `integrity`).
     pub stamp: Stamp,
+    /// The graded run's seed (see the harness's `vary`); `None` runs the
+    /// published inputs.
+    pub seed: Option<u64>,
 }
 
 /// What happened to the process.
@@ -54,17 +57,17 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
     // and the only place it may write (see `sandbox`).
     let scratch = sandbox::scratch(&job.result_file.with_extension("scratch"))?;
     let mut cmd = Command::new(&job.binary);
-    // The name goes in the environment, which the harness clears before
-    // the code under test starts: the command line would stay readable to
-    // it (exercise 09's names say which mutant runs).
-    cmd.arg("--run").arg("-");
+    // The name (and the seed) go on stdin, which the harness reads before
+    // the code under test starts: the command line and the first
+    // environment stay readable to it all its life (exercise 09's names
+    // say which mutant runs; any test's name says which answer to give).
+    cmd.arg("--run").arg("-").stdin(Stdio::piped());
     let mut channel = Channel::attach(&mut cmd, &job.result_file, &job.nonce)?;
     cmd
         // A clean environment: the caller's INSTA_*, RUST_BACKTRACE or CI
         // settings must not change a verdict.
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("CHECKER_TEST", &job.test)
         .env("CHECKER_SNAPSHOT_DIR", &job.snapshot_dir)
         .env("INSTA_WORKSPACE_ROOT", &job.insta_root)
         .env("INSTA_UPDATE", if job.bless { "always" } else { "no" })
@@ -94,6 +97,13 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
     )?;
     let start = Instant::now();
     let mut child = cmd.spawn()?;
+    if let Some(stdin) = child.stdin.as_mut() {
+        // Two short lines fit in any pipe's buffer: this never waits for
+        // the child. A child that died at once is the harness's report
+        // missing, not an error here.
+        let seed = job.seed.map_or("-".to_string(), |s| s.to_string());
+        let _ = write!(stdin, "{}\n{seed}\n", job.test);
+    }
     channel.spawned(&mut child)?;
     let out = out.spawned(child.stdout.take());
     let err = err.spawned(child.stderr.take());
