@@ -68,7 +68,9 @@ pub fn run_streaming(
     flush(&results, emit);
     if !stale.is_empty() {
         let todo: Vec<Target> = stale.iter().map(|i| targets[*i].clone()).collect();
-        let first = (todo.len() > 1).then_some(1);
+        // Only where a person waits for the first verdict: a bulk run
+        // (verify, the fixtures) has no "current" exercise.
+        let first = (use_cache && todo.len() > 1).then_some(1);
         run_phases(paths, &todo, opts, &|_, _| None, first, &mut |j, r| {
             let i = stale[j];
             if use_cache {
