@@ -61,6 +61,7 @@ pub fn run_streaming(
     let mut emitted = 0;
     let mut flush = |results: &[Option<ExerciseResult>], emit: Emit| {
         while let Some(Some(r)) = results.get(emitted) {
+            crate::util::timings::mark(&format!("verdict:{}", r.dir));
             emit(emitted, r);
             emitted += 1;
         }
@@ -162,6 +163,7 @@ fn run_phases(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         progress.finish();
+        crate::util::timings::mark("built");
         test_phase(
             paths,
             back,
