@@ -54,14 +54,18 @@ pub const SCRUBBED_ENV: &[&str] = &[
     "RUST_LIB_BACKTRACE",
 ];
 
-/// Builds the harnesses of `targets`. `progress` is told about each crate
-/// cargo finishes, for a progress line on a terminal.
+/// Builds the harnesses of `targets`, at most `jobs` crates at once (fewer
+/// when their compilers would not fit the memory budget, see
+/// `buildlimit::Plan`). `progress` is told about each crate cargo
+/// finishes, for a progress line on a terminal.
 pub fn build(
     paths: &Paths,
     manifest: &Path,
     targets: &[Target],
+    jobs: usize,
     mut progress: impl FnMut(&str),
 ) -> std::io::Result<BuildOutcome> {
+    let plan = crate::build::buildlimit::Plan::new(jobs);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.arg("build")
@@ -69,14 +73,18 @@ pub fn build(
         .arg(manifest)
         .arg("--keep-going")
         .arg("--message-format")
-        .arg("json-diagnostic-rendered-ansi");
+        .arg("json-diagnostic-rendered-ansi")
+        .args(plan.cargo_args());
     for t in targets {
         cmd.arg("-p").arg(t.harness_package());
     }
     for var in SCRUBBED_ENV {
         cmd.env_remove(var);
     }
-    cmd.envs(crate::build::buildlimit::cargo_env());
+    cmd.envs(crate::build::buildlimit::cargo_env()).env(
+        crate::build::buildlimit::MEMORY_ENV,
+        plan.rustc_memory.to_string(),
+    );
     // Lets the harness fix the runtime's random seed, so that `select!`
     // picks branches in the same order in every run (`harness/src/run.rs`).
     // Only this build sees it: the course's own workspace builds tokio as
@@ -242,15 +250,19 @@ fn record_error(
     if message.get("spans").items().next().is_none() && text.starts_with("aborting due to") {
         return;
     }
-    let entry = errors.entry(key).or_insert_with(|| {
-        let location = primary_span(message).map(|s| span_location(paths, s));
-        let rendered = message.get("rendered").str().unwrap_or(text);
-        CompileError {
-            first: paths.relativize(rendered),
-            location,
-            error_count: 0,
-        }
+    let location = primary_span(message).map(|s| span_location(paths, s));
+    let rendered = message.get("rendered").str().unwrap_or(text);
+    let entry = errors.entry(key).or_insert_with(|| CompileError {
+        first: paths.relativize(rendered),
+        location: location.clone(),
+        error_count: 0,
     });
+    // The wrapper's word on why the compiler was stopped explains the
+    // errors before it ("File too large"): it comes first.
+    if message.get("code").get("code").str() == Some(crate::build::buildlimit::LIMIT_CODE) {
+        entry.first = paths.relativize(rendered);
+        entry.location = location;
+    }
     entry.error_count += 1;
 }
 

@@ -11,35 +11,12 @@
 //! Shared dependencies (tokio and the rest) are kept: no test process can
 //! write them under containment, and they are never grading output.
 
+use crate::build::footprint::{self, entries, is_grading};
 use crate::model::course::Paths;
 use std::path::Path;
 
-/// Whether `name` (a package or crate file name) belongs to a grading slot.
-fn is_grading(name: &str, sep: char) -> bool {
-    ["h", "l"].iter().any(|kind| {
-        name.strip_prefix(kind)
-            .and_then(|r| r.strip_prefix(sep))
-            .and_then(|r| r.strip_prefix('g'))
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
-    })
-}
-
 fn remove(path: &Path) {
-    let _ = if path.is_dir() {
-        std::fs::remove_dir_all(path)
-    } else {
-        std::fs::remove_file(path)
-    };
-}
-
-fn entries(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-                .collect()
-        })
-        .unwrap_or_default()
+    footprint::remove(&[path.to_path_buf()]);
 }
 
 /// Removes every trace of earlier grading batches from the work area.
@@ -67,28 +44,18 @@ pub fn clear_grading(paths: &Paths) {
     }
     for (name, path) in entries(&debug.join("deps")) {
         let stem = name.split('.').next().unwrap_or("");
-        if hashes.iter().any(|h| stem.ends_with(&format!("-{h}"))) {
+        // rustc's temporary folders (`rmeta*`, `rustc*`) outlive a rustc
+        // that was stopped (see `buildlimit`); no rustc runs now.
+        let temporary = path.is_dir() && (name.starts_with("rmeta") || name.starts_with("rustc"));
+        if temporary || hashes.iter().any(|h| stem.ends_with(&format!("-{h}"))) {
             remove(&path);
         }
     }
+    // What the compiler wrapper counted against each submission's budget.
+    remove(&crate::build::buildlimit::ledger_dir(&work.join("build")));
     for (name, path) in entries(&debug) {
         if is_grading(&name, '-') {
             remove(&path);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_grading;
-
-    #[test]
-    fn grading_slots_are_recognised_and_nothing_else() {
-        assert!(is_grading("h-g0-01", '-'));
-        assert!(is_grading("l-g12-05-abcdef", '-'));
-        assert!(!is_grading("h-solution-01", '-'));
-        assert!(!is_grading("h-gx-01", '-'));
-        assert!(!is_grading("getrandom-64486f53757e2e71", '-'));
-        assert!(!is_grading("learner", '-'));
     }
 }

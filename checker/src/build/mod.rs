@@ -8,6 +8,7 @@
 pub mod buildlimit;
 pub mod compile;
 pub mod depinfo;
+pub mod footprint;
 pub mod fresh;
 pub mod integrity;
 pub mod mismatch;

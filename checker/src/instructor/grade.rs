@@ -51,9 +51,13 @@ pub fn grade(
         plan.push(row);
     }
 
-    // After the build, what the compiler actually read decides (dep-info).
+    // After the build, what the compiler actually read decides (dep-info),
+    // and what it left in the build folder is bounded per exercise (its
+    // artefacts are removed when over the cap, so a batch's disk use does
+    // not add up across submissions).
     let results = engine::run_screened(paths, &targets, opts, &|t, built| {
-        crate::build::depinfo::screen(paths, t, built)
+        let read = crate::build::depinfo::screen(paths, t, built);
+        crate::build::footprint::screen(paths, t).or(read)
     })?;
     for (g, row) in graded.iter_mut().zip(plan) {
         for (e, entry) in exercises.iter().copied().zip(row) {

@@ -212,7 +212,11 @@ pub const OPTIONS: &[(&str, &str, &str)] = &[
         "SECS",
         "real-time backstop per test (default 30; CPU and sleep budgets decide first)",
     ),
-    ("jobs", "N", "tests run at once (default: number of cores)"),
+    (
+        "jobs",
+        "N",
+        "tests run at once, and crates compiled at once (default: number of cores)",
+    ),
     ("runs", "N", "how many times to run"),
     ("poll", "", "look at the files every 200 ms"),
     ("all", "", "every hint at once"),

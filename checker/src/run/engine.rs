@@ -138,7 +138,9 @@ fn run_phases(
     let (front, back) = targets.split_at(split);
 
     let mut progress = Progress::on_stderr();
-    let built = compile::build(paths, &manifest, front, |name| progress.crate_done(name))?;
+    let built = compile::build(paths, &manifest, front, opts.jobs, |name| {
+        progress.crate_done(name)
+    })?;
     progress.finish();
     crate::util::timings::mark("built");
     if back.is_empty() {
@@ -150,7 +152,7 @@ fn run_phases(
     std::thread::scope(|s| {
         let behind = s.spawn(|| {
             let mut progress = Progress::on_stderr();
-            let built = compile::build(paths, &manifest, back, |name| {
+            let built = compile::build(paths, &manifest, back, opts.jobs, |name| {
                 if !quiet.load(Ordering::Relaxed) {
                     progress.crate_done(name)
                 }
