@@ -172,8 +172,11 @@ struct Breakdown {
     after: f64,
 }
 
+/// A row of the breakdown: its label, and its part of a [`Breakdown`].
+type Part = (&'static str, fn(&Breakdown) -> f64);
+
 impl Breakdown {
-    const PARTS: [(&'static str, fn(&Breakdown) -> f64); 7] = [
+    const PARTS: [Part; 7] = [
         ("  of which: process start-up", |b| b.startup),
         ("  of which: lock, cache keys, staging", |b| b.before_build),
         ("  of which: cargo's own work", |b| b.cargo),
