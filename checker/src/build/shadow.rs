@@ -15,6 +15,7 @@
 //! written only when their content changes, so cargo's fingerprints stay
 //! valid and an edit recompiles only what it touched.
 
+use crate::build::prewarm::{self, toml_path};
 use crate::model::course::{Component, Exercise, Paths};
 
 /// The slot whose harness runs the hidden `CROSS` list instead of `TESTS`:
@@ -85,7 +86,7 @@ impl Target {
 pub fn write(paths: &Paths, targets: &[Target]) -> io::Result<PathBuf> {
     let ws = paths.work().join("ws");
     std::fs::create_dir_all(&ws)?;
-    let deps = workspace_dependencies(&paths.root.join("Cargo.toml"))?;
+    let deps = prewarm::workspace_dependencies(&paths.root.join("Cargo.toml"))?;
 
     let mut members = Vec::new();
     for t in targets {
@@ -144,35 +145,6 @@ pub fn write(paths: &Paths, targets: &[Target]) -> io::Result<PathBuf> {
     Ok(manifest_path)
 }
 
-/// The `[workspace.dependencies]` table of the course's manifest, verbatim,
-/// so the shadow build uses the same versions and features.
-fn workspace_dependencies(root_manifest: &Path) -> io::Result<String> {
-    let text = std::fs::read_to_string(root_manifest)?;
-    let mut out = String::new();
-    let mut inside = false;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            inside = trimmed.starts_with("[workspace.dependencies]");
-        }
-        if inside {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    if out.is_empty() {
-        return Err(io::Error::other(
-            "the course's Cargo.toml has no [workspace.dependencies] table",
-        ));
-    }
-    Ok(out)
-}
-
-fn toml_path(p: &Path) -> String {
-    // TOML basic strings need backslashes escaped (Windows paths).
-    p.display().to_string().replace('\\', "\\\\")
-}
-
 /// The package of a given component with its mutants (exercise 09): one
 /// for every slot, so it compiles once.
 fn component_manifest(paths: &Paths, e: &Exercise, c: &Component) -> String {
@@ -226,10 +198,7 @@ fn harness_manifest(paths: &Paths, t: &Target) -> String {
          [[bin]]\nname = \"{pkg}\"\npath = \"main.rs\"\n\n\
          [dependencies]\n\
          {lib} = {{ path = \"../lib\", package = \"{libpkg}\" }}\n\
-         checker-harness = {{ path = \"{harness}\" }}\n\
-         tokio = {{ workspace = true, features = [\"test-util\"] }}\n\
-         tokio-test.workspace = true\ninsta.workspace = true\npretty_assertions.workspace = true\n\
-         {component}",
+         {common}{component}",
         component = t
             .exercise
             .component
@@ -244,7 +213,7 @@ fn harness_manifest(paths: &Paths, t: &Target) -> String {
         pkg = t.harness_package(),
         lib = t.exercise.lib,
         libpkg = t.lib_package(),
-        harness = toml_path(&paths.checker().join("harness")),
+        common = prewarm::harness_dependencies(&toml_path(&paths.checker().join("harness"))),
     )
 }
 
