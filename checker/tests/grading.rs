@@ -522,3 +522,34 @@ fn every_grade_format_says_whether_the_run_was_contained() {
     assert!(err.contains("containment unavailable"), "{err}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The honest control of every exercise at once: a submission holding the
+/// reference solutions of the whole course gets every point, 09 (whose
+/// tests use insta's snapshot macros) included.
+#[test]
+fn the_whole_course_of_solutions_gets_every_point() {
+    let root = std::env::temp_dir().join(format!("grade-all-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let sub = root.join("all-solutions");
+    for e in checker::model::course::EXERCISES {
+        copy_dir(
+            &course().join("solutions").join(e.dir).join("src"),
+            &sub.join("exercises").join(e.dir).join("src"),
+        );
+    }
+    let out = grade(&["--format", "csv"], std::slice::from_ref(&sub));
+    let total: u32 = checker::model::course::EXERCISES
+        .iter()
+        .flat_map(|e| e.tasks)
+        .map(|t| t.points)
+        .sum();
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("all-solutions"))
+        .unwrap_or_else(|| panic!("no row for the submission:\n{out}"));
+    assert!(
+        row.contains(&format!(",{total},")) || row.ends_with(&format!(",{total}")),
+        "every exercise's reference solution earns every point ({total}):\n{out}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

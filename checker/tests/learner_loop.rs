@@ -210,3 +210,118 @@ fn compiler_warnings_in_the_learners_code_are_shown() {
     );
     let _ = std::fs::remove_dir_all(&copy);
 }
+
+/// The milestones a checker run wrote with `CHECKER_TIMINGS` (see
+/// `util/timings.rs`), in the order they started.
+fn milestones(copy: &Path, args: &[&str]) -> Vec<(String, f64, f64)> {
+    let file = copy.join("timings.txt");
+    let _ = std::fs::remove_file(&file);
+    let (_, _) = common::checker_with(copy, args, &[("CHECKER_TIMINGS", file.to_str().unwrap())]);
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let mut marks = checker::util::timings::read(&text);
+    marks.sort_by(|a, b| a.1.total_cmp(&b.1));
+    marks
+}
+
+/// Code no earlier run has seen, so that no cached verdict answers for it.
+fn unseen(copy: &Path, exercise: &str) {
+    let lib = copy.join("exercises").join(exercise).join("src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    text.push_str(&format!(
+        "\n// {} {:?}\n",
+        std::process::id(),
+        std::time::SystemTime::now()
+    ));
+    std::fs::write(lib, text).unwrap();
+}
+
+/// On a first run the exercise the learner is on (the first one that
+/// needs building) is compiled alone, before any other, and its verdict
+/// is out before the rest of the course is checked.
+#[test]
+fn the_current_exercise_is_built_and_reported_first() {
+    let copy = scratch("first-verdict");
+    for e in ["01-bounded-send", "02-clone-senders", "03-oneshot-reply"] {
+        unseen(&copy, e);
+    }
+    let marks = milestones(&copy, &["check"]);
+    let ends_of = |krate: &str| {
+        marks
+            .iter()
+            .filter(|(w, ..)| w == &format!("rustc:{krate}") || w.contains(krate))
+            .map(|(_, a, b)| (*a, *b))
+            .collect::<Vec<_>>()
+    };
+    let first: Vec<_> = ends_of("bounded_send")
+        .into_iter()
+        .chain(ends_of("_01"))
+        .collect();
+    let later: Vec<_> = ["clone_senders", "_02", "oneshot_reply", "_03"]
+        .iter()
+        .flat_map(|k| ends_of(k))
+        .collect();
+    assert!(
+        !first.is_empty() && !later.is_empty(),
+        "the compiler runs of 01, 02 and 03 are in the milestones: {marks:?}"
+    );
+    let first_done = first.iter().map(|(_, b)| *b).fold(0.0, f64::max);
+    let later_start = later.iter().map(|(a, _)| *a).fold(f64::MAX, f64::min);
+    assert!(
+        first_done <= later_start,
+        "exercise 01 builds alone before 02 and 03 start: {marks:?}"
+    );
+    let verdict = |dir: &str| {
+        marks
+            .iter()
+            .position(|(w, ..)| w == &format!("verdict:{dir}"))
+            .unwrap_or_else(|| panic!("no verdict of {dir}: {marks:?}"))
+    };
+    assert!(verdict("01-bounded-send") < verdict("02-clone-senders"));
+    let _ = std::fs::remove_dir_all(&copy);
+}
+
+/// A second copy of the course with the same code gets the first copy's
+/// verdicts without compiling anything; other code is compiled.
+#[test]
+fn the_same_code_in_another_copy_is_not_built_again() {
+    let one = scratch("shared-one");
+    let two = scratch("shared-two");
+    for copy in [&one, &two] {
+        put(
+            copy,
+            "01-bounded-send",
+            &course().join("solutions/01-bounded-send/src/lib.rs"),
+        );
+    }
+    // The same unseen text in both copies.
+    let lib = |c: &Path| c.join("exercises/01-bounded-send/src/lib.rs");
+    unseen(&one, "01-bounded-send");
+    std::fs::copy(lib(&one), lib(&two)).unwrap();
+
+    let (code, first) = checker(&one, &["check", "01"]);
+    assert_eq!(code, 0, "{first}");
+    let marks = milestones(&two, &["check", "01"]);
+    assert!(
+        !marks
+            .iter()
+            .any(|(w, ..)| w.starts_with("rustc:") || w == "staged"),
+        "the second copy's same code was built again: {marks:?}"
+    );
+    let (_, second) = checker(&two, &["check", "01"]);
+    // Up to what to do next, which names the copy.
+    let table = |t: &str| t.split("Next:").next().unwrap_or_default().to_string();
+    assert_eq!(
+        table(&first),
+        table(&second),
+        "the shared verdict reads the same"
+    );
+
+    unseen(&two, "01-bounded-send");
+    let marks = milestones(&two, &["check", "01"]);
+    assert!(
+        marks.iter().any(|(w, ..)| w == "rustc:bounded_send"),
+        "changed code is compiled: {marks:?}"
+    );
+    let _ = std::fs::remove_dir_all(&one);
+    let _ = std::fs::remove_dir_all(&two);
+}

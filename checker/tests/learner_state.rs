@@ -30,8 +30,12 @@ fn learner_files(course: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
                 let learners = p
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with("learner-"));
-                if p.is_dir() {
+                // `cache/shared/` holds verdicts by content, for any copy
+                // with the same code: not one learner's state.
+                let shared = in_cache && p.file_name() == Some("shared".as_ref());
+                if p.is_dir() && !shared {
                     stack.push(p);
+                } else if shared {
                 } else if !in_cache || learners {
                     files.push(p);
                 }

@@ -89,7 +89,7 @@ pub fn build(
     // picks branches in the same order in every run (`harness/src/run.rs`).
     // Only this build sees it: the course's own workspace builds tokio as
     // published.
-    cmd.env("RUSTFLAGS", "--cfg tokio_unstable");
+    cmd.env("RUSTFLAGS", crate::build::prewarm::RUSTFLAGS);
     // Run from the shadow workspace: cargo reads `.cargo/config.toml` from
     // the current directory upwards, and the caller's directory (a
     // submission, say) must not configure the build.

@@ -124,14 +124,25 @@ pub fn inside(file: &Path, roots: &[PathBuf]) -> bool {
 }
 
 /// Environment variables a library may read at compile time: the ones
-/// cargo sets for the crate itself. Anything else is the grader's.
+/// cargo sets for the crate itself, and the ones the course's own test
+/// tools read in their macros that the checker removes from every build
+/// (see [`INERT`]). Anything else is the grader's.
 pub fn env_allowed(name: &str) -> bool {
     name.starts_with("CARGO_PKG_")
         || matches!(
             name,
             "CARGO_CRATE_NAME" | "CARGO_MANIFEST_DIR" | "CARGO_MANIFEST_PATH"
         )
+        || INERT.contains(&name)
 }
+
+/// Read at compile time by a macro of the course's test tools, so an
+/// honest exercise 09 (whose tests use `insta::assert_snapshot!`) reads
+/// it: insta looks for `INSTA_WORKSPACE_ROOT` with `option_env!`. The
+/// checker removes it from the build's environment (`compile::SCRUBBED_ENV`),
+/// so the compiler always sees it unset and it carries nothing of the
+/// grader's.
+pub const INERT: &[&str] = &["INSTA_WORKSPACE_ROOT"];
 
 /// The first file of `info` outside `roots`, or the first environment
 /// variable outside [`env_allowed`]: the reason to reject.
@@ -342,6 +353,18 @@ fn public_sources() -> &'static [PathBuf] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inert_variables_are_removed_from_every_build() {
+        for name in INERT {
+            assert!(
+                crate::build::compile::SCRUBBED_ENV.contains(name),
+                "{name} is allowed at compile time, so the build must never see it"
+            );
+        }
+        assert!(env_allowed("INSTA_WORKSPACE_ROOT"));
+        assert!(!env_allowed("GITHUB_TOKEN"));
+    }
 
     #[test]
     fn reads_every_rule_escapes_and_env_deps() {

@@ -1,7 +1,8 @@
 //! Building code under test beside the pristine hidden tests: the shadow
 //! workspace, screening before the build (tokens) and after it (what the
 //! compiler read), the compiler's limits, a learner's missing files, and
-//! compile errors told in the learner's terms.
+//! compile errors told in the learner's terms, and a head start for the
+//! dependencies' build while the checker compiles.
 //!
 //! May use: `model`, `report`, `util`.
 
@@ -13,6 +14,7 @@ pub mod fresh;
 pub mod integrity;
 pub mod mismatch;
 pub mod missing;
+pub mod prewarm;
 pub mod record;
 pub mod review;
 pub mod screen;

@@ -244,11 +244,25 @@ fn check(
         Source::Solutions => each("solution", Paths::solution),
     };
     crate::learner::learn::announce_wait(paths);
-    let results = engine::run(paths, &targets, opts)?;
+    let results = if json {
+        engine::run(paths, &targets, opts)?
+    } else {
+        // Each exercise's table as soon as its verdict is in: on a first
+        // run, the exercise the learner is on comes first, while the rest
+        // of the course still builds.
+        engine::run_streaming(paths, &targets, opts, &mut |_, r| {
+            use std::io::Write;
+            print!("{}", report::terminal::render_exercise(paths, r, style));
+            let _ = std::io::stdout().flush();
+        })?
+    };
     if json {
         print!("{}", report::json::render(&results));
     } else {
-        print!("{}", report::terminal::render(paths, &results, style));
+        print!(
+            "{}",
+            report::terminal::render_footer(paths, &results, style)
+        );
         if let Some(e) = here {
             let note = format!(
                 "Checked exercise {} only, the folder you are in. Every exercise: `{}`",

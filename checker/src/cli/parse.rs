@@ -339,12 +339,8 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
     }
     let spec = match command.as_deref() {
         None => usage::spec("check").expect("check is a command"),
-        Some(name) => usage::spec(name).ok_or_else(|| {
-            let mut e = UsageError::new(format!("unknown command `{name}`"), None);
-            e.suggestion =
-                usage::suggest(name, usage::COMMANDS.iter().map(|c| c.name)).map(str::to_string);
-            e
-        })?,
+        Some(name) => usage::spec(name)
+            .ok_or_else(|| no_such_command(format!("unknown command `{name}`"), name))?,
     };
     let name = spec.name;
     if help {
@@ -353,10 +349,7 @@ pub(super) fn parse(opts: &mut Options, global: &mut Global) -> Result<Command, 
     if name == "help" {
         let about = match positional.first() {
             Some(topic) => Some(usage::spec(topic).map(|c| c.name).ok_or_else(|| {
-                let mut e = UsageError::new(format!("no command `{topic}` to explain"), None);
-                e.suggestion = usage::suggest(topic, usage::COMMANDS.iter().map(|c| c.name))
-                    .map(str::to_string);
-                e
+                no_such_command(format!("no command `{topic}` to explain"), topic)
             })?),
             None => None,
         };
@@ -568,4 +561,12 @@ pub(super) fn usage_error(e: &UsageError, style: Style) -> String {
     out.lines()
         .map(|l| crate::util::layout::wrap_line(l, style.width, 4).join("\n") + "\n")
         .collect()
+}
+
+/// `message` about `name`, which is no command, with the closest command
+/// as a suggestion.
+fn no_such_command(message: String, name: &str) -> UsageError {
+    let mut e = UsageError::new(message, None);
+    e.suggestion = usage::suggest(name, usage::COMMANDS.iter().map(|c| c.name)).map(str::to_string);
+    e
 }

@@ -136,6 +136,89 @@ fn touch_source(file: &Path, n: usize) -> std::io::Result<()> {
     writeln!(f, "// bench edit {n}")
 }
 
+/// Runs `cmd` to completion; the time until a line of its stdout starts
+/// with `prefix` (the whole run when none does) and the time to its end.
+fn time_to_line(cmd: &mut Command, prefix: &str) -> std::io::Result<(f64, f64)> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .stdin(Stdio::null())
+        .spawn()?;
+    let mut seen = None;
+    for line in BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .map_while(Result::ok)
+    {
+        if seen.is_none() && line.starts_with(prefix) {
+            seen = Some(secs(start.elapsed()));
+        }
+    }
+    child.wait()?;
+    let end = secs(start.elapsed());
+    Ok((seen.unwrap_or(end), end))
+}
+
+/// Where one `check 01` after an edit spent its time, from the milestones
+/// it wrote (see `util::timings`).
+#[derive(Default)]
+struct Breakdown {
+    startup: f64,
+    before_build: f64,
+    cargo: f64,
+    rustc: f64,
+    listing: f64,
+    tests: f64,
+    after: f64,
+}
+
+/// A row of the breakdown: its label, and its part of a [`Breakdown`].
+type Part = (&'static str, fn(&Breakdown) -> f64);
+
+impl Breakdown {
+    const PARTS: [Part; 7] = [
+        ("  of which: process start-up", |b| b.startup),
+        ("  of which: lock, cache keys, staging", |b| b.before_build),
+        ("  of which: cargo's own work", |b| b.cargo),
+        (
+            "  of which: rustc (the learner's crate, then the tests)",
+            |b| b.rustc,
+        ),
+        ("  of which: listing the tests", |b| b.listing),
+        ("  of which: running the tests (sandboxed)", |b| b.tests),
+        ("  of which: report, cache, exit", |b| b.after),
+    ];
+
+    /// `marks` from a run started at `started` (epoch seconds) that took
+    /// `total` seconds.
+    fn of(marks: &[(String, f64, f64)], started: f64, total: f64) -> Breakdown {
+        let at = |name: &str| marks.iter().find(|(w, ..)| w == name).map(|(_, t, _)| *t);
+        let (Some(main), Some(staged), Some(built), Some(listed), Some(tested)) = (
+            at("main"),
+            at("staged"),
+            at("built"),
+            at("listed"),
+            at("tested"),
+        ) else {
+            return Breakdown::default();
+        };
+        let rustc: f64 = marks
+            .iter()
+            .filter(|(w, ..)| w.starts_with("rustc:"))
+            .map(|(_, a, b)| b - a)
+            .sum();
+        Breakdown {
+            startup: main - started,
+            before_build: staged - main,
+            cargo: (built - staged - rustc).max(0.0),
+            rustc,
+            listing: listed - built,
+            tests: tested - listed,
+            after: (started + total - tested).max(0.0),
+        }
+    }
+}
+
 struct Row {
     what: &'static str,
     seconds: f64,
@@ -153,26 +236,36 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
     let say = |m: &str| eprintln!("bench: {m}");
     let mut rows = Vec::new();
 
-    // 1. cold: empty target directory to the first verdict, beside a
-    //    plain build of the mandatory dependencies alone.
-    let (mut cold, mut base) = (Vec::new(), Vec::new());
+    // 1. cold: empty target directories, the course and the floor in
+    //    turns: `cargo run -p checker` to the first exercise's verdict on
+    //    stdout and to its end, beside `cargo test` of the floor crate.
+    let (mut first, mut whole, mut base) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..s.cold_runs {
         say(&format!("cold run {}/{}", i + 1, s.cold_runs));
         let _ = std::fs::remove_dir_all(course.join("target"));
         let _ = std::fs::remove_dir_all(deps.join("target"));
-        base.push(time(cargo().arg("build").current_dir(&deps))?);
-        cold.push(time(
+        base.push(time(cargo().args(["test", "-q"]).current_dir(&deps))?);
+        let (to_first, to_end) = time_to_line(
             cargo()
                 .args(["run", "-q", "-p", "checker"])
                 .current_dir(&course),
-        )?);
+            "Exercise ",
+        )?;
+        first.push(to_first);
+        whole.push(to_end);
     }
-    let (cold, base) = (median(cold), median(base));
+    let base = median(base);
     rows.push(Row {
-        what: "cold: fresh clone to first verdict",
-        seconds: cold,
-        baseline: Some(("build of the dependencies alone", base)),
-        target: "≤ 2× baseline",
+        what: "cold: empty target/ → verdict of the current exercise",
+        seconds: median(first),
+        baseline: Some(("floor `cargo test` from an empty target/", base)),
+        target: "≤ 1.3× floor",
+    });
+    rows.push(Row {
+        what: "cold: empty target/ → whole course checked",
+        seconds: median(whole),
+        baseline: Some(("floor `cargo test` from an empty target/", base)),
+        target: "≤ 1.6× floor",
     });
 
     // 2. warm, nothing changed.
@@ -201,9 +294,23 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
     let checker_bin = course.join("target/debug/checker");
     let mut edit = Vec::new();
     let mut floor = Vec::new();
+    let mut parts: Vec<Breakdown> = Vec::new();
+    let timings = scratch.join("timings.txt");
     for i in 0..s.runs {
         touch_source(&lib, i)?;
-        edit.push(time(Command::new(&checker_bin).args(["check", "01"]))?);
+        let _ = std::fs::remove_file(&timings);
+        let started = crate::util::timings::now();
+        edit.push(time(
+            Command::new(&checker_bin)
+                .args(["check", "01"])
+                .env(crate::util::timings::ENV, &timings),
+        )?);
+        let text = std::fs::read_to_string(&timings).unwrap_or_default();
+        parts.push(Breakdown::of(
+            &crate::util::timings::read(&text),
+            started,
+            edit[i],
+        ));
         touch_source(&deps.join("src/lib.rs"), i)?;
         floor.push(time(cargo().args(["test", "-q"]).current_dir(&deps))?);
     }
@@ -212,8 +319,16 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
         what: "edit exercise 01 → verdict (check 01)",
         seconds: median(edit),
         baseline: Some(("cargo test rebuild, same deps", floor)),
-        target: "≤ 1.25× floor",
+        target: "≤ 1.0× floor",
     });
+    for (what, pick) in Breakdown::PARTS {
+        rows.push(Row {
+            what,
+            seconds: median(parts.iter().map(pick).collect()),
+            baseline: None,
+            target: "",
+        });
+    }
     rows.push(Row {
         what: "edit exercise 01 → verdict (watch)",
         seconds: watch_latency(&checker_bin, &course, &lib, s.runs)?,

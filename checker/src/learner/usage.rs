@@ -183,6 +183,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         about: "Times the learner's loop and grading against baselines (BENCHMARKS.md).",
     },
     CommandSpec {
+        name: "board",
+        args: "[--listen ADDR] [--code CODE]",
+        min: 0,
+        max: None,
+        // The board reads its own options (checker/board/src/main.rs);
+        // the checker hands them over untouched.
+        options: &[],
+        about: "Workshops: the live board. Attendees who run `check` or `watch` with \
+                --share ADDR --code CODE --name NAME appear on its page as they work. \
+                Built on first use; `board --help` explains its options, and \
+                `board --report FILE.html` writes the class report of its journal.",
+    },
+    CommandSpec {
         name: "help",
         args: "[COMMAND]",
         min: 0,
@@ -347,6 +360,15 @@ mod tests {
         assert_eq!(suggest("wach", names()), Some("watch"));
         assert_eq!(suggest("lsit", names()), Some("list"));
         assert_eq!(suggest("xyzzy", names()), None);
+    }
+
+    #[test]
+    fn every_command_the_help_names_can_be_explained() {
+        for name in [
+            "verify", "bless", "grade", "merge", "export", "offline", "bench", "board",
+        ] {
+            assert!(spec(name).is_some(), "`help {name}` has nothing to say");
+        }
     }
 
     #[test]

@@ -14,10 +14,26 @@ pub use crate::util::layout::wrap;
 
 /// The whole report for a `check` run.
 pub fn render(paths: &Paths, results: &[ExerciseResult], style: Style) -> String {
+    let mut out: String = results
+        .iter()
+        .map(|r| render_exercise(paths, r, style))
+        .collect();
+    out.push_str(&render_footer(paths, results, style));
+    out
+}
+
+/// The table of one exercise, as [`render`] shows it: printed on its own
+/// as soon as the exercise's verdict is known (see `engine::run_streaming`).
+pub fn render_exercise(paths: &Paths, r: &ExerciseResult, style: Style) -> String {
     let mut page = Page::new();
-    for r in results {
-        exercise_table(&mut page, paths, r, style);
-    }
+    exercise_table(&mut page, paths, r, style);
+    page.text(style.width)
+}
+
+/// What [`render`] shows below the exercises' tables: the total and what
+/// to do next.
+pub fn render_footer(paths: &Paths, results: &[ExerciseResult], style: Style) -> String {
+    let mut page = Page::new();
     let (earned, max, done, tasks) = totals(results);
     page.push(
         Rank::Verdict,

@@ -5,6 +5,12 @@
 //! itself, the options) gets last time's verdict without building or
 //! running anything. Verdicts that depend on the machine's load (timeouts,
 //! a blocked runtime, crashes) are never cached.
+//!
+//! The key names the code by its content and by where it sits in its copy
+//! of the course, not by the copy: two copies holding the same code (two
+//! learners' untouched stubs, a reset exercise, the course's test suite's
+//! scratch copies) share one verdict, kept in `cache/shared/`, and only the
+//! first of them builds and runs anything.
 
 use crate::build::shadow::Target;
 use crate::model::course::Paths;
@@ -19,7 +25,8 @@ use std::path::{Path, PathBuf};
 /// change its verdict changes.
 pub fn key(paths: &Paths, t: &Target, opts: &Options) -> u64 {
     let mut h = DefaultHasher::new();
-    t.slot.hash(&mut h);
+    // Where the code sits, as reports show it (relative to its copy).
+    paths.display(&t.source).hash(&mut h);
     t.exercise.dir.hash(&mut h);
     opts.deadline.hash(&mut h);
     opts.seed.hash(&mut h);
@@ -59,9 +66,25 @@ fn file(paths: &Paths, t: &Target) -> PathBuf {
         .join(format!("{}-{}.json", t.slot, t.exercise.dir))
 }
 
-/// Last time's verdict for `t`, if its key still matches.
+/// The verdict shared by every copy whose code has this key.
+fn shared(paths: &Paths, key: u64) -> PathBuf {
+    paths
+        .work()
+        .join("cache/shared")
+        .join(format!("{key:016x}.json"))
+}
+
+/// How many shared verdicts are kept: the most recently stored ones.
+const SHARED_KEPT: usize = 512;
+
+/// Last time's verdict for `t`, or another copy's for the same code, if
+/// its key still matches.
 pub fn load(paths: &Paths, t: &Target, key: u64) -> Option<ExerciseResult> {
-    let text = std::fs::read_to_string(file(paths, t)).ok()?;
+    read(&file(paths, t), key, t).or_else(|| read(&shared(paths, key), key, t))
+}
+
+fn read(file: &Path, key: u64, t: &Target) -> Option<ExerciseResult> {
+    let text = std::fs::read_to_string(file).ok()?;
     let doc = json::parse(&text)?;
     let v = View::new(&doc);
     if v.get("key").str()? != format!("{key:016x}") {
@@ -86,9 +109,29 @@ pub fn store(paths: &Paths, t: &Target, key: u64, r: &ExerciseResult) {
         .str("key", &format!("{key:016x}"))
         .raw("result", &crate::report::json::exercise(r, true))
         .finish();
-    let path = file(paths, t);
-    if let Some(parent) = path.parent() {
-        let _ = std::fs::create_dir_all(parent);
+    for path in [file(paths, t), shared(paths, key)] {
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = std::fs::write(path, &doc);
     }
-    let _ = std::fs::write(path, doc);
+    prune(&paths.work().join("cache/shared"));
+}
+
+/// Keeps the shared verdicts to the [`SHARED_KEPT`] newest, so that a long
+/// course of edits does not grow the folder without bound.
+fn prune(dir: &Path) {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= SHARED_KEPT {
+        return;
+    }
+    files.sort();
+    for (_, f) in &files[..files.len() - SHARED_KEPT] {
+        let _ = std::fs::remove_file(f);
+    }
 }

@@ -26,25 +26,60 @@ pub fn run(
     targets: &[Target],
     opts: &Options,
 ) -> std::io::Result<Vec<ExerciseResult>> {
+    run_streaming(paths, targets, opts, &mut |_, _| {})
+}
+
+/// Called with a target's index and its result as soon as every target
+/// before it has one too, so that a report can be printed in order while
+/// later targets are still building.
+pub type Emit<'a> = &'a mut dyn FnMut(usize, &ExerciseResult);
+
+/// [`run`], telling `emit` about each result in order as soon as it is
+/// known. When more than one target must be built, the first of them (the
+/// exercise the learner is on: every one before it is answered from the
+/// cache) is built and tested on its own first, while the others build
+/// behind it: a first run shows its verdict without waiting for the whole
+/// course.
+pub fn run_streaming(
+    paths: &Paths,
+    targets: &[Target],
+    opts: &Options,
+    emit: Emit,
+) -> std::io::Result<Vec<ExerciseResult>> {
     let _lock = lock(paths)?;
-    if !opts.cache || opts.bless {
-        return run_locked(paths, targets, opts);
-    }
+    crate::util::timings::mark("locked");
+    let use_cache = opts.cache && !opts.bless;
     let keys: Vec<u64> = targets.iter().map(|t| cache::key(paths, t, opts)).collect();
     let mut results: Vec<Option<ExerciseResult>> = targets
         .iter()
         .zip(&keys)
-        .map(|(t, k)| cache::load(paths, t, *k))
+        .map(|(t, k)| use_cache.then(|| cache::load(paths, t, *k)).flatten())
         .collect();
     let stale: Vec<usize> = (0..targets.len())
         .filter(|i| results[*i].is_none())
         .collect();
+    let mut emitted = 0;
+    let mut flush = |results: &[Option<ExerciseResult>], emit: Emit| {
+        while let Some(Some(r)) = results.get(emitted) {
+            crate::util::timings::mark(&format!("verdict:{}", r.dir));
+            emit(emitted, r);
+            emitted += 1;
+        }
+    };
+    flush(&results, emit);
     if !stale.is_empty() {
         let todo: Vec<Target> = stale.iter().map(|i| targets[*i].clone()).collect();
-        for (i, r) in stale.into_iter().zip(run_locked(paths, &todo, opts)?) {
-            cache::store(paths, &targets[i], keys[i], &r);
-            results[i] = Some(r);
-        }
+        // Only where a person waits for the first verdict: a bulk run
+        // (verify, the fixtures) has no "current" exercise.
+        let first = (use_cache && todo.len() > 1).then_some(1);
+        run_phases(paths, &todo, opts, &|_, _| None, first, &mut |j, r| {
+            let i = stale[j];
+            if use_cache {
+                cache::store(paths, &targets[i], keys[i], r);
+            }
+            results[i] = Some(r.clone());
+            flush(&results, &mut *emit);
+        })?;
     }
     Ok(results.into_iter().flatten().collect())
 }
@@ -76,16 +111,87 @@ pub fn run_screened(
     opts: &Options,
     screen: Screen,
 ) -> std::io::Result<Vec<ExerciseResult>> {
+    let mut results: Vec<Option<ExerciseResult>> = vec![None; targets.len()];
+    run_phases(paths, targets, opts, screen, None, &mut |i, r| {
+        results[i] = Some(r.clone())
+    })?;
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// Builds and tests `targets`, telling `done` about each result (by index,
+/// in no particular order). With `first = Some(n)`, the first `n` targets
+/// are built and tested before the others, whose build runs while those
+/// tests do.
+fn run_phases(
+    paths: &Paths,
+    targets: &[Target],
+    opts: &Options,
+    screen: Screen,
+    first: Option<usize>,
+    done: &mut dyn FnMut(usize, &ExerciseResult),
+) -> std::io::Result<()> {
     let manifest = shadow::write(paths, targets)?;
+    crate::util::timings::mark("staged");
+    let results_dir = paths.work().join("results");
+    std::fs::create_dir_all(&results_dir)?;
+    let split = first.unwrap_or(targets.len()).min(targets.len());
+    let (front, back) = targets.split_at(split);
+
     let mut progress = Progress::on_stderr();
-    let built = compile::build(paths, &manifest, targets, opts.jobs, |name| {
+    let built = compile::build(paths, &manifest, front, opts.jobs, |name| {
         progress.crate_done(name)
     })?;
     progress.finish();
+    crate::util::timings::mark("built");
+    if back.is_empty() {
+        return test_phase(paths, front, 0, &built, opts, screen, &results_dir, done);
+    }
+    // The rest builds while the front's tests run; its progress line
+    // waits until the front's verdict is out, so the two never mix.
+    let quiet = std::sync::atomic::AtomicBool::new(true);
+    std::thread::scope(|s| {
+        let behind = s.spawn(|| {
+            let mut progress = Progress::on_stderr();
+            let built = compile::build(paths, &manifest, back, opts.jobs, |name| {
+                if !quiet.load(Ordering::Relaxed) {
+                    progress.crate_done(name)
+                }
+            });
+            (built, progress)
+        });
+        test_phase(paths, front, 0, &built, opts, screen, &results_dir, done)?;
+        quiet.store(false, Ordering::Relaxed);
+        let (built, progress) = behind
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        progress.finish();
+        crate::util::timings::mark("built");
+        test_phase(
+            paths,
+            back,
+            split,
+            &built?,
+            opts,
+            screen,
+            &results_dir,
+            done,
+        )
+    })
+}
 
-    let results_dir = paths.work().join("results");
-    std::fs::create_dir_all(&results_dir)?;
-
+/// Runs the tests of `targets` (numbered from `offset` for `done`) that
+/// `built` produced, and assembles their results.
+#[allow(clippy::too_many_arguments)]
+fn test_phase(
+    paths: &Paths,
+    targets: &[Target],
+    offset: usize,
+    built: &compile::BuildOutcome,
+    opts: &Options,
+    screen: Screen,
+    results_dir: &std::path::Path,
+    done: &mut dyn FnMut(usize, &ExerciseResult),
+) -> std::io::Result<()> {
     // Every test of every target that built, as one queue.
     let mut jobs: Vec<(usize, u32, Job)> = Vec::new();
     let mut early: Vec<Option<CompileError>> = Vec::new();
@@ -96,7 +202,7 @@ pub fn run_screened(
             early.push(Some(problem));
             continue;
         }
-        if let Some(reason) = screen(t, &built) {
+        if let Some(reason) = screen(t, built) {
             refused[i] = true;
             early.push(Some(reason));
             continue;
@@ -144,7 +250,8 @@ pub fn run_screened(
         }
     }
 
-    let done: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
+    crate::util::timings::mark("listed");
+    let finished: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
         for _ in 0..opts.jobs.max(1) {
@@ -154,45 +261,45 @@ pub fn run_screened(
                         Ok(f) => protocol::interpret(paths, *task, &job.test, &job.nonce, f),
                         Err(e) => spawn_failure(*task, &job.test, e),
                     };
-                    done.lock()
+                    finished
+                        .lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .push((*i, result));
                 }
             });
         }
     });
-    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    crate::util::timings::mark("tested");
+    let mut finished = finished.into_inner().unwrap_or_else(|p| p.into_inner());
     // Stable order: by test name within an exercise, whatever finished first.
-    done.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+    finished.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
 
-    Ok(targets
-        .iter()
-        .zip(early)
-        .enumerate()
-        .map(|(i, (t, compile_error))| {
-            let tests: Vec<TestResult> = done
-                .iter()
-                .filter(|(j, _)| *j == i)
-                .map(|(_, r)| r.clone())
-                .collect();
-            let compile_error = match compile_error {
-                Some(reason) if refused[i] => return rejected(paths, t, reason),
-                other => other,
-            };
-            let mut r = assemble(paths, t, compile_error, tests);
-            r.warnings = built
-                .warnings
-                .get(&t.harness_package())
-                .cloned()
-                .unwrap_or_default();
-            crate::run::owner::explain_panics(paths, t, &mut r);
-            // Messages name the staged copy; the learner knows their own file.
-            let staged = format!("{}/", paths.display(&t.staged(paths)));
-            r.relocate(&staged, &format!("{}/", r.source));
-            crate::model::cap::result(&mut r);
-            r
-        })
-        .collect())
+    for (i, (t, compile_error)) in targets.iter().zip(early).enumerate() {
+        let tests: Vec<TestResult> = finished
+            .iter()
+            .filter(|(j, _)| *j == i)
+            .map(|(_, r)| r.clone())
+            .collect();
+        let r = match compile_error {
+            Some(reason) if refused[i] => rejected(paths, t, reason),
+            other => {
+                let mut r = assemble(paths, t, other, tests);
+                r.warnings = built
+                    .warnings
+                    .get(&t.harness_package())
+                    .cloned()
+                    .unwrap_or_default();
+                crate::run::owner::explain_panics(paths, t, &mut r);
+                // Messages name the staged copy; the learner knows their own file.
+                let staged = format!("{}/", paths.display(&t.staged(paths)));
+                r.relocate(&staged, &format!("{}/", r.source));
+                crate::model::cap::result(&mut r);
+                r
+            }
+        };
+        done(offset + i, &r);
+    }
+    Ok(())
 }
 
 fn spawn_failure(task: u32, name: &str, e: std::io::Error) -> TestResult {

@@ -2,7 +2,7 @@
 //! the layout of text on a screen (wrapping, what to drop when it does
 //! not fit), dates, terminal style and width, printable learner text,
 //! cancellation, a closed stdout, exit
-//! statuses.
+//! statuses, timings for `bench`.
 //!
 //! May use: nothing else in the checker.
 
@@ -16,3 +16,4 @@ pub mod layout;
 pub mod pipe;
 pub mod style;
 pub mod termsize;
+pub mod timings;
