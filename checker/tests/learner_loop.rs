@@ -325,3 +325,27 @@ fn the_same_code_in_another_copy_is_not_built_again() {
     let _ = std::fs::remove_dir_all(&one);
     let _ = std::fs::remove_dir_all(&two);
 }
+
+/// A verdict that names its copy (an empty `lib.rs` is explained with the
+/// command that restores it, `--course` and all) is never shown in
+/// another copy: each copy's learner reads their own command.
+#[test]
+fn a_verdict_naming_its_copy_stays_in_that_copy() {
+    let one = scratch("own-one");
+    let two = scratch("own-two");
+    for copy in [&one, &two] {
+        std::fs::write(copy.join("exercises/01-bounded-send/src/lib.rs"), "\n").unwrap();
+    }
+    let (_, first) = checker(&one, &["check", "01"]);
+    assert!(first.contains("reset 01"), "{first}");
+    let (_, second) = common::checker_with(&two, &["check", "01"], &[]);
+    let one_name = one.file_name().unwrap().to_string_lossy().into_owned();
+    // The output wraps long paths; compare without line breaks.
+    let flat = second.replace(['\n', ' '], "");
+    assert!(
+        !flat.contains(&one_name),
+        "the second copy was told the first copy's command:\n{second}"
+    );
+    let _ = std::fs::remove_dir_all(&one);
+    let _ = std::fs::remove_dir_all(&two);
+}

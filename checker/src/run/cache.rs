@@ -109,13 +109,30 @@ pub fn store(paths: &Paths, t: &Target, key: u64, r: &ExerciseResult) {
         .str("key", &format!("{key:016x}"))
         .raw("result", &crate::report::json::exercise(r, true))
         .finish();
-    for path in [file(paths, t), shared(paths, key)] {
+    let mut places = vec![file(paths, t)];
+    if portable(paths, &doc) {
+        places.push(shared(paths, key));
+    }
+    for path in places {
         if let Some(parent) = path.parent() {
             let _ = std::fs::create_dir_all(parent);
         }
         let _ = std::fs::write(path, &doc);
     }
     prune(&paths.work().join("cache/shared"));
+}
+
+/// Whether a stored verdict reads the same in every copy of the course:
+/// it names no folder of this copy or of the course, and no command (a
+/// missing file's explanation says how to restore it, with this copy's
+/// `--course`). Only such verdicts are shared; the rest stay this slot's.
+fn portable(paths: &Paths, doc: &str) -> bool {
+    let folders = [&paths.learner, &paths.root].map(|p| p.display().to_string());
+    !doc.contains("cargo run -p checker")
+        && folders.iter().all(|f| {
+            // As written in JSON, too: Windows' backslashes are escaped.
+            !doc.contains(f.as_str()) && !doc.contains(&f.replace('\\', "\\\\"))
+        })
 }
 
 /// Keeps the shared verdicts to the [`SHARED_KEPT`] newest, so that a long
