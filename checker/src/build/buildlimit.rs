@@ -239,31 +239,6 @@ fn outputs(args: &[OsString]) -> (Option<PathBuf>, Option<String>) {
     (out_dir, hash)
 }
 
-/// Grading builds start from nothing in every batch (`fresh`), so they
-/// gain nothing from incremental compilation; without it every file rustc
-/// writes for the crate is in its output folder under its hash, where it
-/// is measured and removed.
-fn without_incremental(args: Vec<OsString>) -> Vec<OsString> {
-    let mut kept = Vec::with_capacity(args.len());
-    let mut iter = args.into_iter().peekable();
-    while let Some(a) = iter.next() {
-        let s = a.to_string_lossy();
-        if s == "-C"
-            && iter
-                .peek()
-                .is_some_and(|n| n.to_string_lossy().starts_with("incremental="))
-        {
-            iter.next();
-            continue;
-        }
-        if s.starts_with("-Cincremental=") {
-            continue;
-        }
-        kept.push(a);
-    }
-    kept
-}
-
 /// Limits this process and everything it starts (rustc, the linker)
 /// inherit: no file written past `file` bytes (Linux x86_64 and aarch64,
 /// macOS), and no more than `memory` bytes of data (Linux: unlike the
@@ -385,9 +360,6 @@ pub fn as_wrapper() -> Option<i32> {
     let rustc = args.remove(0);
     let (out_dir, hash) = outputs(&args);
     let limits = Limits::from_env(out_dir.as_deref());
-    if limits.ledger.is_some() {
-        args = without_incremental(args);
-    }
     let crate_files = || match (&out_dir, &hash) {
         (Some(dir), Some(hash)) => footprint::crate_files(dir, hash),
         _ => Vec::new(),
@@ -599,7 +571,7 @@ mod tests {
     }
 
     #[test]
-    fn grading_builds_drop_incremental_and_name_their_outputs() {
+    fn the_outputs_are_read_from_the_arguments() {
         let args: Vec<OsString> = [
             "--crate-name",
             "x",
@@ -619,13 +591,6 @@ mod tests {
         let (dir, hash) = outputs(&args);
         assert_eq!(dir.as_deref(), Some(Path::new("/t/deps")));
         assert_eq!(hash.as_deref(), Some("0123abcd"));
-        let kept = without_incremental(args);
-        assert_eq!(kept.len(), 8);
-        assert!(
-            !kept
-                .iter()
-                .any(|a| a.to_string_lossy().contains("incremental"))
-        );
     }
 
     #[test]

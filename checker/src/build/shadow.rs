@@ -56,7 +56,9 @@ impl Target {
     /// only then do the compiler's incremental caches pay for themselves.
     /// A stub, a solution, a fixture or a graded submission is built once
     /// as it is, and without them its build takes about a quarter less
-    /// processor time and far less disk.
+    /// processor time and far less disk. For graded submissions it matters
+    /// more: every file rustc writes for the crate is then in its output
+    /// folder under its hash, where `footprint` measures and removes it.
     pub fn edited(&self) -> bool {
         self.slot == "learner" || self.slot.starts_with("c-") || self.slot.starts_with("x-")
     }
@@ -238,4 +240,35 @@ fn harness_main(paths: &Paths, t: &Target) -> String {
 /// cargo does not see a change where there is none.
 pub fn write_if_changed(path: &Path, content: &str) -> io::Result<()> {
     crate::util::files::write_bytes_if_changed(path, content.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(slot: &str) -> Target {
+        Target {
+            exercise: crate::model::course::EXERCISES[0],
+            slot: slot.to_string(),
+            source: PathBuf::from("src"),
+        }
+    }
+
+    #[test]
+    fn only_the_learners_slots_keep_incremental_caches() {
+        for slot in ["learner", "c-0123abcd", "x-my-attempt"] {
+            assert!(target(slot).edited(), "{slot}");
+        }
+        for slot in [
+            "g0",
+            "g12",
+            "stub",
+            "solution",
+            "fx-busy-loop",
+            "iso-t1",
+            "cross",
+        ] {
+            assert!(!target(slot).edited(), "{slot}");
+        }
+    }
 }

@@ -109,17 +109,17 @@ pub fn store(paths: &Paths, t: &Target, key: u64, r: &ExerciseResult) {
         .str("key", &format!("{key:016x}"))
         .raw("result", &crate::report::json::exercise(r, true))
         .finish();
-    let mut places = vec![file(paths, t)];
-    if portable(paths, &doc) {
-        places.push(shared(paths, key));
-    }
-    for path in places {
+    let write = |path: PathBuf| {
         if let Some(parent) = path.parent() {
             let _ = std::fs::create_dir_all(parent);
         }
         let _ = std::fs::write(path, &doc);
+    };
+    write(file(paths, t));
+    if portable(paths, &doc) {
+        write(shared(paths, key));
+        prune(&paths.work().join("cache/shared"));
     }
-    prune(&paths.work().join("cache/shared"));
 }
 
 /// Whether a stored verdict reads the same in every copy of the course:

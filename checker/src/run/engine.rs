@@ -49,11 +49,18 @@ pub fn run_streaming(
     let _lock = lock(paths)?;
     crate::util::timings::mark("locked");
     let use_cache = opts.cache && !opts.bless;
-    let keys: Vec<u64> = targets.iter().map(|t| cache::key(paths, t, opts)).collect();
-    let mut results: Vec<Option<ExerciseResult>> = targets
-        .iter()
-        .zip(&keys)
-        .map(|(t, k)| use_cache.then(|| cache::load(paths, t, *k)).flatten())
+    // Content keys only where the cache is used: hashing every target's
+    // sources, hidden tests and harness is wasted on a bulk run.
+    let keys: Vec<u64> = if use_cache {
+        targets.iter().map(|t| cache::key(paths, t, opts)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut results: Vec<Option<ExerciseResult>> = (0..targets.len())
+        .map(|i| {
+            keys.get(i)
+                .and_then(|k| cache::load(paths, &targets[i], *k))
+        })
         .collect();
     let stale: Vec<usize> = (0..targets.len())
         .filter(|i| results[*i].is_none())
@@ -71,15 +78,22 @@ pub fn run_streaming(
         let todo: Vec<Target> = stale.iter().map(|i| targets[*i].clone()).collect();
         // Only where a person waits for the first verdict: a bulk run
         // (verify, the fixtures) has no "current" exercise.
-        let first = (use_cache && todo.len() > 1).then_some(1);
-        run_phases(paths, &todo, opts, &|_, _| None, first, &mut |j, r| {
-            let i = stale[j];
-            if use_cache {
-                cache::store(paths, &targets[i], keys[i], r);
-            }
-            results[i] = Some(r.clone());
-            flush(&results, &mut *emit);
-        })?;
+        let first_alone = use_cache && todo.len() > 1;
+        run_phases(
+            paths,
+            &todo,
+            opts,
+            &|_, _| None,
+            first_alone,
+            &mut |j, r| {
+                let i = stale[j];
+                if use_cache {
+                    cache::store(paths, &targets[i], keys[i], r);
+                }
+                results[i] = Some(r.clone());
+                flush(&results, &mut *emit);
+            },
+        )?;
     }
     Ok(results.into_iter().flatten().collect())
 }
@@ -112,29 +126,28 @@ pub fn run_screened(
     screen: Screen,
 ) -> std::io::Result<Vec<ExerciseResult>> {
     let mut results: Vec<Option<ExerciseResult>> = vec![None; targets.len()];
-    run_phases(paths, targets, opts, screen, None, &mut |i, r| {
+    run_phases(paths, targets, opts, screen, false, &mut |i, r| {
         results[i] = Some(r.clone())
     })?;
     Ok(results.into_iter().flatten().collect())
 }
 
 /// Builds and tests `targets`, telling `done` about each result (by index,
-/// in no particular order). With `first = Some(n)`, the first `n` targets
-/// are built and tested before the others, whose build runs while those
-/// tests do.
+/// in no particular order). With `first_alone`, the first target is built
+/// and tested before the others, whose build runs while its tests do.
 fn run_phases(
     paths: &Paths,
     targets: &[Target],
     opts: &Options,
     screen: Screen,
-    first: Option<usize>,
+    first_alone: bool,
     done: &mut dyn FnMut(usize, &ExerciseResult),
 ) -> std::io::Result<()> {
     let manifest = shadow::write(paths, targets)?;
     crate::util::timings::mark("staged");
     let results_dir = paths.work().join("results");
     std::fs::create_dir_all(&results_dir)?;
-    let split = first.unwrap_or(targets.len()).min(targets.len());
+    let split = if first_alone { 1 } else { targets.len() }.min(targets.len());
     let (front, back) = targets.split_at(split);
 
     let mut progress = Progress::on_stderr();
