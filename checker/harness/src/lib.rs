@@ -22,6 +22,7 @@ mod expect;
 mod json;
 mod limits;
 mod log;
+pub mod observe;
 mod outcome;
 mod report;
 mod run;

@@ -86,6 +86,9 @@ fn read_line(r: &mut impl Read) -> String {
 }
 
 #[cfg(unix)]
+pub(crate) use sys::cloexec;
+
+#[cfg(unix)]
 mod sys {
     unsafe extern "C" {
         fn fcntl(fd: i32, cmd: i32, ...) -> i32;

@@ -21,6 +21,8 @@ thread_local! {
 ///
 /// * `--list` prints `task<TAB>name` per test;
 /// * `--run NAME --result FILE` runs one test (for authors at a shell);
+/// * `--observer fd:4` after them: the checker watches the process's
+///   threads for the test (see `observe`);
 /// * `--run - --result FILE` reads the test's name and the run's seed from
 ///   stdin first (see [`take_header`]): how the checker runs every test.
 ///
@@ -39,7 +41,7 @@ pub fn main(tests: &[Test]) {
                 let _ = writeln!(out, "{}\t{}", t.task, t.name);
             }
         }
-        ["--run", name, "--result", path] => {
+        ["--run", name, "--result", path, rest @ ..] if matches!(rest, [] | ["--observer", _]) => {
             let (name, seed) = if *name == "-" {
                 take_header()
             } else {
@@ -53,12 +55,13 @@ pub fn main(tests: &[Test]) {
             // The result channel is taken before any code under test
             // runs (see `report`).
             let channel = crate::report::Channel::open(path);
+            crate::observe::open(rest.get(1).copied());
             crate::limits::apply();
             let outcome = run_one(test);
             channel.finish(&outcome);
         }
         _ => {
-            eprintln!("usage: --list | --run NAME --result FILE");
+            eprintln!("usage: --list | --run NAME --result FILE [--observer fd:4]");
             std::process::exit(2);
         }
     }

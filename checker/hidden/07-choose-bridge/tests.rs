@@ -27,7 +27,7 @@ use harness::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
 
@@ -259,21 +259,29 @@ async fn slow_runner_with_no_tickets() {
 // ---- task 3: the bookkeeper ----------------------------------------------
 
 /// What the test sees of the bookkeeper, from inside `tally`, and what
-/// the test's runner took off the belt.
+/// the test's runner took off the belt. Atomics, not a lock: a bookkeeper
+/// waiting for the test's lock would be asleep, and read as stuck.
 #[derive(Default)]
 struct Watch {
     /// How many calls to `tally` have begun.
-    tallies: usize,
+    tallies: AtomicUsize,
+    /// How many calls to `tally` have returned.
+    tallied: AtomicUsize,
+    /// The kernel's id of the thread that began the latest `tally`
+    /// (`u64::MAX` before the first), for the checker to look at.
+    thread: AtomicU64,
     /// The bookkeeper is done: it dropped its `tally`.
-    done: bool,
+    done: AtomicBool,
     /// Results the test's runner took off the belt.
-    taken: usize,
+    taken: AtomicUsize,
 }
 
-type Watched = Arc<Mutex<Watch>>;
+type Watched = Arc<Watch>;
 
-fn look(watch: &Watched) -> std::sync::MutexGuard<'_, Watch> {
-    watch.lock().unwrap_or_else(|p| p.into_inner())
+fn new_watch() -> Watched {
+    let watch = Watched::default();
+    watch.thread.store(u64::MAX, Ordering::SeqCst);
+    watch
 }
 
 /// Wraps the test's `tally` so that [`until_stuck`] can follow the
@@ -285,29 +293,41 @@ fn watched(
     struct Done(Watched);
     impl Drop for Done {
         fn drop(&mut self) {
-            look(&self.0).done = true;
+            self.0.done.store(true, Ordering::SeqCst);
         }
     }
     let done = Done(watch.clone());
     move |order| {
-        look(&done.0).tallies += 1;
-        tally(order)
+        let w = &done.0;
+        let thread = harness::observe::current_thread().unwrap_or(u64::MAX);
+        w.thread.store(thread, Ordering::SeqCst);
+        w.tallies.fetch_add(1, Ordering::SeqCst);
+        let result = tally(order);
+        w.tallied.fetch_add(1, Ordering::SeqCst);
+        result
     }
 }
 
 /// Waits until the bookkeeper cannot go on before the test's runner takes
-/// a result: it is done, or it began no `tally` for a while (a bookkeeper
-/// waiting for room, or one that reserves its room before it tallies).
+/// a result: it is done, or its thread is asleep outside `tally` (waiting
+/// for room on the belt, or, in a bookkeeper that reserves its room
+/// before it tallies, for room to reserve).
 ///
-/// Meanwhile nobody takes anything off the belt, so a correct bookkeeper
-/// begins at most `belt + 1` tallies beyond what the runner took: one per
-/// result on the full belt, and the one whose result waits for room. A
-/// bookkeeper that begins one more has put a result nowhere: that is the
-/// `Err` returned, found however the threads interleave. (A thread that
-/// never waits, such as one using `try_send`, gets there at once; only a
-/// machine that gives it no CPU for the whole quiet time could hide it,
-/// and then only until the next wait.) The wait runs on a blocking-pool
-/// thread: the runtime stays free for the bookkeeper, the clock held.
+/// Asleep is the kernel's word, read by the checker from outside this
+/// process (`harness::observe`): a thread the machine has not run for a
+/// while is ready to run, not asleep, so a bookkeeper that is merely slow
+/// is waited for, however slow. Meanwhile nobody takes anything off the
+/// belt, so a correct bookkeeper begins at most `belt + 1` tallies beyond
+/// what the runner took: one per result on the full belt, and the one
+/// whose result waits for room. A bookkeeper that begins one more has put
+/// a result nowhere (`try_send` on a full belt): that is the `Err`
+/// returned, in every interleaving of the threads.
+///
+/// Without the checker's observer (an author at a shell, Windows), and
+/// before the first tally (no result can be lost yet), stuck means that
+/// no tally began for a quiet spell instead. The wait runs on a
+/// blocking-pool thread: the runtime stays free for the bookkeeper, the
+/// clock held.
 async fn until_stuck(watch: &Watched, belt: usize) -> Result<(), String> {
     const QUIET: std::time::Duration = std::time::Duration::from_millis(10);
     let watch = watch.clone();
@@ -315,28 +335,41 @@ async fn until_stuck(watch: &Watched, belt: usize) -> Result<(), String> {
         let mut seen = usize::MAX;
         let mut since = std::time::Instant::now();
         loop {
-            {
-                let w = look(&watch);
-                if w.tallies > w.taken + belt + 1 {
-                    return Err(format!(
-                        "with {belt} results on the belt and nothing more taken off it, the \
-                         bookkeeper began tallying order #{}: result #{} went nowhere. A \
-                         bookkeeper waits while the belt is full (`blocking_send`); `try_send` \
-                         gives the result up.",
-                        w.taken + belt + 2,
-                        w.taken + belt + 1
-                    ));
-                }
-                if w.done {
+            let begun = watch.tallies.load(Ordering::SeqCst);
+            let taken = watch.taken.load(Ordering::SeqCst);
+            if begun > taken + belt + 1 {
+                return Err(format!(
+                    "with {belt} results on the belt and nothing more taken off it, the \
+                     bookkeeper began tallying order #{}: result #{} went nowhere. A \
+                     bookkeeper waits while the belt is full (`blocking_send`); `try_send` \
+                     gives the result up.",
+                    taken + belt + 2,
+                    taken + belt + 1
+                ));
+            }
+            if watch.done.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            let thread = watch.thread.load(Ordering::SeqCst);
+            let outside = watch.tallied.load(Ordering::SeqCst) == begun;
+            let asleep = (thread != u64::MAX)
+                .then(|| harness::observe::asleep(thread))
+                .flatten();
+            match asleep {
+                // Asleep outside `tally`, and no tally began meanwhile.
+                Some(true) if outside && watch.tallies.load(Ordering::SeqCst) == begun => {
                     return Ok(());
                 }
-                if w.tallies != seen {
-                    seen = w.tallies;
-                    since = std::time::Instant::now();
+                Some(_) => {}
+                None => {
+                    if begun != seen {
+                        seen = begun;
+                        since = std::time::Instant::now();
+                    }
+                    if since.elapsed() >= QUIET {
+                        return Ok(());
+                    }
                 }
-            }
-            if since.elapsed() >= QUIET {
-                return Ok(());
             }
             std::thread::sleep(std::time::Duration::from_micros(100));
         }
@@ -352,7 +385,9 @@ async fn take(belt: &mut mpsc::Receiver<u32>, watch: &Watched) -> Option<u32> {
         fail(why);
     }
     let got = belt.recv().await;
-    look(watch).taken += usize::from(got.is_some());
+    watch
+        .taken
+        .fetch_add(usize::from(got.is_some()), Ordering::SeqCst);
     got
 }
 
@@ -375,11 +410,11 @@ async fn take_batch(belt: &mut mpsc::Receiver<u32>, watch: &Watched) -> Option<V
     // belt by at most one result.
     while let Ok(r) = belt.try_recv() {
         batch.push(r);
-        look(watch).taken += 1;
+        watch.taken.fetch_add(1, Ordering::SeqCst);
     }
     if batch.is_empty() {
         batch.push(belt.recv().await?);
-        look(watch).taken += 1;
+        watch.taken.fetch_add(1, Ordering::SeqCst);
     }
     Some(batch)
 }
@@ -416,7 +451,7 @@ async fn bookkeeper_returns_at_once_and_tallies_off_the_runtime() {
         }
         order + 100
     };
-    let watch = Watched::default();
+    let watch = new_watch();
     let mut belt = start_bookkeeper(vec![1, 2, 3, 4], 2, watched(&watch, tally));
     let _ = go.send(());
     let got = read_all(&mut belt, &watch).await;
@@ -439,7 +474,7 @@ async fn bookkeeper_streams_every_result_in_order() {
     let count = vary::count(40u32, 10..=80);
     let size = vary::count(3usize, 1..=6);
     let orders: Vec<u32> = (1..=count).collect();
-    let watch = Watched::default();
+    let watch = new_watch();
     let mut belt = start_bookkeeper(
         orders.clone(),
         size,
@@ -479,12 +514,12 @@ async fn bookkeeper_waits_while_the_belt_is_full() {
     // allows, also while the runner empties the belt. The count can lag
     // one result behind the belt (taken, not yet counted), hence the
     // `+ 1`: a correct bookkeeper never trips this in any interleaving.
-    let watch = Watched::default();
+    let watch = new_watch();
     let ahead = Arc::new(AtomicUsize::new(0));
     let (seen, seen_ahead) = (watch.clone(), ahead.clone());
     let tally = move |order: u32| {
         let done_before = order as usize - 1;
-        let lead = done_before.saturating_sub(look(&seen).taken);
+        let lead = done_before.saturating_sub(seen.taken.load(Ordering::SeqCst));
         seen_ahead.fetch_max(lead, Ordering::SeqCst);
         order
     };
@@ -533,7 +568,7 @@ async fn bookkeeper_stops_when_the_receiver_is_dropped() {
         order
     };
     const BELT: usize = 2;
-    let watch = Watched::default();
+    let watch = new_watch();
     let mut belt = start_bookkeeper((1..=50).collect(), BELT, watched(&watch, tally));
     // How many tallies a wrong bookkeeper makes depends on how its thread
     // and the runtime interleave: the messages do not say, so that they

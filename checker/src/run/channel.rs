@@ -7,6 +7,9 @@
 //! on the same socket. Safe code under test cannot open the socket, and the
 //! nonce sits in the kernel, not in the process's memory, while the test
 //! runs. Elsewhere: the nonce on stdin and the outcome in a result file.
+//!
+//! On Unix a second socket pair, descriptor 4 in the child, carries a
+//! test's questions about its own threads to the checker (see `observer`).
 
 #[cfg(unix)]
 use std::io::Read;
@@ -25,6 +28,13 @@ pub struct Channel {
     ours: std::os::unix::net::UnixStream,
     #[cfg(unix)]
     theirs: Option<std::os::unix::net::UnixStream>,
+    /// Our end of the observer socket: served from `spawned` on, shut
+    /// down in `outcome` so that its thread ends even if something of the
+    /// test's outlived it holding the other end.
+    #[cfg(unix)]
+    observer: std::os::unix::net::UnixStream,
+    #[cfg(unix)]
+    observer_theirs: Option<std::os::unix::net::UnixStream>,
     file: PathBuf,
     nonce: String,
     reader: Option<mpsc::Receiver<Option<String>>>,
@@ -41,16 +51,20 @@ impl Channel {
             use std::os::unix::process::CommandExt;
             let (mut ours, theirs) = std::os::unix::net::UnixStream::pair()?;
             writeln!(ours, "{nonce}")?;
-            let fd = theirs.as_raw_fd();
+            let (observer, observer_theirs) = std::os::unix::net::UnixStream::pair()?;
+            let fds = (theirs.as_raw_fd(), observer_theirs.as_raw_fd());
             cmd.arg("--result").arg("fd:3");
+            cmd.arg("--observer").arg("fd:4");
             // SAFETY: runs in the child before exec and only makes
-            // async-signal-safe calls on a descriptor the child inherited.
+            // async-signal-safe calls on descriptors the child inherited.
             unsafe {
-                cmd.pre_exec(move || to_fd3(fd));
+                cmd.pre_exec(move || to_fds_3_and_4(fds.0, fds.1));
             }
             Ok(Channel {
                 ours,
                 theirs: Some(theirs),
+                observer,
+                observer_theirs: Some(observer_theirs),
                 file: result_file.to_path_buf(),
                 nonce: nonce.to_string(),
                 reader: None,
@@ -77,6 +91,10 @@ impl Channel {
             drop(child.stdin.take());
             // Only the child may hold its end now: EOF then means it ended.
             self.theirs = None;
+            self.observer_theirs = None;
+            let observer = self.observer.try_clone()?;
+            let pid = child.id();
+            std::thread::spawn(move || crate::run::observer::serve(observer, pid));
             let mut socket = self.ours.try_clone()?;
             let (tx, rx) = mpsc::channel();
             std::thread::spawn(move || {
@@ -101,6 +119,8 @@ impl Channel {
     /// The outcome the harness reported, if it reported one, waiting at
     /// most `grace` once the process has ended.
     pub fn outcome(self, grace: Duration) -> Option<String> {
+        #[cfg(unix)]
+        let _ = self.observer.shutdown(std::net::Shutdown::Both);
         match self.reader {
             Some(rx) => rx.recv_timeout(grace).ok().flatten(),
             None => {
@@ -111,25 +131,32 @@ impl Channel {
     }
 }
 
-/// Puts `fd` on descriptor 3, without close-on-exec.
+/// Puts `result` on descriptor 3 and `observer` on 4, both without
+/// close-on-exec. Each is first copied above 4, so that neither can be
+/// overwritten by the other's move whatever numbers they had.
 #[cfg(unix)]
-fn to_fd3(fd: i32) -> std::io::Result<()> {
+fn to_fds_3_and_4(result: i32, observer: i32) -> std::io::Result<()> {
     unsafe extern "C" {
         fn dup2(old: i32, new: i32) -> i32;
         fn fcntl(fd: i32, cmd: i32, ...) -> i32;
+        fn close(fd: i32) -> i32;
     }
-    const F_SETFD: i32 = 2;
-    // SAFETY: plain descriptor calls, no pointers.
-    let ret = unsafe {
-        if fd == 3 {
-            fcntl(3, F_SETFD, 0)
+    const F_DUPFD: i32 = 0;
+    let check = |ret: i32| {
+        if ret < 0 {
+            Err(std::io::Error::last_os_error())
         } else {
-            dup2(fd, 3)
+            Ok(ret)
         }
     };
-    if ret < 0 {
-        Err(std::io::Error::last_os_error())
-    } else {
-        Ok(())
+    // SAFETY: plain descriptor calls, no pointers.
+    unsafe {
+        let result = check(fcntl(result, F_DUPFD, 5))?;
+        let observer = check(fcntl(observer, F_DUPFD, 5))?;
+        check(dup2(result, 3))?;
+        check(dup2(observer, 4))?;
+        close(result);
+        close(observer);
     }
+    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod advice;
 pub mod cache;
 pub mod channel;
 pub mod engine;
+pub mod observer;
 pub mod options;
 pub mod owner;
 pub mod protocol;

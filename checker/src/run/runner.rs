@@ -62,7 +62,6 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
     // environment stay readable to it all its life (exercise 09's names
     // say which mutant runs; any test's name says which answer to give).
     cmd.arg("--run").arg("-").stdin(Stdio::piped());
-    let mut channel = Channel::attach(&mut cmd, &job.result_file, &job.nonce)?;
     cmd
         // A clean environment: the caller's INSTA_*, RUST_BACKTRACE or CI
         // settings must not change a verdict.
@@ -95,6 +94,10 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
             write,
         },
     )?;
+    // After the sandbox: its step before exec uses descriptors opened in
+    // this process (Landlock's rules), which moving the channel's sockets
+    // onto descriptors 3 and 4 could otherwise overwrite.
+    let mut channel = Channel::attach(&mut cmd, &job.result_file, &job.nonce)?;
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     if let Some(stdin) = child.stdin.as_mut() {
