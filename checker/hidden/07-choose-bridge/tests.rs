@@ -15,9 +15,11 @@
 //! * no check can fail a correct solution in any interleaving of its
 //!   threads;
 //! * the test's runner takes a result off the belt only once the
-//!   bookkeeper cannot go on without it ([`until_stuck`]), and meanwhile
-//!   counts the tallies it begins: a bookkeeper that puts a result nowhere
-//!   (`try_send` on a full belt) is found by that count, not by a race.
+//!   bookkeeper cannot go on without it ([`until_stuck`]: done, or its
+//!   thread asleep as the checker sees it from outside the process), and
+//!   meanwhile counts the tallies it begins: a bookkeeper that puts a
+//!   result nowhere (`try_send` on a full belt) is found by that count,
+//!   however slowly its thread runs, not by a race.
 //!
 //! Which test checks which sentence of each contract: see the map in
 //! `meta.rs`.
