@@ -113,7 +113,7 @@ pub async fn cook_when_space(
         // A permit is a reserved slot: nothing is cooked until there is
         // room, and `permit.send` neither waits nor meets a full belt. (It
         // cannot report a runner who left after `reserve`: that dish is
-        // dropped silently.)
+        // lost without a word.)
         let Ok(permit) = belt.reserve().await else {
             return;
         };
