@@ -130,7 +130,8 @@ async fn chef_waits_while_the_belt_is_full() {
             fail(format!(
                 "the chef finished while dish {} was not on the belt yet: the belt holds one \
                  dish, so the chef must wait in `send(..).await` until the runner takes one \
-                 (`try_send` drops dishes; your own queue hides the backpressure).",
+                 (`try_send` turns dishes away instead of waiting; your own queue hides the \
+                 backpressure).",
                 dish + 1
             ));
         }

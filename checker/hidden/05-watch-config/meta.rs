@@ -89,7 +89,7 @@ pub static EXERCISE: Exercise = Exercise {
             points: 3,
             hints: &[
                 "Inside `async move { ... }`: reload with the current menu first, then wait with `changed()` and reload again, until `changed()` fails (the manager is gone).",
-                "Read with `borrow_and_update()` both times: reading the first menu with `borrow()` leaves it unseen, and `changed()` then returns at once with the same menu.",
+                "Read with `borrow_and_update()` both times: reading the first menu with `borrow()` does not mark it seen, so if it was unseen, `changed()` then returns at once with the same menu.",
                 "A `Ref` is a read lock and not `Send`: copy the menu out in a statement of its own, so the `Ref` is dropped before you await `reload`.",
             ],
         },

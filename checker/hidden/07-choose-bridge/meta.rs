@@ -123,7 +123,7 @@ pub static EXERCISE: Exercise = Exercise {
             hints: &[
                 "A queue keeps every reading and hands out the oldest first. Which of tokio's channels keeps only the latest value, and can be written without `.await`?",
                 "A `watch` channel: the thermometer keeps the `Sender`, the gauge the `Receiver`. Start it with `None`, since there is no reading yet.",
-                "`watch::Sender::send` fails (and drops the value) once no receiver is left, so `report` needs the sending method that stores the value either way. On the gauge, `changed()` waits for a value not yet marked as seen and fails once the sender is gone with nothing new; remember to mark what you return as seen.",
+                "`watch::Sender::send` fails (and does not store the value) once no receiver is left, so `report` needs the sending method that stores the value either way. On the gauge, `changed()` waits for a value not yet marked as seen and fails once the sender is gone with nothing new; remember to mark what you return as seen.",
             ],
         },
     ],

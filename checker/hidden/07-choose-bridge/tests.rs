@@ -495,8 +495,8 @@ async fn bookkeeper_streams_every_result_in_order() {
         fail(format!(
             "the belt closed before all {} results arrived: the bookkeeper stopped early or \
              dropped results. Did it panic? (`blocking_send` inside async code panics; the \
-             output shows the panic.) Did it use `try_send`, which drops a result when the \
-             belt is full?",
+             output shows the panic.) Did it use `try_send`, which turns a result away when \
+             the belt is full?",
             orders.len()
         ));
     }
@@ -579,8 +579,8 @@ async fn bookkeeper_stops_when_the_receiver_is_dropped() {
         if take(&mut belt, &watch).await != Some(want) {
             fail(
                 "the first three results on the belt must be 1, 2 and 3, in order, and one \
-                 was missing: the bookkeeper dropped a result. `try_send` drops it when the \
-                 belt is full; `blocking_send` waits for room.",
+                 was missing: the bookkeeper dropped a result. `try_send` turns it away when \
+                 the belt is full; `blocking_send` waits for room.",
             );
         }
     }

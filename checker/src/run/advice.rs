@@ -41,9 +41,9 @@ pub fn for_panic(message: &str) -> Option<&'static str> {
         ),
         (
             "value: SendError",
-            "`send` failed because the receiving side is gone, and the code unwrapped it. \
-             Handle the `Err` instead: the receiver leaving is a normal event, and the error \
-             hands your value back.",
+            "`send` failed because the receiving side is gone (or closed), and the code \
+             unwrapped it. Handle the `Err` instead: the receiver leaving is a normal event, \
+             and the error hands your value back.",
         ),
         (
             "value: RecvError",
