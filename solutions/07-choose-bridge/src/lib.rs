@@ -126,7 +126,7 @@ pub fn fridge() -> (Thermometer, Gauge) {
 impl Thermometer {
     /// Reports a reading.
     pub fn report(&self, celsius: i32) {
-        // `send` refuses (and drops the value) when no gauge is left;
+        // `send` refuses (and does not store the value) when no gauge is left;
         // `send_replace` always stores it and never fails.
         self.latest.send_replace(Some(celsius));
     }
