@@ -11,9 +11,9 @@
 //! one end of a socket pair as descriptor 4 (`--observer fd:4`); the
 //! harness sends a thread's kernel id, the checker reads that thread's
 //! state (`/proc/PID/task/TID/stat` on Linux, `proc_pidinfo` on macOS) and
-//! answers with the id and one byte. As with the result channel (see `report`), safe
-//! code under test has no way to reach descriptor 4: it can neither ask
-//! nor answer.
+//! answers with the id and one byte. As with the result channel (see
+//! `report`), safe code under test has no way to reach descriptor 4: it
+//! can neither ask nor answer.
 //!
 //! Without the checker's socket (an author at a shell, Windows, a platform
 //! whose threads the checker cannot read) [`asleep`] says `None`, and a
@@ -24,7 +24,7 @@ use std::sync::{Mutex, OnceLock};
 
 /// The argument value that selects the socket on descriptor 4.
 #[cfg(unix)]
-pub const SOCKET_ARG: &str = "fd:4";
+const SOCKET_ARG: &str = "fd:4";
 
 /// The socket, and whether anything but the checker has answered on it.
 struct Witness {

@@ -21,10 +21,10 @@ thread_local! {
 ///
 /// * `--list` prints `task<TAB>name` per test;
 /// * `--run NAME --result FILE` runs one test (for authors at a shell);
-/// * `--observer fd:4` after them: the checker watches the process's
-///   threads for the test (see `observe`);
 /// * `--run - --result FILE` reads the test's name and the run's seed from
-///   stdin first (see [`take_header`]): how the checker runs every test.
+///   stdin first (see [`take_header`]): how the checker runs every test;
+/// * `--observer fd:4` after either: the checker answers the test's
+///   questions about its own threads (see `observe`).
 ///
 /// With `--result FILE` the nonce follows on stdin (see `report`).
 pub fn main(tests: &[Test]) {
