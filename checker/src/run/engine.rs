@@ -15,6 +15,7 @@ use crate::run::cache;
 use crate::run::options::Options;
 use crate::run::protocol;
 use crate::run::runner::{self, Job};
+use crate::run::slots::{self, Slots};
 use crate::run::worklock;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -266,14 +267,24 @@ fn test_phase(
     crate::util::timings::mark("listed");
     let finished: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
+    // One worker per process that may run at once; a worker starts a test
+    // only when a processor slot is free or lent by a sleeping test.
+    let slots = Slots::new(opts.jobs);
+    let workers = (opts.jobs.max(1) * slots::PER_SLOT).min(jobs.len());
     std::thread::scope(|s| {
-        for _ in 0..opts.jobs.max(1) {
+        for _ in 0..workers {
             s.spawn(|| {
-                while let Some((i, task, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let result = match runner::run(job) {
+                loop {
+                    let mut slot = slots.take();
+                    let Some((i, task, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed))
+                    else {
+                        break;
+                    };
+                    let result = match runner::run(job, &mut slot) {
                         Ok(f) => protocol::interpret(paths, *task, &job.test, &job.nonce, f),
                         Err(e) => spawn_failure(*task, &job.test, e),
                     };
+                    drop(slot);
                     finished
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())

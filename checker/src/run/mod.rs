@@ -15,5 +15,6 @@ pub mod owner;
 pub mod protocol;
 pub mod runner;
 pub mod sandbox;
+pub mod slots;
 pub mod watchdog;
 pub mod worklock;

@@ -9,6 +9,7 @@ use crate::build::integrity::Stamp;
 use crate::model::results::Captured;
 use crate::run::channel::Channel;
 use crate::run::sandbox::{self, Policy};
+use crate::run::slots::Held;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -50,8 +51,9 @@ pub struct Finished {
     pub killed: Option<crate::run::watchdog::Kill>,
 }
 
-/// Runs one test and waits for it, at most until `job.deadline`.
-pub fn run(job: &Job) -> std::io::Result<Finished> {
+/// Runs one test and waits for it, at most until `job.deadline`. `slot`
+/// is told whenever the test falls asleep or computes again.
+pub fn run(job: &Job, slot: &mut Held) -> std::io::Result<Finished> {
     job.stamp.verify(&job.binary)?;
     // A fresh scratch folder: the test's working directory and TMPDIR,
     // and the only place it may write (see `sandbox`).
@@ -119,6 +121,7 @@ pub fn run(job: &Job) -> std::io::Result<Finished> {
         }
         let reading = crate::run::watchdog::read(&child, start.elapsed());
         killed = watch.observe(reading, crate::run::watchdog::load());
+        slot.sleeping(watch.sleeping());
         // The learner quit `watch`: stop at once, the verdict is not wanted.
         if killed.is_some() || crate::util::cancel::cancelled() {
             sandbox::kill(&mut child);

@@ -59,7 +59,17 @@ pub struct Watch {
     /// Readings since then, and how many found it asleep.
     readings: u32,
     asleep: u32,
+    /// CPU time at the latest reading, and the wall time when it last
+    /// changed: for [`Watch::sleeping`].
+    cpu_seen: Option<Duration>,
+    still_since: Duration,
+    sleeping: bool,
 }
+
+/// How long a process must sleep without consuming any CPU time before
+/// [`Watch::sleeping`] says so (the kernel counts CPU time in ticks of
+/// 10 ms, so a computing process shows progress well within this).
+const LEND_AFTER: Duration = Duration::from_millis(100);
 
 impl Watch {
     /// `backstop` is the wall-clock limit on a quiet machine (see
@@ -71,12 +81,29 @@ impl Watch {
             cpu_at: None,
             readings: 0,
             asleep: 0,
+            cpu_seen: None,
+            still_since: Duration::ZERO,
+            sleeping: false,
         }
+    }
+
+    /// Whether, at the latest reading, the process was asleep and had
+    /// consumed no CPU time for a while: it then needs no processor, and
+    /// another test may use its slot (see `slots`). Never a verdict.
+    pub fn sleeping(&self) -> bool {
+        self.sleeping
     }
 
     /// The verdict after this reading: `None` lets the process run on.
     /// `load` is the number of runnable processes per CPU, if known.
     pub fn observe(&mut self, r: Reading, load: Option<f64>) -> Option<Kill> {
+        if r.cpu != self.cpu_seen {
+            self.cpu_seen = r.cpu;
+            self.still_since = r.wall;
+        }
+        self.sleeping = r.asleep == Some(true)
+            && r.cpu.is_some()
+            && r.wall.saturating_sub(self.still_since) >= LEND_AFTER;
         let cpu_budget = Duration::from_millis(budget::CPU_MS);
         if r.cpu.is_some_and(|cpu| cpu >= cpu_budget) {
             return Some(Kill::Busy);
@@ -344,6 +371,32 @@ mod tests {
             w.observe(reading(10_000, 2000, false), Some(2.5)),
             Some(Kill::Busy)
         );
+    }
+
+    #[test]
+    fn only_a_process_asleep_without_cpu_time_for_a_while_is_sleeping() {
+        let mut w = Watch::new(BASE);
+        w.observe(reading(10, 10, true), None);
+        w.observe(reading(60, 10, true), None);
+        assert!(!w.sleeping(), "asleep, but only for 50 ms");
+        w.observe(reading(120, 10, true), None);
+        assert!(w.sleeping(), "asleep with no CPU time for 110 ms");
+        // One tick of CPU time: it computed, whatever its main thread's state.
+        w.observe(reading(130, 20, true), None);
+        assert!(!w.sleeping());
+        // Runnable (waiting for a processor on a busy machine) is not asleep.
+        w.observe(reading(400, 20, false), None);
+        assert!(!w.sleeping());
+        // Unknown CPU time (macOS): never lent.
+        let mut w = Watch::new(BASE);
+        let blind = |wall| Reading {
+            wall: ms(wall),
+            cpu: None,
+            asleep: Some(true),
+        };
+        w.observe(blind(10), None);
+        w.observe(blind(500), None);
+        assert!(!w.sleeping());
     }
 
     #[test]
