@@ -7,6 +7,7 @@
 //! Runs real `cargo run -p checker` in a scratch copy of the course kept
 //! under `target/`, so that later runs rebuild incrementally.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -79,6 +80,7 @@ fn deleted_files_leave_the_checker_working_and_reset_restores_them() {
     let copy = area.join("course");
     let target = area.join("target");
     copy_course(&copy);
+    common::seed_builds(&copy, &target);
     let ex = |dir: &str| copy.join("exercises").join(dir);
     std::fs::remove_file(ex("01-bounded-send/src/lib.rs")).unwrap();
     std::fs::remove_dir_all(ex("02-clone-senders")).unwrap();

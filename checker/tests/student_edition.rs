@@ -305,6 +305,7 @@ fn the_advertised_command_works_in_a_fresh_copy() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    common::seed_builds(&copy, &area.join("target"));
     let lock = std::fs::read(copy.join("Cargo.lock")).unwrap();
     let (code, out, err) = run(&[]);
     assert_eq!(code, Some(1), "the stubs have work to do:\n{out}\n{err}");

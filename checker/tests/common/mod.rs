@@ -68,3 +68,80 @@ pub fn checker_with(copy: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, S
     let text = String::from_utf8_lossy(&out.stdout).replace(&copy.display().to_string(), "<COPY>");
     (out.status.code().unwrap_or(-1), text)
 }
+
+/// Gives a copy of the course a head start on its two builds: this tree's
+/// compiled registry crates (tokio, insta, proc-macro2...) are copied into
+/// `target/debug` (where cargo builds the copy's checker) and into the
+/// copy's shadow build (`copy/target/checker/build/debug`), each only if
+/// that build has no crates yet. Workspace members are never copied: the
+/// copy builds them from its own sources. Cargo takes a copied crate only
+/// when its fingerprint matches what it would build, so a file that does
+/// not fit costs a compile, never a different result.
+pub fn seed_builds(copy: &Path, target: &Path) {
+    let packages = registry_packages();
+    let built = Path::new(env!("CARGO_BIN_EXE_checker")).parent().unwrap();
+    let shadow = course().join("target/checker/build/debug");
+    for (from, to) in [
+        (built.to_path_buf(), target.join("debug")),
+        (shadow, copy.join("target/checker/build/debug")),
+    ] {
+        if to.join("deps").exists() {
+            continue;
+        }
+        for sub in ["deps", "build", ".fingerprint"] {
+            let Ok(entries) = std::fs::read_dir(from.join(sub)) else {
+                continue;
+            };
+            std::fs::create_dir_all(to.join(sub)).unwrap();
+            for e in entries.flatten() {
+                if from_registry(&e.file_name().to_string_lossy(), &packages) {
+                    copy_all(&e.path(), &to.join(sub).join(e.file_name()));
+                }
+            }
+        }
+    }
+}
+
+/// Copies a file, or a folder with everything in it.
+fn copy_all(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            copy_all(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// The names of the course's registry packages, from its lock file, as
+/// cargo spells them in folder names and as rustc does in file names.
+fn registry_packages() -> std::collections::HashSet<String> {
+    let lock = std::fs::read_to_string(course().join("Cargo.lock")).unwrap();
+    let mut out = std::collections::HashSet::new();
+    let mut name = None;
+    for line in lock.lines() {
+        if let Some(n) = line.strip_prefix("name = ") {
+            name = Some(n.trim_matches('"').to_string());
+        } else if line.starts_with("source = \"registry+")
+            && let Some(n) = name.take()
+        {
+            out.insert(n.replace('-', "_"));
+            out.insert(n);
+        }
+    }
+    out
+}
+
+/// Whether a build entry (`libtokio-<hash>.rlib`, `tokio-<hash>.d`, the
+/// folder `proc-macro2-<hash>`) belongs to one of `packages`.
+fn from_registry(entry: &str, packages: &std::collections::HashSet<String>) -> bool {
+    let stem = entry.split('.').next().unwrap_or(entry);
+    let Some((base, _hash)) = stem.rsplit_once('-') else {
+        return false;
+    };
+    packages.contains(base)
+        || base
+            .strip_prefix("lib")
+            .is_some_and(|b| packages.contains(b))
+}
