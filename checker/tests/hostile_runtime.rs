@@ -25,6 +25,7 @@
 // Windows the checker reports itself unsandboxed and this test would skip.
 #![cfg(unix)]
 
+mod common;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
@@ -64,7 +65,7 @@ fn cp(from: &Path, to: &Path) {
 }
 
 /// A copy of the course's sources with its own target directory, warmed
-/// with this build's compiled dependencies, and its own checker binary.
+/// with this build's compiled registry crates, and its own checker binary.
 fn course_copy(dir: &Path) -> PathBuf {
     let src = course();
     for item in [
@@ -92,10 +93,9 @@ fn course_copy(dir: &Path) -> PathBuf {
         )
         .unwrap();
     }
-    let built = Path::new(env!("CARGO_BIN_EXE_checker")).parent().unwrap();
-    for item in ["deps", "build", ".fingerprint"] {
-        cp(&built.join(item), &dir.join("target/debug").join(item));
-    }
+    // Both builds (the copy's checker, and its shadow workspace's tokio,
+    // insta...) start from this tree's compiled registry crates.
+    common::seed_builds(dir, &dir.join("target"));
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     for var in checker::build::compile::SCRUBBED_ENV {
         cargo.env_remove(var);
