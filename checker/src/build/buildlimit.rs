@@ -515,16 +515,11 @@ fn exceeded(used: Option<(Duration, u64)>, limits: &Limits, elapsed: Duration) -
 
 /// Processor time and resident memory of a process, on Linux.
 fn usage(pid: u32) -> Option<(Duration, u64)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name, which is in parentheses and may hold
-    // spaces: state is field 3, utime 14, stime 15, rss (pages) 24.
-    let after = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i - 3)?.parse::<u64>().ok();
+    let stat = crate::util::procstat::Stat::read(&pid.to_string())?;
     // The kernel's USER_HZ is 100 on every Linux architecture Rust targets.
-    let cpu = Duration::from_millis((ticks(14)? + ticks(15)?) * 10);
+    let cpu = Duration::from_millis((stat.number(14)? + stat.number(15)?) * 10);
     // 4 KiB pages (larger pages only make the limit looser).
-    let rss = ticks(24)? * 4096;
+    let rss = stat.number(24)? * 4096;
     Some((cpu, rss))
 }
 

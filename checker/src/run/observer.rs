@@ -30,18 +30,14 @@ pub fn serve(mut socket: std::os::unix::net::UnixStream, pid: u32) {
     }
 }
 
-/// Linux: the state letter in `/proc/PID/task/TID/stat`, after the
-/// command name in parentheses (which may itself hold spaces and `)`).
-/// `S` is an interruptible sleep: a futex, `nanosleep`, a read.
+/// Linux: the state letter in `/proc/PID/task/TID/stat`. `S` is an
+/// interruptible sleep: a futex, `nanosleep`, a read.
 #[cfg(target_os = "linux")]
 fn state(pid: u32, thread: u64) -> u8 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/task/{thread}/stat")) else {
+    let Some(stat) = crate::util::procstat::Stat::read(&format!("{pid}/task/{thread}")) else {
         return b'?';
     };
-    match stat
-        .rsplit_once(')')
-        .and_then(|(_, rest)| rest.trim_start().bytes().next())
-    {
+    match stat.field(3).and_then(|s| s.bytes().next()) {
         Some(b'S') => b'S',
         Some(_) => b'R',
         None => b'?',

@@ -273,21 +273,14 @@ mod platform {
 
     /// CPU time and sleep state from `/proc/PID/stat`.
     pub fn read(child: &std::process::Child) -> (Option<Duration>, Option<bool>) {
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{}/stat", child.id())) else {
+        let Some(stat) = crate::util::procstat::Stat::read(&child.id().to_string()) else {
             return (None, None);
         };
-        // The fields after the command name, which is in parentheses and
-        // may contain spaces: the state is the first, utime and stime the
-        // 12th and 13th.
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            return (None, None);
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let asleep = fields.first().map(|s| matches!(*s, "S" | "D"));
-        let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+        let asleep = stat.field(3).map(|s| matches!(s, "S" | "D"));
         // Linux reports in USER_HZ, which is 100 on every mainstream platform.
-        let cpu = tick(11)
-            .zip(tick(12))
+        let cpu = stat
+            .number(14)
+            .zip(stat.number(15))
             .map(|(u, s)| Duration::from_millis((u + s) * 10));
         (cpu, asleep)
     }

@@ -80,10 +80,17 @@ pub fn checker_with(copy: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, S
 pub fn seed_builds(copy: &Path, target: &Path) {
     let packages = registry_packages();
     let built = Path::new(env!("CARGO_BIN_EXE_checker")).parent().unwrap();
-    let shadow = course().join("target/checker/build/debug");
+    // The shadow build lives in each course's work area.
+    let shadow = |root: &Path| {
+        let paths = checker::model::course::Paths {
+            root: root.to_path_buf(),
+            learner: root.to_path_buf(),
+        };
+        paths.work().join("build/debug")
+    };
     for (from, to) in [
         (built.to_path_buf(), target.join("debug")),
-        (shadow, copy.join("target/checker/build/debug")),
+        (shadow(&course()), shadow(copy)),
     ] {
         if to.join("deps").exists() {
             continue;
