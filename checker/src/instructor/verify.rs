@@ -159,6 +159,21 @@ pub fn verify(
         runs_results.push(engine::run(paths, &targets, &fresh)?);
     }
     f.problems = analyze(&targets, &runs_results);
+    // What a learner's first run shows for the untouched stubs (see
+    // `run::pristine`) is this run of them, kept in the course.
+    let stubs: Vec<_> = targets
+        .iter()
+        .zip(runs_results.first().into_iter().flatten())
+        .filter(|(t, _)| t.slot == "stub")
+        .map(|(t, r)| (t.exercise, r))
+        .collect();
+    if crate::run::pristine::refresh(paths, &stubs)? {
+        f.problems.push(format!(
+            "{} did not hold this run's verdicts of the untouched stubs, which a learner's \
+             first run shows without building: verify has rewritten it; commit the new file",
+            paths.display(&crate::run::pristine::file(paths))
+        ));
+    }
     // Graded runs draw varied inputs from a seed (the harness's `vary`):
     // a test must fail on its stub and pass on its solution with those
     // too, not only with the published ones.

@@ -13,6 +13,7 @@ use crate::model::results::{
 };
 use crate::run::cache;
 use crate::run::options::Options;
+use crate::run::pristine;
 use crate::run::protocol;
 use crate::run::runner::{self, Job};
 use crate::run::slots::{self, Slots};
@@ -61,6 +62,7 @@ pub fn run_streaming(
         .map(|i| {
             keys.get(i)
                 .and_then(|k| cache::load(paths, &targets[i], *k))
+                .or_else(|| pristine::load(paths, &targets[i], opts))
         })
         .collect();
     let stale: Vec<usize> = (0..targets.len())

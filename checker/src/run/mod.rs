@@ -12,6 +12,7 @@ pub mod engine;
 pub mod observer;
 pub mod options;
 pub mod owner;
+pub mod pristine;
 pub mod protocol;
 pub mod runner;
 pub mod sandbox;

@@ -10,7 +10,7 @@
 mod writer;
 
 pub use tinyjson::JsonValue;
-pub use writer::{Object, array, strings};
+pub use writer::{Object, array, string as write_string, strings};
 
 /// Parses a JSON document; `None` when it is not valid JSON.
 pub fn parse(text: &str) -> Option<JsonValue> {

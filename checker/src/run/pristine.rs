@@ -1,0 +1,230 @@
+//! The verdicts of the untouched stubs, shipped with the course.
+//!
+//! A newcomer's first `cargo run -p checker` finds every exercise exactly
+//! as it was shipped, and that verdict is known before anything compiles:
+//! every hidden test reaches `todo!()` (`verify` proves that each one fails
+//! on its stub). `checker/stubs/verdicts.json` holds it as a real run of
+//! the stubs produced it, so a first run says where to start without first
+//! compiling tokio and nine test crates. Those compile in the background
+//! (`build::prewarm`) while the learner reads the lesson; the first edit
+//! then builds only its own exercise.
+//!
+//! A record stands in for a build only when the exercise's files are
+//! byte for byte the stub's and its fingerprint (the stub, the hidden
+//! tests and snapshots, the harness, the lock file) still matches;
+//! otherwise the exercise is built as always. Only a learner's own check
+//! uses records: grading, `verify` and `--no-cache` always build and run.
+//! `verify` compares every record with its own run of the stubs and
+//! rewrites a stale one.
+
+use crate::build::shadow::Target;
+use crate::model::course::{Exercise, Paths};
+use crate::model::results::ExerciseResult;
+use crate::run::options::Options;
+use crate::util::files::walk_all;
+use crate::util::json::{self, View};
+use std::path::{Path, PathBuf};
+
+/// The record file, in the checker's folder.
+pub fn file(paths: &Paths) -> PathBuf {
+    paths.checker().join("stubs/verdicts.json")
+}
+
+/// The untouched stub's verdict for `t`, when one is shipped and still
+/// true, and `t` is a learner's check of the untouched stub.
+pub fn load(paths: &Paths, t: &Target, opts: &Options) -> Option<ExerciseResult> {
+    if !opts.cache || opts.bless || opts.seed.is_some() || !t.edited() {
+        return None;
+    }
+    if !untouched(&t.source, &paths.stub(t.exercise)) {
+        return None;
+    }
+    let text = std::fs::read_to_string(file(paths)).ok()?;
+    let doc = json::parse(&text)?;
+    let entry = View::new(&doc).get("exercises").get(t.exercise.dir);
+    if entry.get("fingerprint").str()? != fingerprint(paths, t.exercise) {
+        return None;
+    }
+    let mut r = crate::report::json::read_exercise(t.exercise, entry.get("result"))?;
+    let shown = paths.display(&t.source);
+    let home = home(t.exercise);
+    if shown != home {
+        r.relocate(
+            &format!("{home}/src/"),
+            &format!(
+                "{}{}",
+                Path::new(&shown).join("src").display(),
+                std::path::MAIN_SEPARATOR
+            ),
+        );
+    }
+    r.source = shown;
+    Some(r)
+}
+
+/// Where an exercise's code sits in a learner's copy, as reports show it.
+fn home(e: &Exercise) -> String {
+    format!("exercises/{}", e.dir)
+}
+
+/// Whether `dir` holds exactly the stub's `Cargo.toml` and `src/` files,
+/// byte for byte.
+fn untouched(dir: &Path, stub: &Path) -> bool {
+    let files = |root: &Path| -> Option<Vec<(PathBuf, Vec<u8>)>> {
+        let mut out = vec![(
+            PathBuf::from("Cargo.toml"),
+            std::fs::read(root.join("Cargo.toml")).ok()?,
+        )];
+        for f in walk_all(&root.join("src")) {
+            let rel = f.strip_prefix(root).ok()?.to_path_buf();
+            out.push((rel, std::fs::read(&f).ok()?));
+        }
+        Some(out)
+    };
+    match (files(dir), files(stub)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Everything a stub's verdict depends on besides the checker itself:
+/// the stub, the hidden tests and their snapshots, the harness, and the
+/// dependencies' versions. A hash that is the same on every platform and
+/// toolchain (FNV-1a over relative paths with `/` and contents with LF
+/// line ends), since the record travels with the course. Changes in the
+/// checker's own judging are caught by `verify`, which reruns the stubs.
+pub fn fingerprint(paths: &Paths, e: &Exercise) -> String {
+    let mut h = Fnv::default();
+    let harness = paths.checker().join("harness");
+    let trees = [
+        ("stub", paths.stub(e)),
+        ("hidden", paths.hidden(e)),
+        ("harness", harness.join("src")),
+    ];
+    for (name, root) in &trees {
+        for f in walk_all(root) {
+            let rel = f.strip_prefix(root).unwrap_or(&f);
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            h.text(&format!("{name}/{}", rel.join("/")));
+            h.content(&std::fs::read(&f).unwrap_or_default());
+        }
+    }
+    for (name, f) in [
+        ("harness/Cargo.toml", harness.join("Cargo.toml")),
+        ("Cargo.lock", paths.root.join("Cargo.lock")),
+    ] {
+        h.text(name);
+        h.content(&std::fs::read(f).unwrap_or_default());
+    }
+    format!("{:016x}", h.0)
+}
+
+/// FNV-1a, 64 bits: small, and the same everywhere (std's hasher is not
+/// promised to stay the same between Rust versions).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn byte(&mut self, b: u8) {
+        self.0 ^= u64::from(b);
+        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+
+    fn text(&mut self, s: &str) {
+        s.bytes().for_each(|b| self.byte(b));
+        self.byte(0);
+    }
+
+    /// A file's bytes with CRLF read as LF (a Windows checkout converts
+    /// line ends), then its length, so that files cannot run together.
+    fn content(&mut self, bytes: &[u8]) {
+        let mut n = 0u64;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
+            }
+            self.byte(b);
+            n += 1;
+        }
+        n.to_le_bytes().iter().for_each(|&b| self.byte(b));
+    }
+}
+
+/// The record of `r`, a run of `e`'s stub with the published inputs:
+/// its paths as in a learner's copy, and without the timings that differ
+/// from run to run (a record stands for a run that did not happen).
+fn entry(paths: &Paths, e: &Exercise, r: &ExerciseResult) -> String {
+    let mut r = r.clone();
+    let stub = paths.display(&paths.stub(e)).replace('\\', "/");
+    r.relocate(&stub, &home(e));
+    r.source = home(e);
+    for t in r.tasks.iter_mut().flat_map(|t| t.tests.iter_mut()) {
+        t.wall_ms = 0.0;
+        t.busy_ms = 0.0;
+    }
+    json::Object::new()
+        .str("fingerprint", &fingerprint(paths, e))
+        .raw("result", &crate::report::json::exercise(&r, true))
+        .finish()
+}
+
+/// Puts `stubs`, runs of the stubs with the published inputs, into the
+/// record file, keeping the records of exercises not among them, and
+/// writes it when that changes it. Returns whether it was rewritten.
+pub fn refresh(paths: &Paths, stubs: &[(&Exercise, &ExerciseResult)]) -> std::io::Result<bool> {
+    let path = file(paths);
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let doc = json::parse(&old);
+    let kept = |e: &Exercise| {
+        let v = View::new(doc.as_ref()?).get("exercises").get(e.dir);
+        v.is_object().then(|| v.raw())
+    };
+    let mut entries = Vec::new();
+    for e in crate::model::course::EXERCISES {
+        let record = match stubs.iter().find(|(s, _)| s.dir == e.dir) {
+            Some((e, r)) => Some(entry(paths, e, r)),
+            None => kept(e),
+        };
+        if let Some(record) = record {
+            let mut key = String::new();
+            json::write_string(&mut key, e.dir);
+            entries.push(format!("{key}:{record}"));
+        }
+    }
+    let text = format!(
+        "{{\"about\":\"The verdicts of the untouched stubs, written by `cargo run -p checker -- verify` (checker/src/run/pristine.rs).\",\n\"exercises\":{{\n{}\n}}}}\n",
+        entries.join(",\n")
+    );
+    // Compared as documents: a kept record comes back with its keys in
+    // another order.
+    if doc.is_some() && json::parse(&text) == doc {
+        return Ok(false);
+    }
+    std::fs::write(&path, text)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_reads_crlf_as_lf_and_tells_files_apart() {
+        let hash = |parts: &[&[u8]]| {
+            let mut h = Fnv::default();
+            parts.iter().for_each(|p| h.content(p));
+            h.0
+        };
+        assert_eq!(hash(&[b"a\r\nb\r\n"]), hash(&[b"a\nb\n"]));
+        assert_ne!(hash(&[b"ab", b""]), hash(&[b"a", b"b"]));
+        assert_ne!(hash(&[b"a\rb"]), hash(&[b"a\nb"]));
+    }
+}
