@@ -349,3 +349,59 @@ fn a_verdict_naming_its_copy_stays_in_that_copy() {
     let _ = std::fs::remove_dir_all(&one);
     let _ = std::fs::remove_dir_all(&two);
 }
+
+/// A newcomer's first run: every exercise is the untouched stub, and its
+/// verdict is shown from `checker/stubs/verdicts.json` without compiling
+/// anything, reading exactly as a real run of the stubs does. The first
+/// edit builds its own exercise and no other.
+#[test]
+fn untouched_stubs_are_answered_without_building() {
+    let copy = scratch("untouched");
+    let marks = milestones(&copy, &["check"]);
+    assert!(
+        !marks
+            .iter()
+            .any(|(w, ..)| w.starts_with("rustc:") || w == "staged"),
+        "untouched stubs were built: {marks:?}"
+    );
+    for e in checker::model::course::EXERCISES {
+        assert!(
+            marks
+                .iter()
+                .any(|(w, ..)| w == &format!("verdict:{}", e.dir)),
+            "no verdict of {}: {marks:?}",
+            e.dir
+        );
+    }
+    let (code, shown) = checker(&copy, &["check"]);
+    let (real_code, real) = checker(&copy, &["check", "--no-cache"]);
+    assert_eq!(
+        (code, shown),
+        (real_code, real),
+        "the record reads as a real run"
+    );
+
+    unseen(&copy, "01-bounded-send");
+    let marks = milestones(&copy, &["check"]);
+    let compiled: Vec<&str> = marks
+        .iter()
+        .filter_map(|(w, ..)| w.strip_prefix("rustc:"))
+        .collect();
+    assert!(
+        compiled.contains(&"bounded_send"),
+        "the edited exercise is built: {marks:?}"
+    );
+    // (The shared harness library may be rebuilt when this tree's was.)
+    for e in &checker::model::course::EXERCISES[1..] {
+        let krate = e.dir[3..].replace('-', "_");
+        let harness = format!("_{}", &e.dir[..2]);
+        assert!(
+            !compiled
+                .iter()
+                .any(|c| c.contains(&krate) || c.ends_with(&harness)),
+            "{} is built, but only 01 was edited: {compiled:?}",
+            e.dir
+        );
+    }
+    let _ = std::fs::remove_dir_all(&copy);
+}

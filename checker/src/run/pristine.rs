@@ -9,7 +9,7 @@
 //! (`build::prewarm`) while the learner reads the lesson; the first edit
 //! then builds only its own exercise.
 //!
-//! A record stands in for a build only when the exercise's files are
+//! A record stands in for a build only when the exercise's `src/` is
 //! byte for byte the stub's and its fingerprint (the stub, the hidden
 //! tests and snapshots, the harness, the lock file) still matches;
 //! otherwise the exercise is built as always. Only a learner's own check
@@ -67,22 +67,24 @@ fn home(e: &Exercise) -> String {
     format!("exercises/{}", e.dir)
 }
 
-/// Whether `dir` holds exactly the stub's `Cargo.toml` and `src/` files,
-/// byte for byte.
+/// Whether `dir/src` holds exactly the stub's files, byte for byte: the
+/// build takes nothing else from an exercise's folder (see
+/// `build::shadow`).
 fn untouched(dir: &Path, stub: &Path) -> bool {
     let files = |root: &Path| -> Option<Vec<(PathBuf, Vec<u8>)>> {
-        let mut out = vec![(
-            PathBuf::from("Cargo.toml"),
-            std::fs::read(root.join("Cargo.toml")).ok()?,
-        )];
-        for f in walk_all(&root.join("src")) {
-            let rel = f.strip_prefix(root).ok()?.to_path_buf();
-            out.push((rel, std::fs::read(&f).ok()?));
-        }
-        Some(out)
+        let src = root.join("src");
+        walk_all(&src)
+            .into_iter()
+            .map(|f| {
+                Some((
+                    f.strip_prefix(&src).ok()?.to_path_buf(),
+                    std::fs::read(&f).ok()?,
+                ))
+            })
+            .collect()
     };
     match (files(dir), files(stub)) {
-        (Some(a), Some(b)) => a == b,
+        (Some(a), Some(b)) => !a.is_empty() && a == b,
         _ => false,
     }
 }
@@ -215,6 +217,8 @@ pub fn refresh(paths: &Paths, stubs: &[(&Exercise, &ExerciseResult)]) -> std::io
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::course;
+    use crate::model::results::{Captured, PanicInfo, Status, TaskResult, TestResult};
 
     #[test]
     fn fnv_reads_crlf_as_lf_and_tells_files_apart() {
@@ -226,5 +230,224 @@ mod tests {
         assert_eq!(hash(&[b"a\r\nb\r\n"]), hash(&[b"a\nb\n"]));
         assert_ne!(hash(&[b"ab", b""]), hash(&[b"a", b"b"]));
         assert_ne!(hash(&[b"a\rb"]), hash(&[b"a\nb"]));
+    }
+
+    /// A course with exercise 01's stub, hidden tests and harness, in a
+    /// folder of its own.
+    fn course(name: &str) -> Paths {
+        let root = std::env::temp_dir().join(format!("pristine-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let write = |rel: &str, text: &str| {
+            let f = root.join(rel);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, text).unwrap();
+        };
+        write(
+            "checker/stubs/01-bounded-send/src/lib.rs",
+            "pub fn runner() { todo!() }\n",
+        );
+        write("checker/stubs/01-bounded-send/Cargo.toml", "[package]\n");
+        write("checker/hidden/01-bounded-send/tests.rs", "// the tests\n");
+        write("checker/harness/src/lib.rs", "// the harness\n");
+        write("checker/harness/Cargo.toml", "[package]\n");
+        write("Cargo.lock", "# versions\n");
+        write(
+            "exercises/01-bounded-send/src/lib.rs",
+            "pub fn runner() { todo!() }\n",
+        );
+        Paths {
+            learner: root.clone(),
+            root,
+        }
+    }
+
+    /// A run of the stub as `verify` sees it: every test reaches `todo!()`
+    /// in the stub's own folder.
+    fn stub_run(paths: &Paths) -> ExerciseResult {
+        let e = course::find("01").unwrap();
+        let at = format!("{}/src/lib.rs:1:19", paths.display(&paths.stub(e)));
+        ExerciseResult {
+            dir: e.dir,
+            title: e.title,
+            source: paths.display(&paths.stub(e)),
+            compile_error: None,
+            warnings: Vec::new(),
+            tasks: e
+                .tasks
+                .iter()
+                .map(|t| TaskResult {
+                    number: t.number,
+                    item: t.item,
+                    title: t.title,
+                    points: t.points,
+                    earned: 0,
+                    status: Status::NotStarted,
+                    tests: vec![TestResult {
+                        name: format!("t{}", t.number),
+                        task: t.number,
+                        status: Status::NotStarted,
+                        message: "not yet implemented".to_string(),
+                        diff: None,
+                        location: Some(at.clone()),
+                        panics: vec![PanicInfo {
+                            message: "not yet implemented".to_string(),
+                            location: Some(at.clone()),
+                            thread: "main".to_string(),
+                        }],
+                        events: Vec::new(),
+                        expected_events: None,
+                        wall_ms: 3.5,
+                        virtual_ms: 0.0,
+                        busy_ms: 0.25,
+                        stdout: Captured::default(),
+                        stderr: Captured::default(),
+                    }],
+                })
+                .collect(),
+        }
+    }
+
+    fn learner(paths: &Paths) -> Target {
+        Target::learner(paths, course::find("01").unwrap())
+    }
+
+    fn recorded(name: &str) -> (Paths, ExerciseResult) {
+        let paths = course(name);
+        let run = stub_run(&paths);
+        let e = course::find("01").unwrap();
+        assert!(
+            refresh(&paths, &[(e, &run)]).unwrap(),
+            "a new record is written"
+        );
+        assert!(
+            !refresh(&paths, &[(e, &run)]).unwrap(),
+            "the same record is not rewritten"
+        );
+        (paths, run)
+    }
+
+    #[test]
+    fn an_untouched_stub_gets_the_recorded_run_in_the_learners_terms() {
+        let (paths, run) = recorded("untouched");
+        let got = load(&paths, &learner(&paths), &Options::default()).expect("the record is used");
+        assert_eq!(got.source, "exercises/01-bounded-send");
+        let test = &got.tasks[0].tests[0];
+        assert_eq!(
+            test.location.as_deref(),
+            Some("exercises/01-bounded-send/src/lib.rs:1:19")
+        );
+        assert_eq!(test.panics[0].location, test.location);
+        assert_eq!(
+            (test.wall_ms, test.busy_ms),
+            (0.0, 0.0),
+            "no timing is made up"
+        );
+        assert_eq!(
+            got.tasks
+                .iter()
+                .map(|t| (t.number, t.status, t.earned))
+                .collect::<Vec<_>>(),
+            run.tasks
+                .iter()
+                .map(|t| (t.number, t.status, t.earned))
+                .collect::<Vec<_>>()
+        );
+        let _ = std::fs::remove_dir_all(&paths.root);
+    }
+
+    #[test]
+    fn a_record_stands_in_for_nothing_else() {
+        let (paths, _) = recorded("nothing-else");
+        let e = course::find("01").unwrap();
+        let opts = Options::default();
+        let used = |paths: &Paths, t: &Target, opts: &Options| load(paths, t, opts).is_some();
+        assert!(used(&paths, &learner(&paths), &opts));
+
+        // Not for grading, verify, --no-cache, bless or a graded seed.
+        let slot = |slot: &str| Target {
+            exercise: e,
+            slot: slot.to_string(),
+            source: paths.exercise(e),
+        };
+        for s in ["g0", "stub", "solution", "fx-a"] {
+            assert!(!used(&paths, &slot(s), &opts), "slot {s}");
+        }
+        for o in [
+            Options {
+                cache: false,
+                ..Options::default()
+            },
+            Options {
+                bless: true,
+                ..Options::default()
+            },
+            Options {
+                seed: Some(7),
+                ..Options::default()
+            },
+        ] {
+            assert!(!used(&paths, &learner(&paths), &o), "{o:?}");
+        }
+
+        // Not for code that differs from the stub by a byte, or holds a
+        // file more.
+        let lib = paths.exercise(e).join("src/lib.rs");
+        std::fs::write(&lib, "pub fn runner() { todo!() } \n").unwrap();
+        assert!(!used(&paths, &learner(&paths), &opts));
+        std::fs::copy(paths.stub(e).join("src/lib.rs"), &lib).unwrap();
+        std::fs::write(paths.exercise(e).join("src/extra.rs"), "").unwrap();
+        assert!(!used(&paths, &learner(&paths), &opts));
+        std::fs::remove_file(paths.exercise(e).join("src/extra.rs")).unwrap();
+        assert!(used(&paths, &learner(&paths), &opts));
+
+        // Not once anything it was recorded from has changed.
+        for f in [
+            "checker/hidden/01-bounded-send/tests.rs",
+            "checker/harness/src/lib.rs",
+            "Cargo.lock",
+        ] {
+            let f = paths.root.join(f);
+            let before = std::fs::read(&f).unwrap();
+            std::fs::write(&f, b"// changed\n").unwrap();
+            assert!(
+                !used(&paths, &learner(&paths), &opts),
+                "{} changed",
+                f.display()
+            );
+            std::fs::write(&f, before).unwrap();
+        }
+        // A snapshot added to the hidden tests.
+        let snap = paths.hidden(e).join("snapshots/a.snap");
+        std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
+        std::fs::write(&snap, "x").unwrap();
+        assert!(!used(&paths, &learner(&paths), &opts));
+        std::fs::remove_file(&snap).unwrap();
+        assert!(used(&paths, &learner(&paths), &opts));
+        let _ = std::fs::remove_dir_all(&paths.root);
+    }
+
+    #[test]
+    fn another_folder_of_stub_code_is_shown_as_that_folder() {
+        let (paths, _) = recorded("elsewhere");
+        let e = course::find("01").unwrap();
+        let other = paths.root.join("elsewhere/copy");
+        std::fs::create_dir_all(other.join("src")).unwrap();
+        std::fs::copy(paths.stub(e).join("src/lib.rs"), other.join("src/lib.rs")).unwrap();
+        let t = Target {
+            exercise: e,
+            slot: "x-elsewhere".to_string(),
+            source: other.clone(),
+        };
+        let got = load(&paths, &t, &Options::default()).expect("the record is used");
+        let shown = Path::new("elsewhere/copy").join("src").join("lib.rs");
+        assert_eq!(
+            got.source,
+            Path::new("elsewhere/copy").display().to_string()
+        );
+        assert_eq!(
+            got.tasks[0].tests[0].location.as_deref(),
+            Some(format!("{}:1:19", shown.display()).as_str())
+        );
+        let _ = std::fs::remove_dir_all(&paths.root);
     }
 }
