@@ -287,7 +287,7 @@ fn the_advertised_command_works_in_a_fresh_copy() {
     let copy = area.join("course");
     mirror(&fresh_export, &copy);
     let _ = std::fs::remove_dir_all(&fresh_export);
-    let run = |args: &[&str]| {
+    let run_with = |args: &[&str], env: &[(&str, &std::ffi::OsStr)]| {
         let out = Command::new(env!("CARGO"))
             .args(["run", "-q", "-p", "checker", "--"])
             .args(args)
@@ -296,6 +296,7 @@ fn the_advertised_command_works_in_a_fresh_copy() {
             // This copy's own checker on this copy (learner/guard.rs).
             .env("CHECKER_SCRATCH_COURSE", &copy)
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdin(std::process::Stdio::null())
             .output()
             .expect("cargo runs");
@@ -305,9 +306,12 @@ fn the_advertised_command_works_in_a_fresh_copy() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    let run = |args: &[&str]| run_with(args, &[]);
     common::seed_builds(&copy, &area.join("target"));
     let lock = std::fs::read(copy.join("Cargo.lock")).unwrap();
-    let (code, out, err) = run(&[]);
+    let timings = area.join("timings.txt");
+    let _ = std::fs::remove_file(&timings);
+    let (code, out, err) = run_with(&[], &[("CHECKER_TIMINGS", timings.as_os_str())]);
     assert_eq!(code, Some(1), "the stubs have work to do:\n{out}\n{err}");
     assert!(
         std::fs::read(copy.join("Cargo.lock")).unwrap() == lock,
@@ -321,6 +325,17 @@ fn the_advertised_command_works_in_a_fresh_copy() {
         .map(|t| t.points)
         .sum();
     assert!(out.contains(&format!("Total: 0/{total}")), "{out}");
+    // The untouched stubs were answered from their shipped verdicts (the
+    // copy's own lock file, without the solutions, keeps them valid):
+    // the checker built nothing.
+    let marks = std::fs::read_to_string(&timings).unwrap_or_default();
+    assert!(marks.contains("verdict:01-bounded-send"), "{marks}");
+    assert!(
+        !marks
+            .lines()
+            .any(|l| l.starts_with("staged ") || l.starts_with("rustc:")),
+        "the first run built the stubs: {marks}"
+    );
     let (code, out, _) = run(&["solution", "01", "--force"]);
     assert_eq!(code, Some(2));
     assert!(out.contains("no reference solutions"), "{out}");

@@ -11,7 +11,8 @@
 //!
 //! A record stands in for a build only when the exercise's `src/` is
 //! byte for byte the stub's and its fingerprint (the stub, the hidden
-//! tests and snapshots, the harness, the lock file) still matches;
+//! tests and snapshots, the harness, the registry crates in the lock
+//! file) still matches;
 //! otherwise the exercise is built as always. Only a learner's own check
 //! uses records: grading, `verify` and `--no-cache` always build and run.
 //! `verify` compares every record with its own run of the stubs and
@@ -91,7 +92,7 @@ fn untouched(dir: &Path, stub: &Path) -> bool {
 
 /// Everything a stub's verdict depends on besides the checker itself:
 /// the stub, the hidden tests and their snapshots, the harness, and the
-/// dependencies' versions. A hash that is the same on every platform and
+/// registry crates' versions. A hash that is the same on every platform and
 /// toolchain (FNV-1a over relative paths with `/` and contents with LF
 /// line ends), since the record travels with the course. Changes in the
 /// checker's own judging are caught by `verify`, which reruns the stubs.
@@ -114,14 +115,27 @@ pub fn fingerprint(paths: &Paths, e: &Exercise) -> String {
             h.content(&std::fs::read(&f).unwrap_or_default());
         }
     }
-    for (name, f) in [
-        ("harness/Cargo.toml", harness.join("Cargo.toml")),
-        ("Cargo.lock", paths.root.join("Cargo.lock")),
-    ] {
-        h.text(name);
-        h.content(&std::fs::read(f).unwrap_or_default());
-    }
+    h.text("harness/Cargo.toml");
+    h.content(&std::fs::read(harness.join("Cargo.toml")).unwrap_or_default());
+    h.text("Cargo.lock");
+    h.content(registry_packages(&paths.root.join("Cargo.lock")).as_bytes());
     format!("{:016x}", h.0)
+}
+
+/// The registry crates of a lock file: what the hidden tests run on. The
+/// workspace's own entries are left out, because a student copy's lock
+/// file leaves out the solutions (`export`) and the verdict of a stub
+/// does not depend on them.
+fn registry_packages(lock: &Path) -> String {
+    let text = std::fs::read_to_string(lock)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    text.split("\n[[package]]\n")
+        .skip(1)
+        .filter(|block| block.lines().any(|l| l.starts_with("source = ")))
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n[[package]]\n")
 }
 
 /// FNV-1a, 64 bits: small, and the same everywhere (std's hasher is not
@@ -250,7 +264,12 @@ mod tests {
         write("checker/hidden/01-bounded-send/tests.rs", "// the tests\n");
         write("checker/harness/src/lib.rs", "// the harness\n");
         write("checker/harness/Cargo.toml", "[package]\n");
-        write("Cargo.lock", "# versions\n");
+        write(
+            "Cargo.lock",
+            "version = 4\n\n[[package]]\nname = \"tokio\"\nversion = \"1.0.0\"\n\
+             source = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+             [[package]]\nname = \"l-solution\"\nversion = \"0.0.0\"\n",
+        );
         write(
             "exercises/01-bounded-send/src/lib.rs",
             "pub fn runner() { todo!() }\n",
@@ -404,7 +423,6 @@ mod tests {
         for f in [
             "checker/hidden/01-bounded-send/tests.rs",
             "checker/harness/src/lib.rs",
-            "Cargo.lock",
         ] {
             let f = paths.root.join(f);
             let before = std::fs::read(&f).unwrap();
@@ -416,6 +434,22 @@ mod tests {
             );
             std::fs::write(&f, before).unwrap();
         }
+        // Another version of a registry crate, but not a workspace member
+        // more or less (a student copy's lock file has no solutions).
+        let lock = paths.root.join("Cargo.lock");
+        let before = std::fs::read_to_string(&lock).unwrap();
+        std::fs::write(&lock, before.replace("1.0.0", "1.0.1")).unwrap();
+        assert!(
+            !used(&paths, &learner(&paths), &opts),
+            "tokio's version changed"
+        );
+        let without = &before[..before.rfind("\n[[package]]").unwrap()];
+        std::fs::write(&lock, format!("{without}\n")).unwrap();
+        assert!(
+            used(&paths, &learner(&paths), &opts),
+            "a workspace member left out"
+        );
+        std::fs::write(&lock, before).unwrap();
         // A snapshot added to the hidden tests.
         let snap = paths.hidden(e).join("snapshots/a.snap");
         std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
