@@ -259,27 +259,8 @@ impl Pantry {
 
     fn result(statuses: &[Status]) -> ExerciseResult {
         let e = crate::model::course::find("01").unwrap();
-        ExerciseResult {
-            dir: e.dir,
-            title: e.title,
-            source: String::new(),
-            compile_error: None,
-            warnings: Vec::new(),
-            tasks: e
-                .tasks
-                .iter()
-                .zip(statuses)
-                .map(|(t, s)| crate::model::results::TaskResult {
-                    number: t.number,
-                    item: t.item,
-                    title: t.title,
-                    points: t.points,
-                    earned: 0,
-                    status: *s,
-                    tests: Vec::new(),
-                })
-                .collect(),
-        }
+        let mut statuses = statuses.iter();
+        ExerciseResult::with_tasks(e, |_| Some((*statuses.next()?, Vec::new())))
     }
 
     fn mutant_of_task_1() -> Mutant {

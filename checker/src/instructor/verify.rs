@@ -300,7 +300,7 @@ fn isolation(
 mod tests {
     use super::*;
     use crate::model::course;
-    use crate::model::results::{Captured, TaskResult};
+    use crate::model::results::Captured;
 
     fn test(name: &str, status: Status, message: &str) -> TestResult {
         TestResult {
@@ -324,31 +324,16 @@ mod tests {
     /// Exercise 01's results: task 1 holds `tests`, every other task one
     /// test of its own with the status a sound course gives on this slot.
     fn result(tests: &[TestResult], others: Status) -> ExerciseResult {
-        let e = course::find("01").unwrap();
-        ExerciseResult {
-            dir: e.dir,
-            title: e.title,
-            source: String::new(),
-            compile_error: None,
-            warnings: Vec::new(),
-            tasks: e
-                .tasks
-                .iter()
-                .map(|t| TaskResult {
-                    number: t.number,
-                    item: t.item,
-                    title: t.title,
-                    points: t.points,
-                    earned: 0,
-                    status: Status::Fail,
-                    tests: if t.number == 1 {
-                        tests.to_vec()
-                    } else {
-                        vec![test(&format!("other{}", t.number), others, "")]
-                    },
-                })
-                .collect(),
-        }
+        ExerciseResult::with_tasks(course::find("01").unwrap(), |t| {
+            Some((
+                Status::Fail,
+                if t.number == 1 {
+                    tests.to_vec()
+                } else {
+                    vec![test(&format!("other{}", t.number), others, "")]
+                },
+            ))
+        })
     }
 
     fn targets() -> Vec<Target> {

@@ -244,3 +244,37 @@ pub fn task_status(tests: &[TestResult]) -> Status {
         .find(|s| *s != Status::NotStarted)
         .unwrap_or(Status::NotStarted)
 }
+
+#[cfg(test)]
+impl ExerciseResult {
+    /// For unit tests: `e`'s result with no points, each task given its
+    /// status and tests by `task` (`None` leaves the task out).
+    pub fn with_tasks(
+        e: &'static crate::model::course::Exercise,
+        mut task: impl FnMut(&crate::model::course::Task) -> Option<(Status, Vec<TestResult>)>,
+    ) -> ExerciseResult {
+        ExerciseResult {
+            dir: e.dir,
+            title: e.title,
+            source: String::new(),
+            compile_error: None,
+            warnings: Vec::new(),
+            tasks: e
+                .tasks
+                .iter()
+                .filter_map(|t| {
+                    let (status, tests) = task(t)?;
+                    Some(TaskResult {
+                        number: t.number,
+                        item: t.item,
+                        title: t.title,
+                        points: t.points,
+                        earned: 0,
+                        status,
+                        tests,
+                    })
+                })
+                .collect(),
+        }
+    }
+}

@@ -232,7 +232,7 @@ pub fn refresh(paths: &Paths, stubs: &[(&Exercise, &ExerciseResult)]) -> std::io
 mod tests {
     use super::*;
     use crate::model::course;
-    use crate::model::results::{Captured, PanicInfo, Status, TaskResult, TestResult};
+    use crate::model::results::{Captured, PanicInfo, Status, TestResult};
 
     #[test]
     fn fnv_reads_crlf_as_lf_and_tells_files_apart() {
@@ -285,45 +285,31 @@ mod tests {
     fn stub_run(paths: &Paths) -> ExerciseResult {
         let e = course::find("01").unwrap();
         let at = format!("{}/src/lib.rs:1:19", paths.display(&paths.stub(e)));
-        ExerciseResult {
-            dir: e.dir,
-            title: e.title,
-            source: paths.display(&paths.stub(e)),
-            compile_error: None,
-            warnings: Vec::new(),
-            tasks: e
-                .tasks
-                .iter()
-                .map(|t| TaskResult {
-                    number: t.number,
-                    item: t.item,
-                    title: t.title,
-                    points: t.points,
-                    earned: 0,
-                    status: Status::NotStarted,
-                    tests: vec![TestResult {
-                        name: format!("t{}", t.number),
-                        task: t.number,
-                        status: Status::NotStarted,
-                        message: "not yet implemented".to_string(),
-                        diff: None,
-                        location: Some(at.clone()),
-                        panics: vec![PanicInfo {
-                            message: "not yet implemented".to_string(),
-                            location: Some(at.clone()),
-                            thread: "main".to_string(),
-                        }],
-                        events: Vec::new(),
-                        expected_events: None,
-                        wall_ms: 3.5,
-                        virtual_ms: 0.0,
-                        busy_ms: 0.25,
-                        stdout: Captured::default(),
-                        stderr: Captured::default(),
-                    }],
-                })
-                .collect(),
-        }
+        let mut r = ExerciseResult::with_tasks(e, |t| {
+            let test = TestResult {
+                name: format!("t{}", t.number),
+                task: t.number,
+                status: Status::NotStarted,
+                message: "not yet implemented".to_string(),
+                diff: None,
+                location: Some(at.clone()),
+                panics: vec![PanicInfo {
+                    message: "not yet implemented".to_string(),
+                    location: Some(at.clone()),
+                    thread: "main".to_string(),
+                }],
+                events: Vec::new(),
+                expected_events: None,
+                wall_ms: 3.5,
+                virtual_ms: 0.0,
+                busy_ms: 0.25,
+                stdout: Captured::default(),
+                stderr: Captured::default(),
+            };
+            Some((Status::NotStarted, vec![test]))
+        });
+        r.source = paths.display(&paths.stub(e));
+        r
     }
 
     fn learner(paths: &Paths) -> Target {
