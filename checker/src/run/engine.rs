@@ -60,9 +60,13 @@ pub fn run_streaming(
     };
     let mut results: Vec<Option<ExerciseResult>> = (0..targets.len())
         .map(|i| {
-            keys.get(i)
-                .and_then(|k| cache::load(paths, &targets[i], *k))
-                .or_else(|| pristine::load(paths, &targets[i], opts))
+            let key = *keys.get(i)?;
+            cache::load(paths, &targets[i], key).or_else(|| {
+                // Kept in the cache too: the next run reads one small file.
+                let r = pristine::load(paths, &targets[i], opts)?;
+                cache::store(paths, &targets[i], key, &r);
+                Some(r)
+            })
         })
         .collect();
     let stale: Vec<usize> = (0..targets.len())
