@@ -66,9 +66,6 @@ pub fn build(
     mut progress: impl FnMut(&str),
 ) -> std::io::Result<BuildOutcome> {
     let plan = crate::build::buildlimit::Plan::new(jobs);
-    // The dependencies may still be compiling in the background, one job
-    // at a time: this build goes on from there with all of them.
-    crate::build::takeover::take_over(paths);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.arg("build")

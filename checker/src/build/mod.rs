@@ -2,8 +2,7 @@
 //! workspace, screening before the build (tokens) and after it (what the
 //! compiler read), the compiler's limits, a learner's missing files, and
 //! compile errors told in the learner's terms, and a head start for the
-//! dependencies' build while the checker compiles (taken over by the
-//! first check that needs them).
+//! dependencies' build while the checker compiles.
 //!
 //! May use: `model`, `report`, `util`.
 
@@ -22,4 +21,3 @@ pub mod screen;
 pub mod shadow;
 pub mod soundness;
 pub mod stubtypes;
-pub mod takeover;

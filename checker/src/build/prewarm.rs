@@ -143,30 +143,10 @@ pub fn start(root: &Path, cargo: &OsStr) -> io::Result<()> {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
-    // One job, in a process group of its own: a first run on untouched
-    // stubs needs nothing of this build (their verdicts are shipped,
-    // `run::pristine`), only the checker, whose compile then has a core to
-    // itself (5.6 s against 7.9 s to the first table, two runs each). A
-    // check that does need the dependencies stops this build and goes on
-    // from what it finished with every job (`build::takeover`). Elsewhere
-    // (Windows) it cannot be stopped that way, and keeps cargo's jobs.
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        cmd.arg("-j1").process_group(0);
-    }
     // Not waited for: the checker's build goes on, and the build script
     // ends, while this one works.
-    let child = cmd.spawn()?;
-    if cfg!(unix) {
-        std::fs::write(dir.join(PID_FILE), child.id().to_string())?;
-    }
-    Ok(())
+    cmd.spawn().map(drop)
 }
-
-/// The file, in `target/checker/prewarm/`, that holds the process id (and
-/// process group) of the background build while it may still run.
-pub const PID_FILE: &str = "pid";
 
 #[cfg(test)]
 mod tests {
