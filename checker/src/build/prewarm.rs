@@ -127,6 +127,23 @@ pub fn start(root: &Path, cargo: &OsStr) -> io::Result<()> {
     std::fs::write(dir.join("lib.rs"), "")?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     let log = std::fs::File::create(dir.join("log.txt"))?;
+    // Not waited for: the checker's build goes on, and the build script
+    // ends, while this one works.
+    command(root, cargo)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .map(drop)
+}
+
+/// The `cargo build` of the prewarm workspace that [`start`] wrote for the
+/// course at `root`. Run again, it waits for cargo's lock on the shadow
+/// build and then finds everything fresh: `bench` uses that to wait until
+/// a background build has ended.
+pub fn command(root: &Path, cargo: &OsStr) -> Command {
+    let work = root.join("target").join("checker");
+    let dir = work.join("prewarm");
     let mut cmd = Command::new(cargo);
     for (name, _) in std::env::vars_os() {
         if name.to_str().is_some_and(foreign) {
@@ -139,13 +156,8 @@ pub fn start(root: &Path, cargo: &OsStr) -> io::Result<()> {
         .env("CARGO_TARGET_DIR", work.join("build"))
         .env("RUSTFLAGS", RUSTFLAGS)
         .env("CARGO_TERM_PROGRESS_WHEN", "never")
-        .current_dir(&dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log);
-    // Not waited for: the checker's build goes on, and the build script
-    // ends, while this one works.
-    cmd.spawn().map(drop)
+        .current_dir(&dir);
+    cmd
 }
 
 #[cfg(test)]

@@ -265,14 +265,10 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
         // That run built nothing, but its build script started the
         // dependencies' build in the background: let it end before the
         // next measurement, by waiting for cargo's lock on that build.
-        let work = course.join("target/checker");
-        time(
-            cargo()
-                .args(["build", "-q", "--manifest-path"])
-                .arg(work.join("prewarm/Cargo.toml"))
-                .env("CARGO_TARGET_DIR", work.join("build"))
-                .env("RUSTFLAGS", crate::build::prewarm::RUSTFLAGS),
-        )?;
+        time(&mut crate::build::prewarm::command(
+            &course,
+            cargo().get_program(),
+        ))?;
         let _ = std::fs::remove_dir_all(course.join("target"));
         touch_source(&lib, i)?;
         let (to_first, to_end) = checker_run()?;
