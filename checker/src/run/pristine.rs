@@ -72,22 +72,7 @@ fn home(e: &Exercise) -> String {
 /// build takes nothing else from an exercise's folder (see
 /// `build::shadow`).
 fn untouched(dir: &Path, stub: &Path) -> bool {
-    let files = |root: &Path| -> Option<Vec<(PathBuf, Vec<u8>)>> {
-        let src = root.join("src");
-        walk_all(&src)
-            .into_iter()
-            .map(|f| {
-                Some((
-                    f.strip_prefix(&src).ok()?.to_path_buf(),
-                    std::fs::read(&f).ok()?,
-                ))
-            })
-            .collect()
-    };
-    match (files(dir), files(stub)) {
-        (Some(a), Some(b)) => !a.is_empty() && a == b,
-        _ => false,
-    }
+    crate::util::files::same_files(&dir.join("src"), &stub.join("src"))
 }
 
 /// Everything a stub's verdict depends on besides the checker itself:

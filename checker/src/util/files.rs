@@ -67,20 +67,28 @@ pub fn find_symlink(dir: &Path) -> Option<PathBuf> {
     None
 }
 
-/// The `.rs` files below `dir`, by relative path, with their bytes.
-fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walk(dir)
+/// The files `list` finds below `dir`, by relative path, with their
+/// bytes (`None`: unreadable).
+fn contents(dir: &Path, list: fn(&Path) -> Vec<PathBuf>) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    list(dir)
         .into_iter()
         .filter_map(|p| {
             let rel = p.strip_prefix(dir).ok()?.to_path_buf();
-            Some((rel, std::fs::read(&p).ok()?))
+            Some((rel, std::fs::read(&p).ok()))
         })
         .collect()
 }
 
 /// Whether two source folders differ in any `.rs` file.
 pub fn differs(a: &Path, b: &Path) -> bool {
-    contents(a) != contents(b)
+    contents(a, walk) != contents(b, walk)
+}
+
+/// Whether `a` holds at least one file and exactly the regular files of
+/// `b`, each readable and byte for byte the same.
+pub fn same_files(a: &Path, b: &Path) -> bool {
+    let ours = contents(a, walk_all);
+    !ours.is_empty() && ours.values().all(Option::is_some) && ours == contents(b, walk_all)
 }
 
 /// Makes `to` hold exactly the regular files below `from` (links are not
