@@ -1,8 +1,9 @@
 //! Building code under test beside the pristine hidden tests: the shadow
 //! workspace, screening before the build (tokens) and after it (what the
 //! compiler read), the compiler's limits, a learner's missing files, and
-//! compile errors told in the learner's terms, and a head start for the
-//! dependencies' build while the checker compiles.
+//! compile errors told in the learner's terms, a head start for the
+//! dependencies' build while the checker compiles, and a bound on what
+//! the copies' builds leave behind.
 //!
 //! May use: `model`, `report`, `util`.
 
@@ -15,6 +16,7 @@ pub mod integrity;
 pub mod mismatch;
 pub mod missing;
 pub mod prewarm;
+pub mod prune;
 pub mod record;
 pub mod review;
 pub mod screen;

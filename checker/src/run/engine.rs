@@ -51,6 +51,9 @@ pub fn run_streaming(
     let _lock = lock(paths)?;
     crate::util::timings::mark("locked");
     let use_cache = opts.cache && !opts.bless;
+    for t in targets {
+        crate::build::prune::touch(paths, &t.slot);
+    }
     // Content keys only where the cache is used: hashing every target's
     // sources, hidden tests and harness is wasted on a bulk run.
     let keys: Vec<u64> = if use_cache {
@@ -101,6 +104,9 @@ pub fn run_streaming(
                 flush(&results, &mut *emit);
             },
         )?;
+        // A build is what leaves crates behind: bound them while the lock
+        // is still held.
+        crate::build::prune::prune(paths);
     }
     Ok(results.into_iter().flatten().collect())
 }
