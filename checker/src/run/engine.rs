@@ -107,6 +107,7 @@ pub fn run_streaming(
         // A build is what leaves crates behind: bound them while the lock
         // is still held.
         crate::build::prune::prune(paths);
+        crate::util::timings::mark("pruned");
     }
     Ok(results.into_iter().flatten().collect())
 }
