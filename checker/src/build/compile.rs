@@ -63,7 +63,23 @@ pub fn build(
     manifest: &Path,
     targets: &[Target],
     jobs: usize,
+    progress: impl FnMut(&str),
+) -> std::io::Result<BuildOutcome> {
+    build_streaming(paths, manifest, targets, jobs, progress, |_, _| {})
+}
+
+/// [`build`], telling `linked` about each harness as soon as its test
+/// binary is linked (its package name, and what the build has gathered so
+/// far, which already holds everything about that harness and its code
+/// under test: cargo reports a crate's messages before its artefact), so
+/// that its tests can run while the rest builds.
+pub fn build_streaming(
+    paths: &Paths,
+    manifest: &Path,
+    targets: &[Target],
+    jobs: usize,
     mut progress: impl FnMut(&str),
+    mut linked: impl FnMut(&str, &BuildOutcome),
 ) -> std::io::Result<BuildOutcome> {
     let plan = crate::build::buildlimit::Plan::new(jobs);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -148,7 +164,8 @@ pub fn build(
                     progress(&package);
                 }
                 if let Some(exe) = msg.get("executable").str() {
-                    outcome.binaries.insert(package, PathBuf::from(exe));
+                    outcome.binaries.insert(package.clone(), PathBuf::from(exe));
+                    linked(&package, &outcome);
                 }
             }
             Some("compiler-message") if msg.get("message").get("level").str() == Some("error") => {

@@ -164,15 +164,15 @@ fn run_phases(
     let split = if first_alone { 1 } else { targets.len() }.min(targets.len());
     let (front, back) = targets.split_at(split);
 
+    if back.is_empty() {
+        return build_and_test(paths, &manifest, front, opts, screen, &results_dir, done);
+    }
     let mut progress = Progress::on_stderr();
     let built = compile::build(paths, &manifest, front, opts.jobs, |name| {
         progress.crate_done(name)
     })?;
     progress.finish();
     crate::util::timings::mark("built");
-    if back.is_empty() {
-        return test_phase(paths, front, 0, &built, opts, screen, &results_dir, done);
-    }
     // The rest builds while the front's tests run; its progress line
     // waits until the front's verdict is out, so the two never mix.
     let quiet = std::sync::atomic::AtomicBool::new(true);
@@ -219,23 +219,139 @@ fn test_phase(
     results_dir: &std::path::Path,
     done: &mut dyn FnMut(usize, &ExerciseResult),
 ) -> std::io::Result<()> {
-    // Every test of every target that built, as one queue.
-    let mut jobs: Vec<(usize, u32, Job)> = Vec::new();
-    let mut early: Vec<Option<CompileError>> = Vec::new();
-    let mut refused = vec![false; targets.len()];
-    for (i, t) in targets.iter().enumerate() {
-        let key = t.harness_package();
-        if let Some(problem) = crate::build::missing::problem(paths, t.exercise, &t.source) {
-            early.push(Some(problem));
-            continue;
+    let queue = Queue::default();
+    let (prepared, finished) = with_workers(paths, opts, &queue, || {
+        let prepared = targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| prepare(paths, t, i, built, opts, screen, results_dir, &queue))
+            .collect::<std::io::Result<Vec<Prepared>>>();
+        crate::util::timings::mark("listed");
+        prepared
+    });
+    finish(paths, targets, offset, prepared?, finished, built, done);
+    Ok(())
+}
+
+/// Builds `targets` and runs their tests in one go: each target's tests
+/// start as soon as its test binary is linked, while cargo builds the
+/// rest, so that the tests' idle time (a deadline waited out, a test
+/// asleep) goes to the compiler and the compiler's to the tests.
+#[allow(clippy::too_many_arguments)]
+fn build_and_test(
+    paths: &Paths,
+    manifest: &std::path::Path,
+    targets: &[Target],
+    opts: &Options,
+    screen: Screen,
+    results_dir: &std::path::Path,
+    done: &mut dyn FnMut(usize, &ExerciseResult),
+) -> std::io::Result<()> {
+    let queue = Queue::default();
+    let index: std::collections::HashMap<String, usize> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.harness_package(), i))
+        .collect();
+    let mut prepared: Vec<Option<Prepared>> = (0..targets.len()).map(|_| None).collect();
+    let (built, finished) = with_workers(paths, opts, &queue, || {
+        let mut progress = Progress::on_stderr();
+        let mut failed = None;
+        let built = compile::build_streaming(
+            paths,
+            manifest,
+            targets,
+            opts.jobs,
+            |name| progress.crate_done(name),
+            |key, so_far| {
+                let Some(&i) = index.get(key) else { return };
+                if failed.is_some() {
+                    return;
+                }
+                crate::util::timings::mark("built");
+                match prepare(
+                    paths,
+                    &targets[i],
+                    i,
+                    so_far,
+                    opts,
+                    screen,
+                    results_dir,
+                    &queue,
+                ) {
+                    Ok(p) => prepared[i] = Some(p),
+                    Err(e) => failed = Some(e),
+                }
+                crate::util::timings::mark("listed");
+            },
+        );
+        progress.finish();
+        let built = built?;
+        if let Some(e) = failed {
+            return Err(e);
         }
-        if let Some(reason) = screen(t, built) {
-            refused[i] = true;
-            early.push(Some(reason));
-            continue;
+        crate::util::timings::mark("built");
+        // What did not link: its compile error, a missing file, a refusal.
+        for (i, t) in targets.iter().enumerate() {
+            if prepared[i].is_none() {
+                prepared[i] = Some(prepare(
+                    paths,
+                    t,
+                    i,
+                    &built,
+                    opts,
+                    screen,
+                    results_dir,
+                    &queue,
+                )?);
+            }
         }
-        let Some(binary) = built.binaries.get(&key) else {
-            early.push(Some(built.errors.get(&key).cloned().unwrap_or_else(|| {
+        crate::util::timings::mark("listed");
+        Ok(built)
+    });
+    let built = built?;
+    let prepared = prepared.into_iter().flatten().collect();
+    finish(paths, targets, 0, prepared, finished, &built, done);
+    Ok(())
+}
+
+/// Whether a target's tests run, decided once its build is known.
+struct Prepared {
+    /// Why it runs no test, if it does not.
+    early: Option<CompileError>,
+    /// Whether that reason is the screening's.
+    refused: bool,
+}
+
+/// Decides whether target `i` runs its tests and, if it does, queues them.
+#[allow(clippy::too_many_arguments)]
+fn prepare(
+    paths: &Paths,
+    t: &Target,
+    i: usize,
+    built: &compile::BuildOutcome,
+    opts: &Options,
+    screen: Screen,
+    results_dir: &std::path::Path,
+    queue: &Queue,
+) -> std::io::Result<Prepared> {
+    let key = t.harness_package();
+    let no_test = |early| Prepared {
+        early: Some(early),
+        refused: false,
+    };
+    if let Some(problem) = crate::build::missing::problem(paths, t.exercise, &t.source) {
+        return Ok(no_test(problem));
+    }
+    if let Some(reason) = screen(t, built) {
+        return Ok(Prepared {
+            early: Some(reason),
+            refused: true,
+        });
+    }
+    let Some(binary) = built.binaries.get(&key) else {
+        return Ok(no_test(built.errors.get(&key).cloned().unwrap_or_else(
+            || {
                 CompileError {
                     first: built
                         .cargo_error
@@ -244,81 +360,149 @@ fn test_phase(
                     location: None,
                     error_count: 1,
                 }
-            })));
-            continue;
-        };
-        early.push(None);
-        let stamp = Stamp::of(binary)?;
-        for (task, name) in runner::list(binary, opts.deadline)? {
-            // Neither named nor numbered in order: the scratch folder next
-            // to it is the test's working directory, which the code under
-            // test can read, and a name or a position in the list says
-            // which test runs (exercise 09's names say which mutant).
-            let token = protocol::nonce(&results_dir.join(jobs.len().to_string()));
-            let result_file = results_dir.join(format!("{key}-{token}.json"));
-            jobs.push((
-                i,
-                task,
-                Job {
-                    binary: binary.clone(),
-                    // One nonce per test: what one test process might
-                    // learn is worth nothing to another.
-                    nonce: protocol::nonce(&result_file),
-                    result_file,
-                    test: name,
-                    snapshot_dir: paths.hidden(t.exercise).join("snapshots"),
-                    insta_root: paths.checker(),
-                    deadline: opts.deadline,
-                    bless: opts.bless,
-                    stamp: stamp.clone(),
-                    seed: opts.seed,
-                },
-            ));
-        }
+            },
+        )));
+    };
+    let stamp = Stamp::of(binary)?;
+    let mut jobs = Vec::new();
+    for (task, name) in runner::list(binary, opts.deadline)? {
+        // Neither named nor numbered in order: the scratch folder next
+        // to it is the test's working directory, which the code under
+        // test can read, and a name or a position in the list says
+        // which test runs (exercise 09's names say which mutant).
+        let n = queue.numbered.fetch_add(1, Ordering::Relaxed);
+        let token = protocol::nonce(&results_dir.join(n.to_string()));
+        let result_file = results_dir.join(format!("{key}-{token}.json"));
+        jobs.push((
+            i,
+            task,
+            Job {
+                binary: binary.clone(),
+                // One nonce per test: what one test process might
+                // learn is worth nothing to another.
+                nonce: protocol::nonce(&result_file),
+                result_file,
+                test: name,
+                snapshot_dir: paths.hidden(t.exercise).join("snapshots"),
+                insta_root: paths.checker(),
+                deadline: opts.deadline,
+                bless: opts.bless,
+                stamp: stamp.clone(),
+                seed: opts.seed,
+            },
+        ));
+    }
+    queue.push(jobs);
+    Ok(Prepared {
+        early: None,
+        refused: false,
+    })
+}
+
+/// A test waiting to run: its target's index, its task, the test.
+type Queued = (usize, u32, Job);
+
+/// The tests waiting to run, filled while they run.
+#[derive(Default)]
+struct Queue {
+    /// The tests not started yet, and whether more may come.
+    state: Mutex<(std::collections::VecDeque<Queued>, bool)>,
+    ready: std::sync::Condvar,
+    /// Tests queued so far, to number their scratch folders.
+    numbered: AtomicUsize,
+}
+
+impl Queue {
+    fn push(&self, jobs: Vec<Queued>) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.0.extend(jobs);
+        self.ready.notify_all();
     }
 
-    crate::util::timings::mark("listed");
+    /// No more tests will come.
+    fn close(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.1 = true;
+        self.ready.notify_all();
+    }
+
+    /// The next test, waiting for one while more may come.
+    fn pop(&self) -> Option<Queued> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(job) = state.0.pop_front() {
+                return Some(job);
+            }
+            if state.1 {
+                return None;
+            }
+            state = self.ready.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+/// Runs `feed` (which fills `queue`) while workers run the queued tests,
+/// one per process that may run at once: a worker starts a test only when
+/// a processor slot is free or lent by a sleeping test. Returns what
+/// `feed` returned and every test's result, by target index.
+fn with_workers<R>(
+    paths: &Paths,
+    opts: &Options,
+    queue: &Queue,
+    feed: impl FnOnce() -> R,
+) -> (R, Vec<(usize, TestResult)>) {
     let finished: Mutex<Vec<(usize, TestResult)>> = Mutex::new(Vec::new());
-    let next = AtomicUsize::new(0);
-    // One worker per process that may run at once; a worker starts a test
-    // only when a processor slot is free or lent by a sleeping test.
     let slots = Slots::new(opts.jobs);
-    let workers = (opts.jobs.max(1) * slots::PER_SLOT).min(jobs.len());
-    std::thread::scope(|s| {
+    let workers = opts.jobs.max(1) * slots::PER_SLOT;
+    let fed = std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
-                loop {
+                while let Some((i, task, job)) = queue.pop() {
                     let mut slot = slots.take();
-                    let Some((i, task, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed))
-                    else {
-                        break;
-                    };
-                    let result = match runner::run(job, &mut slot) {
-                        Ok(f) => protocol::interpret(paths, *task, &job.test, &job.nonce, f),
-                        Err(e) => spawn_failure(*task, &job.test, e),
+                    let result = match runner::run(&job, &mut slot) {
+                        Ok(f) => protocol::interpret(paths, task, &job.test, &job.nonce, f),
+                        Err(e) => spawn_failure(task, &job.test, e),
                     };
                     drop(slot);
                     finished
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
-                        .push((*i, result));
+                        .push((i, result));
                 }
             });
         }
+        // Closed whatever `feed` did: the workers end once the queue is empty.
+        let fed = feed();
+        queue.close();
+        fed
     });
     crate::util::timings::mark("tested");
-    let mut finished = finished.into_inner().unwrap_or_else(|p| p.into_inner());
+    (
+        fed,
+        finished.into_inner().unwrap_or_else(|p| p.into_inner()),
+    )
+}
+
+/// Assembles each target's result from its tests and calls `done`.
+fn finish(
+    paths: &Paths,
+    targets: &[Target],
+    offset: usize,
+    prepared: Vec<Prepared>,
+    mut finished: Vec<(usize, TestResult)>,
+    built: &compile::BuildOutcome,
+    done: &mut dyn FnMut(usize, &ExerciseResult),
+) {
     // Stable order: by test name within an exercise, whatever finished first.
     finished.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
-
-    for (i, (t, compile_error)) in targets.iter().zip(early).enumerate() {
+    for (i, (t, p)) in targets.iter().zip(prepared).enumerate() {
         let tests: Vec<TestResult> = finished
             .iter()
             .filter(|(j, _)| *j == i)
             .map(|(_, r)| r.clone())
             .collect();
-        let r = match compile_error {
-            Some(reason) if refused[i] => rejected(paths, t, reason),
+        let r = match p.early {
+            Some(reason) if p.refused => rejected(paths, t, reason),
             other => {
                 let mut r = assemble(paths, t, other, tests);
                 r.warnings = built
@@ -336,7 +520,6 @@ fn test_phase(
         };
         done(offset + i, &r);
     }
-    Ok(())
 }
 
 fn spawn_failure(task: u32, name: &str, e: std::io::Error) -> TestResult {
