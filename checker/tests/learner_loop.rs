@@ -405,3 +405,64 @@ fn untouched_stubs_are_answered_without_building() {
     }
     let _ = std::fs::remove_dir_all(&copy);
 }
+
+/// Each copy of the course gets its own slot in the shared build; the
+/// ones used longest ago are removed after a build, so the build folder
+/// stays bounded however many copies are checked (`build::prune`).
+#[test]
+fn the_copies_used_longest_ago_leave_the_build() {
+    use checker::build::prune::KEPT_SLOTS;
+    let paths = checker::model::course::Paths {
+        root: course(),
+        learner: course(),
+    };
+    let work = paths.work();
+    // Copies used days ago, the oldest first; they stand for the scratch
+    // copies of earlier test runs.
+    let old: Vec<String> = (0..=KEPT_SLOTS).map(|i| format!("c-01d{i:05}")).collect();
+    for (i, slot) in old.iter().enumerate() {
+        std::fs::create_dir_all(work.join("staged").join(slot).join("01-bounded-send/src"))
+            .unwrap();
+        std::fs::create_dir_all(work.join("ws").join(slot)).unwrap();
+        std::fs::create_dir_all(work.join("slots")).unwrap();
+        let mark = std::fs::File::create(work.join("slots").join(slot)).unwrap();
+        let days = (KEPT_SLOTS + 10 - i) as u64;
+        mark.set_modified(std::time::SystemTime::now() - Duration::from_secs(days * 86_400))
+            .unwrap();
+    }
+    let copy = scratch("prune");
+    put(
+        &copy,
+        "01-bounded-send",
+        &course().join("solutions/01-bounded-send/src/lib.rs"),
+    );
+    let (code, _) = checker(&copy, &["check", "01"]);
+    assert_eq!(code, 0);
+
+    // Counted while no checker runs: each one prunes before it lets go.
+    let _lock = checker::run::engine::lock(&paths).unwrap();
+    let oldest = &old[0];
+    for gone in [
+        work.join("staged").join(oldest),
+        work.join("ws").join(oldest),
+        work.join("slots").join(oldest),
+    ] {
+        assert!(!gone.exists(), "{} is still there", gone.display());
+    }
+    let slots = std::fs::read_dir(work.join("staged"))
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("c-") || name.starts_with("x-")
+        })
+        .count();
+    assert!(slots <= KEPT_SLOTS, "{slots} copy slots are kept");
+    for slot in &old {
+        for dir in ["staged", "ws", "slots"] {
+            let _ = std::fs::remove_dir_all(work.join(dir).join(slot));
+            let _ = std::fs::remove_file(work.join(dir).join(slot));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&copy);
+}
