@@ -54,14 +54,21 @@ pub const FILE_LIMIT_APPLIES: bool = cfg!(any(
 pub const WALL: Duration = Duration::from_secs(600);
 
 /// The environment that makes cargo start the checker as the wrapper:
-/// only from the `checker` binary itself, whose `main` knows the role
-/// (not from a test binary or `checker-watch` that use the library).
+/// only from the `checker` and `checker-grade` binaries, whose `main`
+/// knows the role (not from a test binary or `checker-watch` that use the
+/// library).
 pub fn cargo_env() -> Vec<(&'static str, std::ffi::OsString)> {
     match std::env::current_exe() {
-        Ok(exe) if exe.file_stem().is_some_and(|s| s == "checker") => vec![
-            ("RUSTC_WORKSPACE_WRAPPER", exe.into_os_string()),
-            (ENV, "1".into()),
-        ],
+        Ok(exe)
+            if exe
+                .file_stem()
+                .is_some_and(|s| s == "checker" || s == "checker-grade") =>
+        {
+            vec![
+                ("RUSTC_WORKSPACE_WRAPPER", exe.into_os_string()),
+                (ENV, "1".into()),
+            ]
+        }
         _ => Vec::new(),
     }
 }
@@ -346,6 +353,22 @@ impl Signs {
         let keep = self.tail.len().saturating_sub(64);
         self.tail.drain(..keep);
     }
+}
+
+/// [`as_wrapper`], noting the compiler run in the timings file as
+/// `rustc:NAME` (`rustc:-` for cargo's questions to the compiler). Every
+/// binary that [`cargo_env`] may name calls this first.
+pub fn as_wrapper_timed() -> Option<i32> {
+    let began = crate::util::timings::now();
+    let status = as_wrapper()?;
+    let args: Vec<String> = std::env::args().collect();
+    let name = args
+        .iter()
+        .position(|a| a == "--crate-name")
+        .and_then(|i| args.get(i + 1))
+        .map_or("-", String::as_str);
+    crate::util::timings::span(&format!("rustc:{name}"), began, crate::util::timings::now());
+    Some(status)
 }
 
 /// When cargo started this process as the wrapper (`checker RUSTC ARGS...`

@@ -18,8 +18,4 @@ pub mod missing;
 pub mod prewarm;
 pub mod prune;
 pub mod record;
-pub mod review;
-pub mod screen;
 pub mod shadow;
-pub mod soundness;
-pub mod stubtypes;

@@ -116,6 +116,8 @@ fn dispatch(command: Command, paths: &Paths, opts: &Options, watch: Option<Watch
             .and_then(|e| crate::learner::learn::hint(paths, e, task, all, style)),
         Command::Verify { exercises, runs } => verify_cmd(paths, &exercises, runs, opts, style),
         Command::Bless { exercise } => bless(paths, &exercise, opts),
+        // The token-level screening lives in `checker-grade`.
+        Command::Grade { .. } if !crate::instructor::grade::installed() => delegate_grade(paths),
         Command::Grade {
             submissions,
             exercises,
@@ -625,15 +627,62 @@ fn offline(paths: &Paths, to: &std::path::Path, student: bool) -> CliResult {
 /// building it on first use: only instructors run it, so no learner
 /// compiles its HTTP server.
 fn delegate_board(paths: &Paths) -> CliResult {
-    if !paths.root.join("target/debug/checker-board").exists() {
-        eprintln!("board: building the workshop board (first use only)...");
+    let first = "board: building the workshop board (first use only)...";
+    delegate("checker-board", first, paths, 2)
+}
+
+/// Runs this command line in `package`'s binary (from its `skip`-th
+/// argument on), building it on first use: what only instructors or
+/// workshops need stays out of every learner's first build.
+fn delegate(package: &str, first: &str, paths: &Paths, skip: usize) -> CliResult {
+    if !paths.root.join("target/debug").join(package).exists() {
+        eprintln!("{first}");
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = std::process::Command::new(cargo)
         .args(["run", "-q", "--manifest-path"])
         .arg(paths.root.join("Cargo.toml"))
-        .args(["-p", "checker-board", "--"])
-        .args(std::env::args_os().skip(2))
+        .args(["-p", package, "--"])
+        .args(std::env::args_os().skip(skip))
+        .status()?;
+    Ok(status.code().unwrap_or(1))
+}
+
+/// Runs `grade` in the `checker-grade` binary, building it on first use:
+/// the tokenizer that screens graded code stays out of every learner's
+/// first build. Cargo builds it from the course's root, never from the
+/// current folder, which may be a submission with a `.cargo/config.toml`
+/// of its own; the binary then runs here, where the command line's
+/// folders mean what they say.
+fn delegate_grade(paths: &Paths) -> CliResult {
+    use crate::util::json::{View, parse};
+    if !paths.root.join("target/debug/checker-grade").exists() {
+        eprintln!("grade: building the grader (first use only)...");
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let built = std::process::Command::new(cargo)
+        .args(["build", "-q", "--message-format", "json", "--manifest-path"])
+        .arg(paths.root.join("Cargo.toml"))
+        .args(["-p", "checker-grade"])
+        .current_dir(&paths.root)
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    if !built.status.success() {
+        return Ok(built.status.code().unwrap_or(1));
+    }
+    let stdout = String::from_utf8_lossy(&built.stdout);
+    let exe = stdout.lines().find_map(|line| {
+        let doc = parse(line)?;
+        let msg = View::new(&doc);
+        (msg.get("target").get("name").str() == Some("checker-grade"))
+            .then(|| msg.get("executable").str().map(std::path::PathBuf::from))
+            .flatten()
+    });
+    let Some(exe) = exe else {
+        return Err("cargo built checker-grade but named no binary".into());
+    };
+    let status = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
         .status()?;
     Ok(status.code().unwrap_or(1))
 }
@@ -641,18 +690,8 @@ fn delegate_board(paths: &Paths) -> CliResult {
 /// Runs `watch` in the `checker-watch` binary, building it on first use:
 /// the file watcher's dependencies stay out of every learner's first build.
 fn delegate_watch(paths: &Paths) -> CliResult {
-    let built = paths.root.join("target/debug/checker-watch");
-    if !built.exists() {
-        eprintln!("watch: building the file watcher (first use only)...");
-    }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = std::process::Command::new(cargo)
-        .args(["run", "-q", "--manifest-path"])
-        .arg(paths.root.join("Cargo.toml"))
-        .args(["-p", "checker-watch", "--"])
-        .args(std::env::args_os().skip(1))
-        .status()?;
-    Ok(status.code().unwrap_or(1))
+    let first = "watch: building the file watcher (first use only)...";
+    delegate("checker-watch", first, paths, 1)
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 //! hostile test process away from other submissions where the system
 //! offers it (reports say "unsandboxed" where it does not).
 
-use crate::build::review;
 use crate::build::shadow::Target;
 use crate::model::course::{self, Paths};
 use crate::model::grading::{Batch, Finding, Graded, Submission};
@@ -23,6 +22,48 @@ use crate::run::options::Options;
 use crate::util::files::{find_symlink, mirror, symlink_on_path};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// The checks of graded code that read its tokens (`screen`, `stubtypes`,
+/// `review` in `checker/grade`). They live in the `checker-grade` binary,
+/// with proc-macro2's tokenizer, so that no learner compiles them:
+/// `grade` in the `checker` binary hands over to it (`cli`), and it
+/// installs these before it runs the command line.
+pub struct Screening {
+    /// Why graded code must not be built: the line and the reason.
+    pub refuse: fn(&std::path::Path, &str) -> Refusal,
+    /// What an instructor should look at in a file.
+    pub review_source: fn(&str, &str) -> Vec<Finding>,
+    /// The derives of each type of a stub.
+    pub stub_derives: fn(&str) -> Vec<Derives>,
+    /// A derive of the stub replaced by a hand-written impl.
+    pub replaced_derive: fn(&[Derives], &str) -> Refusal,
+    /// A type of the stub changed in shape.
+    pub changed_type: fn(&str, &str) -> Refusal,
+}
+
+/// A type of a stub and the traits it derives.
+pub type Derives = (String, Vec<String>);
+
+/// Why graded code is refused, if it is: the line, and the reason.
+pub type Refusal = Option<(usize, String)>;
+
+static SCREENING: std::sync::OnceLock<Screening> = std::sync::OnceLock::new();
+
+/// Makes `grade` available in this process.
+pub fn install(screening: Screening) {
+    let _ = SCREENING.set(screening);
+}
+
+/// Whether this process can grade (see [`Screening`]).
+pub fn installed() -> bool {
+    SCREENING.get().is_some()
+}
+
+fn screening() -> &'static Screening {
+    SCREENING
+        .get()
+        .expect("grade runs in checker-grade, which installs its screening")
+}
 
 /// Grades `submissions` on `exercises` (the whole course when empty).
 pub fn grade(
@@ -180,7 +221,7 @@ fn stage_exercise(
     for (rel, text) in &screened {
         let shown =
             crate::util::controls::one_line(&format!("exercises/{}/src/{}", e.dir, rel.display()));
-        g.review.extend(review::review_source(&shown, text));
+        g.review.extend((screening().review_source)(&shown, text));
     }
     let too_big = flood.then(|| CompileError {
         first: format!(
@@ -248,7 +289,7 @@ fn symlink_refusal(sub: &Submission, e: &course::Exercise, from: &Path) -> Optio
 fn screen_refusal(e: &course::Exercise, screened: &[(PathBuf, String)]) -> Option<CompileError> {
     screened.iter().find_map(|(rel, text)| {
         let dir = rel.parent().unwrap_or(Path::new(""));
-        crate::build::screen::refuse(dir, text).map(|(line, why)| CompileError {
+        (screening().refuse)(dir, text).map(|(line, why)| CompileError {
             first: if why.contains("soundness hole") {
                 format!("rejected: {why}; graded code may not use it.")
             } else {
@@ -271,9 +312,9 @@ fn derive_refusal(
     screened: &[(PathBuf, String)],
 ) -> Option<CompileError> {
     let stub = std::fs::read_to_string(paths.stub(e).join("src/lib.rs")).ok()?;
-    let derives = crate::build::screen::stub_derives(&stub);
+    let derives = (screening().stub_derives)(&stub);
     screened.iter().find_map(|(rel, text)| {
-        crate::build::screen::replaced_derive(&derives, text).map(|(line, why)| CompileError {
+        (screening().replaced_derive)(&derives, text).map(|(line, why)| CompileError {
             first: format!("rejected: {why}."),
             location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
             error_count: 1,
@@ -300,7 +341,7 @@ fn type_refusal(
         stub.push('\n');
     }
     screened.iter().find_map(|(rel, text)| {
-        crate::build::stubtypes::changed_type(&stub, text).map(|(line, why)| CompileError {
+        (screening().changed_type)(&stub, text).map(|(line, why)| CompileError {
             first: format!("rejected: {why}."),
             location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
             error_count: 1,

@@ -13,7 +13,7 @@
 //! (attributes such as doc comments aside), so honest code, which never
 //! edits these definitions, is never refused.
 
-use crate::build::review::{Tok, tokenize, use_paths, walk};
+use crate::review::{Tok, tokenize, use_paths, walk};
 
 /// One type the stub declares.
 struct StubType {
@@ -112,7 +112,7 @@ fn kind_of(t: &StubType) -> &str {
 /// design (`Pantry` in 03 holds what its methods need), and the tests
 /// never look inside it.
 fn stub_types(stub: &str) -> Vec<StubType> {
-    let derives = crate::build::screen::stub_derives(stub);
+    let derives = crate::screen::stub_derives(stub);
     let compared = |name: &str| {
         derives.iter().any(|(ty, traits)| {
             ty == name && traits.iter().any(|t| t == "PartialEq" || t == "Debug")
@@ -399,7 +399,7 @@ mod tests {
 
     /// Every `.rs` file below `dir`, as one text.
     fn sources(dir: &std::path::Path) -> String {
-        let mut files = crate::util::files::walk_all(dir);
+        let mut files = checker::util::files::walk_all(dir);
         files.sort();
         files
             .iter()
@@ -410,9 +410,9 @@ mod tests {
 
     #[test]
     fn the_courses_solutions_and_honest_fixtures_are_never_refused() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut checked = 0;
-        for e in crate::model::course::EXERCISES {
+        for e in checker::model::course::EXERCISES {
             let stub = sources(&root.join("stubs").join(e.dir).join("src"));
             let mut honest = vec![root.join("../solutions").join(e.dir).join("src")];
             let fixtures = root.join("tests/fixtures").join(e.dir);
@@ -423,7 +423,7 @@ mod tests {
                 }
             }
             for dir in honest {
-                let mut files = crate::util::files::walk_all(&dir);
+                let mut files = checker::util::files::walk_all(&dir);
                 files.retain(|p| p.extension().is_some_and(|x| x == "rs"));
                 for file in files {
                     let text = std::fs::read_to_string(&file).unwrap();

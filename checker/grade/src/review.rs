@@ -7,7 +7,7 @@
 //! as quit}` is listed as well. The screening rules that reject code live
 //! in `screen`, which shares the tokenizer.
 
-use crate::model::grading::Finding;
+use checker::model::grading::Finding;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::str::FromStr;
 

@@ -10,7 +10,7 @@
 //! patterns over-approximate (honest code in this course never needs
 //! them), and what they cannot decide goes to the review list.
 
-use crate::build::review::Tok;
+use crate::review::Tok;
 
 /// The holes screened for: (rust-lang/rust issue, what it is).
 pub const HOLES: &[(u32, &str)] = &[(
@@ -133,7 +133,7 @@ fn group_names_lifetime(toks: &[Tok], budget: &mut usize) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::build::review::{tokenize, walk};
+    use crate::review::{tokenize, walk};
 
     fn holes(src: &str) -> Vec<String> {
         let toks = tokenize(src).unwrap();
