@@ -633,37 +633,21 @@ fn delegate_board(paths: &Paths) -> CliResult {
 
 /// Runs this command line in `package`'s binary (from its `skip`-th
 /// argument on), building it on first use: what only instructors or
-/// workshops need stays out of every learner's first build.
+/// workshops need stays out of every learner's first build. Cargo builds
+/// it from the course's root, never from the current folder, which may be
+/// a submission with a `.cargo/config.toml` of its own; the binary then
+/// runs here, where the command line's folders mean what they say.
 fn delegate(package: &str, first: &str, paths: &Paths, skip: usize) -> CliResult {
+    use crate::util::json::{View, parse};
     if !paths.root.join("target/debug").join(package).exists() {
         eprintln!("{first}");
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = std::process::Command::new(cargo)
-        .args(["run", "-q", "--manifest-path"])
-        .arg(paths.root.join("Cargo.toml"))
-        .args(["-p", package, "--"])
-        .args(std::env::args_os().skip(skip))
-        .status()?;
-    Ok(status.code().unwrap_or(1))
-}
-
-/// Runs `grade` in the `checker-grade` binary, building it on first use:
-/// the tokenizer that screens graded code stays out of every learner's
-/// first build. Cargo builds it from the course's root, never from the
-/// current folder, which may be a submission with a `.cargo/config.toml`
-/// of its own; the binary then runs here, where the command line's
-/// folders mean what they say.
-fn delegate_grade(paths: &Paths) -> CliResult {
-    use crate::util::json::{View, parse};
-    if !paths.root.join("target/debug/checker-grade").exists() {
-        eprintln!("grade: building the grader (first use only)...");
-    }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let built = std::process::Command::new(cargo)
-        .args(["build", "-q", "--message-format", "json", "--manifest-path"])
+        .args(["build", "-q", "--message-format", "json-render-diagnostics"])
+        .arg("--manifest-path")
         .arg(paths.root.join("Cargo.toml"))
-        .args(["-p", "checker-grade"])
+        .args(["-p", package])
         .current_dir(&paths.root)
         .stderr(std::process::Stdio::inherit())
         .output()?;
@@ -674,17 +658,24 @@ fn delegate_grade(paths: &Paths) -> CliResult {
     let exe = stdout.lines().find_map(|line| {
         let doc = parse(line)?;
         let msg = View::new(&doc);
-        (msg.get("target").get("name").str() == Some("checker-grade"))
+        (msg.get("target").get("name").str() == Some(package))
             .then(|| msg.get("executable").str().map(std::path::PathBuf::from))
             .flatten()
     });
     let Some(exe) = exe else {
-        return Err("cargo built checker-grade but named no binary".into());
+        return Err(format!("cargo built {package} but named no binary").into());
     };
     let status = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(1))
+        .args(std::env::args_os().skip(skip))
         .status()?;
     Ok(status.code().unwrap_or(1))
+}
+
+/// Runs `grade` in the `checker-grade` binary: the tokenizer that screens
+/// graded code stays out of every learner's first build.
+fn delegate_grade(paths: &Paths) -> CliResult {
+    let first = "grade: building the grader (first use only)...";
+    delegate("checker-grade", first, paths, 1)
 }
 
 /// Runs `watch` in the `checker-watch` binary, building it on first use:

@@ -51,8 +51,10 @@ pub fn run_streaming(
     let _lock = lock(paths)?;
     crate::util::timings::mark("locked");
     let use_cache = opts.cache && !opts.bless;
-    for t in targets {
-        crate::build::prune::touch(paths, &t.slot);
+    // Once per slot: a learner's whole course is one.
+    let slots: std::collections::BTreeSet<&str> = targets.iter().map(|t| t.slot.as_str()).collect();
+    for slot in slots {
+        crate::build::prune::touch(paths, slot);
     }
     // Content keys only where the cache is used: hashing every target's
     // sources, hidden tests and harness is wasted on a bulk run.
