@@ -86,8 +86,10 @@ fn chromium_renders_the_overview_and_runs_the_script() {
     let page = dir.join("class.html");
     std::fs::write(&page, checker_report::render(&json).unwrap()).unwrap();
 
-    // The screenshot: the overview is drawn, not blank.
-    let shot = dir.join("overview.png");
+    // The screenshot: the overview is drawn, not blank. It is kept with
+    // the others, to be looked at; the scratch folder goes when the test
+    // passes.
+    let shot = shots().join("overview.png");
     run(
         &browser,
         &dir.join("profile-1"),
@@ -133,6 +135,7 @@ fn chromium_renders_the_overview_and_runs_the_script() {
         "the sorting script did not run"
     );
     eprintln!("screenshot: {}", shot.display());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A class of 30 on every task of the course, with names of every length
@@ -357,10 +360,15 @@ mod serde_like {
     }
 }
 
-fn screenshot(browser: &Path, dir: &Path, page: &Path, size: &str, name: &str) -> PathBuf {
+/// Where screenshots stay after a run, to be looked at.
+fn shots() -> PathBuf {
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("class-report-screens");
     std::fs::create_dir_all(&shots).unwrap();
-    let shot = shots.join(name);
+    shots
+}
+
+fn screenshot(browser: &Path, dir: &Path, page: &Path, size: &str, name: &str) -> PathBuf {
+    let shot = shots().join(name);
     let _ = std::fs::remove_file(&shot);
     run(
         browser,
@@ -473,4 +481,5 @@ fn the_whole_class_fits_a_laptop_screen_and_a_phone_reads_it() {
             name,
         );
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
