@@ -54,7 +54,7 @@ pub const FILE_LIMIT_APPLIES: bool = cfg!(any(
 pub const WALL: Duration = Duration::from_secs(600);
 
 /// The environment that makes cargo start the checker as the wrapper:
-/// only from the `checker` and `checker-grade` binaries, whose `main`
+/// only from the `checker` and `checker-instructor` binaries, whose `main`
 /// knows the role (not from a test binary or `checker-watch` that use the
 /// library).
 pub fn cargo_env() -> Vec<(&'static str, std::ffi::OsString)> {
@@ -62,7 +62,7 @@ pub fn cargo_env() -> Vec<(&'static str, std::ffi::OsString)> {
         Ok(exe)
             if exe
                 .file_stem()
-                .is_some_and(|s| s == "checker" || s == "checker-grade") =>
+                .is_some_and(|s| s == "checker" || s == "checker-instructor") =>
         {
             vec![
                 ("RUSTC_WORKSPACE_WRAPPER", exe.into_os_string()),

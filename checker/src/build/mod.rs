@@ -1,6 +1,6 @@
 //! Building code under test beside the pristine hidden tests: the shadow
 //! workspace, screening after the build (what the compiler read; the
-//! screening of tokens before it lives in `checker/grade`), the
+//! screening of tokens before it lives in `checker/instructor`), the
 //! compiler's limits, a learner's missing files, and
 //! compile errors told in the learner's terms, a head start for the
 //! dependencies' build while the checker compiles, and a bound on what

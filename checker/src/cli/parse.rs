@@ -41,7 +41,7 @@ More on a command and its options:
 
 /// Which implementation `check` looks at.
 #[derive(Clone, Debug)]
-pub(super) enum Source {
+pub enum Source {
     /// `exercises/`: the learner's work (the default).
     Learner,
     /// `checker/stubs/`: what a learner starts from.
@@ -52,7 +52,7 @@ pub(super) enum Source {
     Dir(PathBuf),
 }
 
-pub(super) enum Command {
+pub enum Command {
     Check {
         exercise: Option<String>,
         json: bool,
@@ -254,7 +254,7 @@ fn read(opts: &mut Options, global: &mut Global) -> Result<Raw, UsageError> {
             ),
             Long("partition") => {
                 partition = Some(
-                    crate::instructor::shard::parse_partition(&parser.value()?.string()?)
+                    parse_partition(&parser.value()?.string()?)
                         .map_err(|e| UsageError::new(e, Some("grade")))?,
                 )
             }
@@ -569,4 +569,31 @@ fn no_such_command(message: String, name: &str) -> UsageError {
     let mut e = UsageError::new(message, None);
     e.suggestion = usage::suggest(name, usage::COMMANDS.iter().map(|c| c.name)).map(str::to_string);
     e
+}
+
+/// Reads `K/N`: shard K (from 1) of N.
+fn parse_partition(spec: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("--partition needs K/N with 1 <= K <= N, like 2/4, not `{spec}`");
+    let (k, n) = spec.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partitions_are_read_strictly() {
+        assert_eq!(parse_partition("2/4"), Ok((2, 4)));
+        for bad in ["0/4", "5/4", "1/0", "2", "a/b", "1/4/2"] {
+            assert!(parse_partition(bad).is_err(), "{bad}");
+        }
+    }
 }

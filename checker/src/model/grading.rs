@@ -1,8 +1,9 @@
 //! A grading batch's results: who was graded, their per-exercise results,
 //! and what the instructor should look at.
 //!
-//! Made by `instructor::grade`, rendered by every grade reporter; it lives
-//! in the model so that reporters need nothing from the layer that grades.
+//! Made by `grade` (crate `checker/instructor`), rendered by every grade
+//! reporter and read back by `merge` and the class report; it lives in the
+//! model so that everything that reads it needs only this library.
 
 use crate::model::results::ExerciseResult;
 use std::path::{Path, PathBuf};

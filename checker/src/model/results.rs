@@ -245,10 +245,10 @@ pub fn task_status(tests: &[TestResult]) -> Status {
         .unwrap_or(Status::NotStarted)
 }
 
-#[cfg(test)]
 impl ExerciseResult {
-    /// For unit tests: `e`'s result with no points, each task given its
-    /// status and tests by `task` (`None` leaves the task out).
+    /// For unit tests, here and in `checker/instructor`: `e`'s result with
+    /// no points, each task given its status and tests by `task` (`None`
+    /// leaves the task out).
     pub fn with_tasks(
         e: &'static crate::model::course::Exercise,
         mut task: impl FnMut(&crate::model::course::Task) -> Option<(Status, Vec<TestResult>)>,

@@ -1,14 +1,13 @@
-//! Feedback per student from one batch: a format written once per
-//! submission into a folder (`--report gradescope=DIR/`), each file about
-//! that submission alone, so that it can be handed to its student.
+//! Reports written once per submission into a folder (`--report
+//! gradescope=DIR/`): which formats can be, how such a folder is named on
+//! the command line, and the files' names. The command line checks them
+//! here; the instructor's binary (`checker/instructor`) writes the files,
+//! and the class report names its pages the same way.
 //!
 //! The files are named after the submissions, made safe for every file
 //! system: a submission's name is the name of a folder the instructor was
 //! given, and may hold anything a file name can.
 
-use crate::model::grading::{Batch, Graded};
-use crate::report::{gradebook, gradescope, seconds};
-use crate::util::style::Style;
 use std::path::Path;
 
 /// The formats that can be written once per submission; `html` is drawn
@@ -54,49 +53,6 @@ pub fn file_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         out.push(unique);
     }
     out
-}
-
-/// The batch of one submission, as if it had been graded alone: its own
-/// time is what its tests took.
-fn alone(batch: &Batch, g: &Graded) -> Batch {
-    let ms = g
-        .exercises
-        .iter()
-        .flat_map(|e| &e.tasks)
-        .flat_map(|t| &t.tests)
-        .map(|t| t.wall_ms)
-        .sum();
-    Batch {
-        graded: vec![g.clone()],
-        seconds: seconds(ms),
-        containment: batch.containment.clone(),
-        seed: batch.seed,
-        contained: batch.contained,
-    }
-}
-
-/// One (file name, text) per submission, in `format` (`human` or
-/// `gradescope`).
-pub fn render(format: &str, batch: &Batch) -> Vec<(String, String)> {
-    let stems = file_stems(batch.graded.iter().map(|g| g.submission.name.as_str()));
-    batch
-        .graded
-        .iter()
-        .zip(stems)
-        .map(|(g, stem)| {
-            let one = alone(batch, g);
-            match format {
-                "gradescope" => (
-                    format!("{stem}.json"),
-                    gradescope::render(&one.graded[0], &one),
-                ),
-                _ => (
-                    format!("{stem}.txt"),
-                    gradebook::human(&one, Style::plain()),
-                ),
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,21 +1,18 @@
 //! Reporters: each renders the engine's results in one format. None of
-//! them runs anything or decides a verdict.
+//! them runs anything or decides a verdict. The learner's reports live
+//! here; the grade reports (JUnit, Gradescope, CSV, Classroom, the
+//! gradebook) live with `grade` in the instructor's binary
+//! (`checker/instructor`), which takes the shared text from here.
 
-pub mod classroom;
-pub mod csv;
 pub mod each;
-pub mod gradebook;
-pub mod gradescope;
 pub mod json;
-pub mod junit;
 pub mod share;
 pub mod terminal;
 pub mod timeline;
 
-use crate::model::grading::Batch;
 use crate::model::results::{ExerciseResult, Status, TaskResult};
-use crate::util::style::{Style, strip_ansi};
-use std::path::{Path, PathBuf};
+use crate::util::style::strip_ansi;
+use std::path::PathBuf;
 
 /// The report formats of `grade`.
 pub const GRADE_FORMATS: &[&str] = &[
@@ -27,37 +24,6 @@ pub const GRADE_FORMATS: &[&str] = &[
     "classroom",
     "html",
 ];
-
-/// Renders a graded batch in `format` (one of [`GRADE_FORMATS`]; the
-/// caller has checked that `gradescope` and `classroom` get one
-/// submission).
-/// `meta` is how the batch was graded (see `provenance`), which the JSON
-/// report records. `html` is drawn by the `checker-report` binary from the
-/// JSON report, not here.
-pub fn grade_report(format: &str, batch: &Batch, style: Style, meta: &str) -> String {
-    match format {
-        "json" | "html" => gradebook::json_with_meta(batch, Some(meta)),
-        "junit" => junit::render(batch),
-        "gradescope" => gradescope::render(&batch.graded[0], batch),
-        "csv" => csv::render(batch),
-        "classroom" => classroom::render(&batch.graded[0], batch.contained),
-        _ => gradebook::human(batch, style),
-    }
-}
-
-/// Writes a report to `path`; `classroom` appends, as `$GITHUB_OUTPUT`
-/// expects.
-pub fn write_report(format: &str, path: &Path, text: &str) -> std::io::Result<()> {
-    if format == "classroom" {
-        use std::io::Write;
-        return std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?
-            .write_all(text.as_bytes());
-    }
-    std::fs::write(path, text)
-}
 
 /// Reads `--report FORMAT=FILE`, or `FORMAT=DIR/` for a file per
 /// submission (see `each`).

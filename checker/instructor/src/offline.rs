@@ -19,8 +19,8 @@
 //! only tests use (`cargo tree -e normal,build` never reaches them) are
 //! emptied the same way.
 
-use crate::model::course::Paths;
-use crate::util::files::walk_all;
+use checker::model::course::Paths;
+use checker::util::files::walk_all;
 use std::path::Path;
 use std::process::Command;
 
@@ -88,7 +88,7 @@ pub fn bundle(paths: &Paths, to: &Path, edition: Edition) -> std::io::Result<(us
         )));
     }
     let files = match edition {
-        Edition::Student => crate::instructor::export::student_copy(paths, to)?,
+        Edition::Student => crate::export::student_copy(paths, to)?,
         Edition::Authors => copy_course(paths, to)?,
     };
     vendor(to, edition)?;
@@ -245,9 +245,9 @@ fn empty_test_only_crates(to: &Path) -> std::io::Result<()> {
 /// checksum file that vouches for the package and for no file.
 fn empty_crate(dir: &Path) -> std::io::Result<()> {
     let sums = std::fs::read_to_string(dir.join(".cargo-checksum.json"))?;
-    let doc = crate::util::json::parse(&sums)
+    let doc = checker::util::json::parse(&sums)
         .ok_or_else(|| std::io::Error::other(format!("{}: bad checksum file", dir.display())))?;
-    let package = crate::util::json::View::new(&doc)
+    let package = checker::util::json::View::new(&doc)
         .get("package")
         .str()
         .unwrap_or_default()
@@ -267,7 +267,7 @@ fn empty_crate(dir: &Path) -> std::io::Result<()> {
     std::fs::write(dir.join("src").join("lib.rs"), "")?;
     std::fs::write(
         dir.join(".cargo-checksum.json"),
-        crate::util::json::Object::new()
+        checker::util::json::Object::new()
             .raw("files", "{}")
             .str("package", &package)
             .finish(),

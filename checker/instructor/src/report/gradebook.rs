@@ -1,10 +1,10 @@
 //! The human and JSON reports of a grading batch.
 
-use crate::model::grading::{Batch, Graded};
-use crate::model::results::{Status, TaskResult};
-use crate::report::json as check_json;
-use crate::util::json::{Object, array, strings};
-use crate::util::style::Style;
+use checker::model::grading::{Batch, Graded};
+use checker::model::results::{Status, TaskResult};
+use checker::report::json as check_json;
+use checker::util::json::{Object, array, strings};
+use checker::util::style::Style;
 use std::fmt::Write;
 
 pub const SCHEMA: &str = "tokio-channels-course/grade/v1";
@@ -42,7 +42,7 @@ pub fn human(batch: &Batch, style: Style) -> String {
                 style.dim(&verdicts(&e.tasks))
             );
             if let Some(err) = &e.compile_error {
-                let first = crate::util::style::strip_ansi(&err.first);
+                let first = checker::util::style::strip_ansi(&err.first);
                 let _ = writeln!(
                     out,
                     "      {} {}",
@@ -117,10 +117,6 @@ fn submission(g: &Graded) -> String {
         .raw("review", &review)
         .raw("notes", &strings(g.notes.iter().map(String::as_str)))
         .finish()
-}
-
-pub fn json(batch: &Batch) -> String {
-    json_with_meta(batch, None)
 }
 
 /// The JSON report with `meta`: how the batch was graded (see

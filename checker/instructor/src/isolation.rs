@@ -11,10 +11,10 @@
 //! comments (`/// Task 2 (and task 3) — ...` right above a `fn`), the same
 //! text the learner reads, so the check needs no list of its own.
 
-use crate::build::shadow::Target;
-use crate::model::course::{Exercise, Paths};
-use crate::model::results::{ExerciseResult, Status};
-use crate::model::stubcode::{body_span, calls, task_functions};
+use checker::build::shadow::Target;
+use checker::model::course::{Exercise, Paths};
+use checker::model::results::{ExerciseResult, Status};
+use checker::model::stubcode::{body_span, calls, task_functions};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One task's mutant: the solution with that task's functions stubbed.
@@ -120,7 +120,7 @@ pub fn targets(paths: &Paths, e: &'static Exercise) -> Result<Vec<(Mutant, Targe
             .work()
             .join("isolation")
             .join(format!("{}-t{}", e.number(), m.task));
-        crate::util::files::write_bytes_if_changed(&dir.join("src/lib.rs"), m.source.as_bytes())
+        checker::util::files::write_bytes_if_changed(&dir.join("src/lib.rs"), m.source.as_bytes())
             .map_err(|err| format!("{}: {err}", dir.display()))?;
         let target = Target {
             exercise: e,
@@ -141,7 +141,7 @@ pub fn judge(e: &Exercise, m: &Mutant, r: &ExerciseResult) -> Vec<String> {
             "{} isolation of task {}: the mutant does not compile: {}",
             e.dir,
             m.task,
-            crate::util::style::strip_ansi(&err.first)
+            checker::util::style::strip_ansi(&err.first)
         ));
         return problems;
     }
@@ -236,7 +236,7 @@ impl Pantry {
 
     #[test]
     fn a_mutant_stubs_one_task_and_allows_its_callers() {
-        let e = crate::model::course::find("01").unwrap();
+        let e = checker::model::course::find("01").unwrap();
         let stub = STUB.replace("Task 2 (and task 4)", "Task 5");
         let ms = mutants(
             &Exercise {
@@ -258,7 +258,7 @@ impl Pantry {
     }
 
     fn result(statuses: &[Status]) -> ExerciseResult {
-        let e = crate::model::course::find("01").unwrap();
+        let e = checker::model::course::find("01").unwrap();
         let mut statuses = statuses.iter();
         ExerciseResult::with_tasks(e, |_| Some((*statuses.next()?, Vec::new())))
     }
@@ -275,7 +275,7 @@ impl Pantry {
     #[test]
     fn a_caller_may_lose_points_with_the_stubbed_task() {
         use Status::*;
-        let e = crate::model::course::find("01").unwrap();
+        let e = checker::model::course::find("01").unwrap();
         let r = result(&[NotStarted, Pass, Deadlock, Pass, Pass, Pass]);
         assert_eq!(judge(e, &mutant_of_task_1(), &r), Vec::<String>::new());
     }
@@ -283,7 +283,7 @@ impl Pantry {
     #[test]
     fn another_task_losing_points_is_a_problem() {
         use Status::*;
-        let e = crate::model::course::find("01").unwrap();
+        let e = checker::model::course::find("01").unwrap();
         let r = result(&[NotStarted, Fail, Pass, Pass, Pass, Pass]);
         let problems = judge(e, &mutant_of_task_1(), &r);
         assert_eq!(problems.len(), 1, "{problems:?}");
@@ -295,7 +295,7 @@ impl Pantry {
 
     #[test]
     fn a_task_passing_with_its_own_code_stubbed_is_a_problem() {
-        let e = crate::model::course::find("01").unwrap();
+        let e = checker::model::course::find("01").unwrap();
         let r = result(&[Status::Pass; 6]);
         let problems = judge(e, &mutant_of_task_1(), &r);
         assert!(

@@ -11,7 +11,7 @@
 //! that would not work there (`cargo test`, `verify`, benchmarks).
 //! `checker/tests/student_edition.rs` reads the result as a student would.
 
-use crate::model::course::Paths;
+use checker::model::course::Paths;
 use std::path::Path;
 
 /// Top-level entries of the course that go into a student copy.
@@ -59,7 +59,7 @@ pub fn student_copy(paths: &Paths, to: &Path) -> std::io::Result<usize> {
     }
     // Whatever the exporting copy holds in exercises/ (work in progress,
     // reset backups), learners start from the pristine stubs.
-    for e in crate::model::course::EXERCISES {
+    for e in checker::model::course::EXERCISES {
         let dir = to.join("exercises").join(e.dir);
         let _ = std::fs::remove_dir_all(dir.join("src"));
         let _ = std::fs::remove_dir_all(dir.join("backups"));
@@ -84,7 +84,7 @@ pub fn student_copy(paths: &Paths, to: &Path) -> std::io::Result<usize> {
 /// `lock` without the entries of the reference solutions' packages (the
 /// workspace members the copy does not have), as cargo prunes them.
 fn without_solutions(lock: &str, paths: &Paths) -> String {
-    let names: Vec<String> = crate::model::course::EXERCISES
+    let names: Vec<String> = checker::model::course::EXERCISES
         .iter()
         .filter_map(|e| std::fs::read_to_string(paths.solution(e).join("Cargo.toml")).ok())
         .filter_map(|manifest| {

@@ -6,16 +6,16 @@
 //! report shows it. Everything here is read from the grader's side, never
 //! from a submission.
 
-use crate::model::course::Paths;
-use crate::run::options::Options;
-use crate::util::clock::rfc3339;
-use crate::util::json::Object;
+use checker::model::course::Paths;
+use checker::run::options::Options;
+use checker::util::clock::rfc3339;
+use checker::util::json::Object;
 use std::process::Command;
 use std::time::SystemTime;
 
 /// What contained the test processes of this run (see `sandbox`).
 pub fn containment() -> String {
-    crate::run::sandbox::level().describe()
+    checker::run::sandbox::level().describe()
 }
 
 /// The `meta` object of a `grade/v1` report; `command` is the command

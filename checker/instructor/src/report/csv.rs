@@ -2,8 +2,8 @@
 //! the code under test was contained, the total.
 //! Quoting follows RFC 4180, so spreadsheets and LMS importers read it.
 
-use crate::model::course;
-use crate::model::grading::Batch;
+use checker::model::course;
+use checker::model::grading::Batch;
 
 /// One cell. A cell a spreadsheet would read as a formula (`=`, `+`, `-`,
 /// `@`, or a tab or carriage return first) gets a leading `'`, as OWASP

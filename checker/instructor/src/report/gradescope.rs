@@ -2,10 +2,10 @@
 //! its points, status and feedback; the top-level `output` says how the
 //! code under test was contained, and `extra_data.contained` whether.
 
-use crate::model::grading::{Batch, Graded};
-use crate::model::results::Status;
-use crate::report::feedback;
-use crate::util::json::{Object, array};
+use checker::model::grading::{Batch, Graded};
+use checker::model::results::Status;
+use checker::report::feedback;
+use checker::util::json::{Object, array};
 
 pub fn render(g: &Graded, batch: &Batch) -> String {
     let mut tests = Vec::new();

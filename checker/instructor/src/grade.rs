@@ -13,57 +13,15 @@
 //! hostile test process away from other submissions where the system
 //! offers it (reports say "unsandboxed" where it does not).
 
-use crate::build::shadow::Target;
-use crate::model::course::{self, Paths};
-use crate::model::grading::{Batch, Finding, Graded, Submission};
-use crate::model::results::{CompileError, ExerciseResult};
-use crate::run::engine;
-use crate::run::options::Options;
-use crate::util::files::{find_symlink, mirror, symlink_on_path};
+use checker::build::shadow::Target;
+use checker::model::course::{self, Paths};
+use checker::model::grading::{Batch, Finding, Graded, Submission};
+use checker::model::results::{CompileError, ExerciseResult};
+use checker::run::engine;
+use checker::run::options::Options;
+use checker::util::files::{find_symlink, mirror, symlink_on_path};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// The checks of graded code that read its tokens (`screen`, `stubtypes`,
-/// `review` in `checker/grade`). They live in the `checker-grade` binary,
-/// with proc-macro2's tokenizer, so that no learner compiles them:
-/// `grade` in the `checker` binary hands over to it (`cli`), and it
-/// installs these before it runs the command line.
-pub struct Screening {
-    /// Why graded code must not be built: the line and the reason.
-    pub refuse: fn(&std::path::Path, &str) -> Refusal,
-    /// What an instructor should look at in a file.
-    pub review_source: fn(&str, &str) -> Vec<Finding>,
-    /// The derives of each type of a stub.
-    pub stub_derives: fn(&str) -> Vec<Derives>,
-    /// A derive of the stub replaced by a hand-written impl.
-    pub replaced_derive: fn(&[Derives], &str) -> Refusal,
-    /// A type of the stub changed in shape.
-    pub changed_type: fn(&str, &str) -> Refusal,
-}
-
-/// A type of a stub and the traits it derives.
-pub type Derives = (String, Vec<String>);
-
-/// Why graded code is refused, if it is: the line, and the reason.
-pub type Refusal = Option<(usize, String)>;
-
-static SCREENING: std::sync::OnceLock<Screening> = std::sync::OnceLock::new();
-
-/// Makes `grade` available in this process.
-pub fn install(screening: Screening) {
-    let _ = SCREENING.set(screening);
-}
-
-/// Whether this process can grade (see [`Screening`]).
-pub fn installed() -> bool {
-    SCREENING.get().is_some()
-}
-
-fn screening() -> &'static Screening {
-    SCREENING
-        .get()
-        .expect("grade runs in checker-grade, which installs its screening")
-}
 
 /// Grades `submissions` on `exercises` (the whole course when empty).
 pub fn grade(
@@ -80,7 +38,7 @@ pub fn grade(
     require_containment()?;
     let start = Instant::now();
     let _lock = engine::lock(paths)?;
-    crate::build::fresh::clear_grading(paths);
+    checker::build::fresh::clear_grading(paths);
     let mut graded: Vec<Graded> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
     // Per submission, per exercise: an index in `targets`, or the reason
@@ -97,8 +55,8 @@ pub fn grade(
     // artefacts are removed when over the cap, so a batch's disk use does
     // not add up across submissions).
     let results = engine::run_screened(paths, &targets, opts, &|t, built| {
-        let read = crate::build::depinfo::screen(paths, t, built);
-        crate::build::footprint::screen(paths, t).or(read)
+        let read = checker::build::depinfo::screen(paths, t, built);
+        checker::build::footprint::screen(paths, t).or(read)
     })?;
     for (g, row) in graded.iter_mut().zip(plan) {
         for (e, entry) in exercises.iter().copied().zip(row) {
@@ -113,8 +71,8 @@ pub fn grade(
     Ok(Batch {
         graded,
         seconds: start.elapsed().as_secs_f64(),
-        containment: crate::run::sandbox::level().describe(),
-        contained: crate::run::sandbox::level().is_sandboxed(),
+        containment: checker::run::sandbox::level().describe(),
+        contained: checker::run::sandbox::level().is_sandboxed(),
         seed: opts.seed,
     })
 }
@@ -139,7 +97,7 @@ pub fn draw_seed() -> u64 {
 /// built: an autograder that would run student code unsandboxed stops and
 /// says why instead.
 fn require_containment() -> std::io::Result<()> {
-    let level = crate::run::sandbox::level();
+    let level = checker::run::sandbox::level();
     if std::env::var_os("CHECKER_REQUIRE_CONTAINMENT").is_some_and(|v| v == "1")
         && !level.is_sandboxed()
     {
@@ -219,9 +177,12 @@ fn stage_exercise(
         }
     }
     for (rel, text) in &screened {
-        let shown =
-            crate::util::controls::one_line(&format!("exercises/{}/src/{}", e.dir, rel.display()));
-        g.review.extend((screening().review_source)(&shown, text));
+        let shown = checker::util::controls::one_line(&format!(
+            "exercises/{}/src/{}",
+            e.dir,
+            rel.display()
+        ));
+        g.review.extend(crate::review::review_source(&shown, text));
     }
     let too_big = flood.then(|| CompileError {
         first: format!(
@@ -289,7 +250,7 @@ fn symlink_refusal(sub: &Submission, e: &course::Exercise, from: &Path) -> Optio
 fn screen_refusal(e: &course::Exercise, screened: &[(PathBuf, String)]) -> Option<CompileError> {
     screened.iter().find_map(|(rel, text)| {
         let dir = rel.parent().unwrap_or(Path::new(""));
-        (screening().refuse)(dir, text).map(|(line, why)| CompileError {
+        crate::screen::refuse(dir, text).map(|(line, why)| CompileError {
             first: if why.contains("soundness hole") {
                 format!("rejected: {why}; graded code may not use it.")
             } else {
@@ -312,9 +273,9 @@ fn derive_refusal(
     screened: &[(PathBuf, String)],
 ) -> Option<CompileError> {
     let stub = std::fs::read_to_string(paths.stub(e).join("src/lib.rs")).ok()?;
-    let derives = (screening().stub_derives)(&stub);
+    let derives = crate::screen::stub_derives(&stub);
     screened.iter().find_map(|(rel, text)| {
-        (screening().replaced_derive)(&derives, text).map(|(line, why)| CompileError {
+        crate::screen::replaced_derive(&derives, text).map(|(line, why)| CompileError {
             first: format!("rejected: {why}."),
             location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
             error_count: 1,
@@ -331,7 +292,7 @@ fn type_refusal(
 ) -> Option<CompileError> {
     // Every file of the stub: exercise 09 declares its types in `relay.rs`.
     let mut stub = String::new();
-    let mut files = crate::util::files::walk_all(&paths.stub(e).join("src"));
+    let mut files = checker::util::files::walk_all(&paths.stub(e).join("src"));
     files.sort();
     for file in files
         .iter()
@@ -341,7 +302,7 @@ fn type_refusal(
         stub.push('\n');
     }
     screened.iter().find_map(|(rel, text)| {
-        (screening().changed_type)(&stub, text).map(|(line, why)| CompileError {
+        crate::stubtypes::changed_type(&stub, text).map(|(line, why)| CompileError {
             first: format!("rejected: {why}."),
             location: Some(format!("exercises/{}/src/{}:{line}", e.dir, rel.display())),
             error_count: 1,
@@ -351,9 +312,9 @@ fn type_refusal(
 
 /// The review list stays readable, however much code a submission holds.
 fn cap_review(review: &mut Vec<Finding>) {
-    if review.len() > crate::model::cap::REVIEW {
-        let more = review.len() - crate::model::cap::REVIEW;
-        review.truncate(crate::model::cap::REVIEW);
+    if review.len() > checker::model::cap::REVIEW {
+        let more = review.len() - checker::model::cap::REVIEW;
+        review.truncate(checker::model::cap::REVIEW);
         review.push(Finding {
             file: String::new(),
             line: 0,
@@ -416,7 +377,7 @@ const MAX_PATH: usize = 256;
 /// How many regular files are below `dir`, their bytes, and the longest
 /// path relative to `dir` (links are not followed).
 fn source_extent(dir: &Path) -> (usize, u64, Option<PathBuf>) {
-    let files = crate::util::files::walk_all(dir);
+    let files = checker::util::files::walk_all(dir);
     let bytes = files
         .iter()
         .filter_map(|p| std::fs::symlink_metadata(p).ok())

@@ -7,25 +7,11 @@
 //! on its position in a listing: a rerun, or a listing that gained a
 //! late submission, puts everyone else in the same shard as before.
 
-use crate::model::course;
-use crate::model::grading::{Batch, Finding, Graded, Submission};
 use crate::report::gradebook::SCHEMA;
-use crate::util::json::{self, Object, View, array};
+use checker::model::course;
+use checker::model::grading::{Batch, Finding, Graded, Submission};
+use checker::util::json::{self, Object, View, array};
 use std::path::PathBuf;
-
-/// Reads `K/N`: shard K (from 1) of N.
-pub fn parse_partition(spec: &str) -> Result<(u64, u64), String> {
-    let bad = || format!("--partition needs K/N with 1 <= K <= N, like 2/4, not `{spec}`");
-    let (k, n) = spec.split_once('/').ok_or_else(bad)?;
-    let (k, n): (u64, u64) = (
-        k.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
-    if k == 0 || n == 0 || k > n {
-        return Err(bad());
-    }
-    Ok((k, n))
-}
 
 /// Whether the submission named `name` belongs to shard `k` of `n`:
 /// FNV-1a of the name's bytes, so every machine and every rerun agrees.
@@ -184,7 +170,7 @@ fn submission(v: View) -> Result<Graded, String> {
             .copied()
             .find(|x| x.dir == dir)
             .ok_or_else(|| format!("{name}: `{dir}` is not an exercise of this course"))?;
-        let read = crate::report::json::read_exercise(known, e).ok_or_else(|| {
+        let read = checker::report::json::read_exercise(known, e).ok_or_else(|| {
             format!(
                 "{name}: `{dir}` was graded on other tasks than this course's: merge with \
                  the copy of the course that graded the shards"
@@ -214,14 +200,6 @@ fn submission(v: View) -> Result<Graded, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn partitions_are_read_strictly() {
-        assert_eq!(parse_partition("2/4"), Ok((2, 4)));
-        for bad in ["0/4", "5/4", "1/0", "2", "a/b", "1/4/2"] {
-            assert!(parse_partition(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn every_submission_is_in_exactly_one_shard_whatever_the_listing() {

@@ -3,10 +3,10 @@
 //! value in the step's `result` output (a test per task, with points, and
 //! whether the code under test was contained).
 
-use crate::model::grading::Graded;
-use crate::model::results::Status;
-use crate::report::{feedback, seconds};
-use crate::util::json::{Object, array};
+use checker::model::grading::Graded;
+use checker::model::results::Status;
+use checker::report::{feedback, seconds};
+use checker::util::json::{Object, array};
 
 /// The most the `result=` line may take. The reporter reads it from an
 /// environment variable, and Linux refuses a variable over 128 KiB; a step's
@@ -37,7 +37,7 @@ fn document(g: &Graded, contained: bool, message_cap: usize) -> String {
             if message_cap == 0 && !message.is_empty() {
                 message = "see the log of the grading step".to_string();
             } else {
-                crate::model::cap::text(&mut message, message_cap);
+                checker::model::cap::text(&mut message, message_cap);
             }
             tests.push(
                 Object::new()

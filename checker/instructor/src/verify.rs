@@ -5,13 +5,13 @@
 //! runs. A test that passes on a stub cannot tell a learner anything; a
 //! test whose outcome changes between runs cannot be trusted to grade.
 
-use crate::build::shadow::Target;
-use crate::model::course::{Exercise, Paths};
-use crate::model::results::{ExerciseResult, Status, TestResult};
-use crate::run::engine;
-use crate::run::options::Options;
-use crate::util::files::differs;
-use crate::util::style::Style;
+use checker::build::shadow::Target;
+use checker::model::course::{Exercise, Paths};
+use checker::model::results::{ExerciseResult, Status, TestResult};
+use checker::run::engine;
+use checker::run::options::Options;
+use checker::util::files::differs;
+use checker::util::style::Style;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -66,7 +66,7 @@ pub fn analyze(targets: &[Target], runs: &[Vec<ExerciseResult>]) -> Vec<String> 
                 "{} {}: does not compile: {}",
                 e.dir,
                 t.slot,
-                crate::util::style::strip_ansi(&err.first)
+                checker::util::style::strip_ansi(&err.first)
             ));
             continue;
         }
@@ -167,11 +167,11 @@ pub fn verify(
         .filter(|(t, _)| t.slot == "stub")
         .map(|(t, r)| (t.exercise, r))
         .collect();
-    if crate::run::pristine::refresh(paths, &stubs)? {
+    if checker::run::pristine::refresh(paths, &stubs)? {
         f.problems.push(format!(
             "{} did not hold this run's verdicts of the untouched stubs, which a learner's \
              first run shows without building: verify has rewritten it; commit the new file",
-            paths.display(&crate::run::pristine::file(paths))
+            paths.display(&checker::run::pristine::file(paths))
         ));
     }
     // Graded runs draw varied inputs from a seed (the harness's `vary`):
@@ -192,7 +192,7 @@ pub fn verify(
     let isolation = isolation(paths, exercises, &fresh)?;
     f.problems
         .extend(isolation.iter().flat_map(|(_, p)| p.clone()));
-    let mutants = crate::instructor::mutants::check(paths, exercises, &fresh)?;
+    let mutants = crate::mutants::check(paths, exercises, &fresh)?;
     f.problems
         .extend(mutants.iter().flat_map(|(_, p)| p.clone()));
 
@@ -256,7 +256,7 @@ fn isolation(
     let mut out = Vec::new();
     let mut mutants = Vec::new();
     for e in exercises {
-        match crate::instructor::isolation::targets(paths, e) {
+        match crate::isolation::targets(paths, e) {
             Ok(ms) => mutants.extend(ms),
             Err(why) => out.push((
                 format!("{} isolation: not checked", e.dir),
@@ -277,7 +277,7 @@ fn isolation(
         }
         let problems: Vec<String> = mine
             .iter()
-            .flat_map(|((m, _), r)| crate::instructor::isolation::judge(e, m, r))
+            .flat_map(|((m, _), r)| crate::isolation::judge(e, m, r))
             .collect();
         out.push((
             format!(
@@ -299,8 +299,8 @@ fn isolation(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::course;
-    use crate::model::results::Captured;
+    use checker::model::course;
+    use checker::model::results::Captured;
 
     fn test(name: &str, status: Status, message: &str) -> TestResult {
         TestResult {

@@ -6,16 +6,16 @@
 //! Written by hand: the format needs five escapes, and an XML crate would
 //! add to every learner's first build for the benefit of `grade` alone.
 
-use crate::model::grading::Batch;
-use crate::model::results::Status;
-use crate::report::{feedback, seconds};
+use checker::model::grading::Batch;
+use checker::model::results::Status;
+use checker::report::{feedback, seconds};
 use std::fmt::Write;
 
 /// Escapes text for XML attributes and content, dropping the control
 /// characters XML 1.0 cannot carry at all.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in crate::util::style::strip_ansi(s).chars() {
+    for c in checker::util::style::strip_ansi(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

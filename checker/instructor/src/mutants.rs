@@ -13,11 +13,11 @@
 //! checks that the component the learner reads is the one the solution
 //! was proved with.
 
-use crate::build::shadow::{CROSS_SLOT, Target};
-use crate::model::course::{Exercise, Paths};
-use crate::model::results::Status;
-use crate::run::engine;
-use crate::run::options::Options;
+use checker::build::shadow::{CROSS_SLOT, Target};
+use checker::model::course::{Exercise, Paths};
+use checker::model::results::Status;
+use checker::run::engine;
+use checker::run::options::Options;
 
 /// Per exercise with a component: a summary line (starting with the
 /// exercise's folder) and the problems found.

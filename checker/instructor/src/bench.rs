@@ -8,8 +8,8 @@
 //! meaningful on machines of any speed. No figure is asserted: shared
 //! machines are too noisy for timed tests (see BENCHMARKS.md).
 
-use crate::model::course::Paths;
-use crate::util::exit::CliResult;
+use checker::model::course::Paths;
+use checker::util::exit::CliResult;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -51,7 +51,7 @@ fn time(cmd: &mut Command) -> std::io::Result<f64> {
 fn cargo() -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     // The scratch copies build into their own target directories.
-    for var in crate::build::compile::SCRUBBED_ENV {
+    for var in checker::build::compile::SCRUBBED_ENV {
         c.env_remove(var);
     }
     c
@@ -265,7 +265,7 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
         // That run built nothing, but its build script started the
         // dependencies' build in the background: let it end before the
         // next measurement, by waiting for cargo's lock on that build.
-        time(&mut crate::build::prewarm::command(
+        time(&mut checker::build::prewarm::command(
             &course,
             cargo().get_program(),
         ))?;
@@ -334,15 +334,15 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
     for i in 0..s.runs {
         touch_source(&lib, i)?;
         let _ = std::fs::remove_file(&timings);
-        let started = crate::util::timings::now();
+        let started = checker::util::timings::now();
         edit.push(time(
             Command::new(&checker_bin)
                 .args(["check", "01"])
-                .env(crate::util::timings::ENV, &timings),
+                .env(checker::util::timings::ENV, &timings),
         )?);
         let text = std::fs::read_to_string(&timings).unwrap_or_default();
         parts.push(Breakdown::of(
-            &crate::util::timings::read(&text),
+            &checker::util::timings::read(&text),
             started,
             edit[i],
         ));
@@ -451,7 +451,7 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
     let subs = scratch.join("submissions");
     let make = |name: &str, from: &str| -> std::io::Result<PathBuf> {
         let dir = subs.join(name);
-        for e in crate::model::course::EXERCISES {
+        for e in checker::model::course::EXERCISES {
             let src = paths.root.join(from).join(e.dir).join("src/lib.rs");
             let to = dir.join("exercises").join(e.dir).join("src");
             std::fs::create_dir_all(&to)?;
