@@ -2,7 +2,7 @@
 //! `NO_COLOR` (https://no-color.org) or `TERM=dumb`; and the width lines
 //! are laid out for, from the real terminal where there is one.
 
-use owo_colors::OwoColorize;
+use anstyle::{AnsiColor, Style as Ansi};
 use std::io::IsTerminal;
 
 /// The line width without a terminal (a pipe, a file, CI logs): what
@@ -57,28 +57,28 @@ impl Style {
     }
 
     pub fn green(&self, s: &str) -> String {
-        self.paint(s, |s| s.green().to_string())
+        self.paint(s, AnsiColor::Green.on_default())
     }
 
     pub fn red(&self, s: &str) -> String {
-        self.paint(s, |s| s.red().to_string())
+        self.paint(s, AnsiColor::Red.on_default())
     }
 
     pub fn yellow(&self, s: &str) -> String {
-        self.paint(s, |s| s.yellow().to_string())
+        self.paint(s, AnsiColor::Yellow.on_default())
     }
 
     pub fn dim(&self, s: &str) -> String {
-        self.paint(s, |s| s.dimmed().to_string())
+        self.paint(s, Ansi::new().dimmed())
     }
 
     pub fn bold(&self, s: &str) -> String {
-        self.paint(s, |s| s.bold().to_string())
+        self.paint(s, Ansi::new().bold())
     }
 
-    fn paint(&self, s: &str, f: impl Fn(&str) -> String) -> String {
+    fn paint(&self, s: &str, ansi: Ansi) -> String {
         if self.color && !s.is_empty() {
-            f(s)
+            format!("{ansi}{s}{ansi:#}")
         } else {
             s.to_string()
         }
@@ -149,6 +149,24 @@ mod tests {
         assert_eq!(Style::plain().with_columns(60).width, 58);
         assert_eq!(Style::plain().with_columns(10).width, NARROWEST);
         assert_eq!(Style::plain().with_columns(500).width, WIDEST);
+    }
+
+    /// Colour is the terminal's standard codes, each closed by a reset,
+    /// and only on a colour terminal; `strip_ansi` takes it off again.
+    #[test]
+    fn colour_is_ansi_codes_closed_by_a_reset() {
+        let on = Style {
+            color: true,
+            ..Style::plain()
+        };
+        assert_eq!(on.green("ok"), "\x1b[32mok\x1b[0m");
+        assert_eq!(on.red("no"), "\x1b[31mno\x1b[0m");
+        assert_eq!(on.yellow("so"), "\x1b[33mso\x1b[0m");
+        assert_eq!(on.dim("hm"), "\x1b[2mhm\x1b[0m");
+        assert_eq!(on.bold("go"), "\x1b[1mgo\x1b[0m");
+        assert_eq!(on.green(""), "");
+        assert_eq!(Style::plain().green("ok"), "ok");
+        assert_eq!(strip_ansi(&on.bold(&on.red("x"))), "x");
     }
 
     #[test]
