@@ -46,8 +46,13 @@ impl Devtools {
              3<&0 4>&1 0</dev/null 1>/dev/null 2>/dev/null",
             profile.display()
         );
+        // Killed at the end, the browser cannot remove what it keeps in
+        // the temporary folder: give it one inside the test's scratch.
+        let tmp = profile.with_file_name("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
         let mut child = Command::new("sh")
             .args(["-c", &script])
+            .env("TMPDIR", &tmp)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -214,5 +219,6 @@ fn chromium_sees_the_board_update_without_a_reload() {
         "0"
     );
     drop(dt);
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(board);
+    remove_scratch(&dir);
 }

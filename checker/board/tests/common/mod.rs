@@ -113,6 +113,19 @@ pub fn share_of(check_json: &str, name: &str, code: &str) -> String {
     )
 }
 
+/// Removes a test's scratch folder once the processes that wrote in it
+/// are gone: a killed browser's helpers may still write for a moment, so
+/// it tries again for up to three seconds.
+pub fn remove_scratch(dir: &Path) {
+    let start = std::time::Instant::now();
+    while std::fs::remove_dir_all(dir).is_err()
+        && dir.exists()
+        && start.elapsed() < Duration::from_secs(3)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 pub fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("board-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
