@@ -324,13 +324,23 @@ fn a_submissions_cargo_config_does_not_apply() {
         "[build]\nrustc-wrapper = \"/bin/false\"\n",
     )
     .unwrap();
+    // The class report is drawn by a binary of its own, built on first
+    // use: that build must not take the submission's configuration either.
+    let page = root.join("class.html");
     let out = Command::new(env!("CARGO_BIN_EXE_checker"))
         .args(["grade", "--exercise", "01", "--format", "csv", "."])
+        .arg("--report")
+        .arg(format!("html={}", page.display()))
         .current_dir(&sub)
         .output()
         .unwrap();
     let csv = String::from_utf8_lossy(&out.stdout);
     assert_eq!(totals(&csv), vec![("configured".to_string(), 10)], "{csv}");
+    assert!(
+        out.status.success() && page.is_file(),
+        "no class report: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 

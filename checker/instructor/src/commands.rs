@@ -268,21 +268,14 @@ fn export(paths: &Paths, to: &std::path::Path) -> CliResult {
 }
 
 /// Draws the class report: the batch's JSON goes to the `checker-report`
-/// binary (crate `checker/report-html`), built on first use like `watch`,
-/// so no learner compiles the HTML writer before a first verdict.
+/// binary (crate `checker/report-html`), built on first use like `watch`
+/// (`checker::cli::run_package`), so no learner compiles the HTML writer
+/// before a first verdict.
 fn class_report(paths: &Paths, json: &str, output: Option<&std::path::Path>) -> CliResult {
     let saved = paths.work().join("class-report.json");
     std::fs::create_dir_all(paths.work())?;
     std::fs::write(&saved, json)?;
-    if !paths.root.join("target/debug/checker-report").exists() {
-        eprintln!("grade: building the class report writer (first use only)...");
-    }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = std::process::Command::new(cargo);
-    cmd.args(["run", "-q", "--manifest-path"])
-        .arg(paths.root.join("Cargo.toml"))
-        .args(["-p", "checker-report", "--"])
-        .arg(&saved);
+    let mut args = vec![saved.into_os_string()];
     if let Some(out) = output {
         let mut out = std::path::absolute(out)?.into_os_string();
         // A folder gets the class page and a page per student.
@@ -291,13 +284,12 @@ fn class_report(paths: &Paths, json: &str, output: Option<&std::path::Path>) -> 
         {
             out.push(std::path::MAIN_SEPARATOR_STR);
         }
-        cmd.arg("--output").arg(out);
+        args.extend(["--output".into(), out]);
     }
-    let status = cmd.status()?;
-    if status.success() {
-        Ok(0)
-    } else {
-        Err(std::io::Error::other("the class report could not be written").into())
+    let first = "grade: building the class report writer (first use only)...";
+    match checker::cli::run_package("checker-report", first, paths, args)? {
+        0 => Ok(0),
+        _ => Err(std::io::Error::other("the class report could not be written").into()),
     }
 }
 

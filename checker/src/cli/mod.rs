@@ -336,12 +336,23 @@ fn delegate_board(paths: &Paths) -> CliResult {
 }
 
 /// Runs this command line in `package`'s binary (from its `skip`-th
-/// argument on), building it on first use: what only instructors or
-/// workshops need stays out of every learner's first build. Cargo builds
-/// it from the course's root, never from the current folder, which may be
-/// a submission with a `.cargo/config.toml` of its own; the binary then
-/// runs here, where the command line's folders mean what they say.
+/// argument on), building it on first use (see [`run_package`]).
 fn delegate(package: &str, first: &str, paths: &Paths, skip: usize) -> CliResult {
+    run_package(package, first, paths, std::env::args_os().skip(skip))
+}
+
+/// Runs `package`'s binary with `args`, building it on first use (saying
+/// `first` then): what only instructors or workshops need stays out of
+/// every learner's first build. Cargo builds it from the course's root,
+/// never from the current folder, which may be a submission with a
+/// `.cargo/config.toml` of its own; the binary then runs here, where the
+/// command line's folders mean what they say. Its exit status.
+pub fn run_package(
+    package: &str,
+    first: &str,
+    paths: &Paths,
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+) -> CliResult {
     use crate::util::json::{View, parse};
     if !paths.root.join("target/debug").join(package).exists() {
         eprintln!("{first}");
@@ -369,9 +380,7 @@ fn delegate(package: &str, first: &str, paths: &Paths, skip: usize) -> CliResult
     let Some(exe) = exe else {
         return Err(format!("cargo built {package} but named no binary").into());
     };
-    let status = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(skip))
-        .status()?;
+    let status = std::process::Command::new(exe).args(args).status()?;
     Ok(status.code().unwrap_or(1))
 }
 
