@@ -1,5 +1,6 @@
 //! The limits the documentation states are the limits the code enforces:
-//! every sentence that gives the CPU-time budget or the real-time backstop
+//! every sentence that gives the CPU-time budget (of a test, or of one
+//! poll) or the real-time backstop
 //! in the READMEs, the CI templates or the command-line help is read and
 //! its figure compared with the constant it describes. A changed budget
 //! fails this test until every page that states it is changed too.
@@ -77,6 +78,7 @@ fn figures(text: &str, before: &str, after: &str) -> Vec<String> {
 #[test]
 fn every_documented_limit_is_the_one_the_code_enforces() {
     let cpu = checker::run::watchdog::budget::CPU_MS as f64 / 1000.0;
+    let one_poll = checker::run::watchdog::budget::POLL_CPU_MS as f64;
     let backstop = checker::run::options::Options::default()
         .deadline
         .as_secs_f64();
@@ -85,6 +87,7 @@ fn every_documented_limit_is_the_one_the_code_enforces() {
     let rules: &[(&str, &str, f64, bool)] = &[
         ("CPU-time budget (", " s", cpu, true),
         ("CPU time, ", " s", cpu, true),
+        ("for ", " ms (`budget::POLL_CPU_MS`)", one_poll, true),
         ("`--timeout`, default ", " s", backstop, true),
         ("(default ", ", fractions allowed)", backstop, true),
         ("real-time limit per test (default ", ")", backstop, false),

@@ -285,13 +285,15 @@ fn a_dumb_terminal_gets_no_escape_sequences() {
     let _ = std::fs::remove_dir_all(&copy);
 }
 
-/// The test processes of a busy loop would run until their deadline, set
-/// here to a minute; `q` must end watch, and those processes, long before.
-/// A shell stays on after watch, as a learner's does: otherwise the end
-/// of the terminal session would kill leftover processes and hide them.
+/// The test processes of a kitchen blocked for good sleep until the
+/// watchdog stops each one (the deadline is set here to a minute); `q`
+/// must end watch, and those processes, at once. (A busy loop no longer
+/// serves: the harness stops it within a quarter of a second.) A shell
+/// stays on after watch, as a learner's does: otherwise the end of the
+/// terminal session would kill leftover processes and hide them.
 #[test]
-fn q_ends_watch_while_a_busy_loop_is_being_checked() {
-    let copy = scratch("busy");
+fn q_ends_watch_while_a_blocked_kitchen_is_being_checked() {
+    let copy = scratch("blocked");
     let mut pty = Pty::start(
         80,
         24,
@@ -302,7 +304,7 @@ fn q_ends_watch_while_a_busy_loop_is_being_checked() {
     );
     pty.wait_for(&[&points(0), "Start here"]);
     let watch = watch_pid(&copy);
-    save_fixture(&copy, "busy-loop");
+    save_fixture(&copy, "blocked-forever");
     // The check builds first; q is tested once its test processes run.
     let start = Instant::now();
     let tests = loop {
@@ -318,7 +320,7 @@ fn q_ends_watch_while_a_busy_loop_is_being_checked() {
     while !pty.screen().contains("WATCH-ENDED") {
         assert!(
             asked.elapsed() < Duration::from_secs(30),
-            "watch still ran half a minute after q (the busy tests' deadline is a minute)"
+            "watch still ran half a minute after q (the blocked tests' deadline is a minute)"
         );
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -17,21 +17,77 @@
 //! by several samples in a row, quiet or loaded. Under the paused clock,
 //! correct code never sleeps in the kernel outside a park.
 //!
+//! The same samples also read the thread's CPU time, which catches a loop
+//! that never returns from its poll (no `.await` at all inside it): the
+//! runtime counts no polls then, so `spin` cannot see it. When the thread
+//! has computed for [`POLL_CPU_MS`] since the latest poll began, the
+//! sampler reports a busy loop at once, instead of letting it burn the
+//! whole CPU-time budget.
+//!
 //! Linux only: elsewhere [`start`] returns `None` and the checker falls back
-//! to the runtime's busy time (see the checker's `watchdog`).
+//! to the runtime's busy time and to the CPU-time budget (see the checker's
+//! `watchdog`).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use crate::budget::POLL_CPU_MS;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 static PARKED: AtomicBool = AtomicBool::new(false);
+
+/// Counts the runtime's steps: every poll of the test's future or of a
+/// spawned task, and every park and unpark. While it stands still the
+/// runtime thread is inside one poll.
+static STEPS: AtomicU64 = AtomicU64::new(0);
 
 /// Tokio's `on_thread_park` hook: the runtime is about to sleep by design.
 pub fn parked() {
     PARKED.store(true, Ordering::SeqCst);
+    step();
 }
 
 /// Tokio's `on_thread_unpark` hook.
 pub fn unparked() {
     PARKED.store(false, Ordering::SeqCst);
+    step();
+}
+
+/// A poll is about to begin.
+pub fn step() {
+    STEPS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Watches one poll's CPU time: told the step count and the thread's CPU
+/// time at each sample, it says when the thread has computed for
+/// `limit` (in the same unit as the CPU time) without the runtime taking
+/// a step.
+#[derive(Debug)]
+pub struct OnePoll {
+    limit: u64,
+    /// The step count seen last, and the CPU time when it was first seen.
+    since: Option<(u64, u64)>,
+}
+
+impl OnePoll {
+    pub fn new(limit: u64) -> OnePoll {
+        OnePoll { limit, since: None }
+    }
+
+    /// True once the thread has computed for `limit` inside one step.
+    pub fn observe(&mut self, steps: u64, cpu: u64) -> bool {
+        match self.since {
+            Some((seen, from)) if seen == steps => cpu.saturating_sub(from) >= self.limit,
+            _ => {
+                self.since = Some((steps, cpu));
+                false
+            }
+        }
+    }
+}
+
+/// The limit of [`OnePoll`] in clock ticks, the unit of `/proc`'s CPU
+/// times.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn limit_in_ticks(ticks_per_second: u64) -> u64 {
+    (POLL_CPU_MS * ticks_per_second).div_ceil(1000).max(1)
 }
 
 #[cfg(target_os = "linux")]
@@ -39,7 +95,7 @@ pub use linux::{Sampler, start};
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use super::PARKED;
+    use super::{OnePoll, PARKED, STEPS};
     use std::fs::File;
     use std::os::unix::fs::FileExt;
     use std::sync::Arc;
@@ -54,7 +110,10 @@ mod linux {
     }
 
     /// Starts sampling the calling thread; `None` if `/proc` is unreadable.
-    pub fn start() -> Option<Sampler> {
+    /// `on_busy_poll`, if given, is called on the sampler's thread once a
+    /// poll has computed for `budget::POLL_CPU_MS` (see [`OnePoll`]); it is
+    /// expected to end the process.
+    pub fn start(on_busy_poll: Option<fn()>) -> Option<Sampler> {
         // "/proc/thread-self" links to "PID/task/TID" of the caller.
         let me = std::fs::read_link("/proc/thread-self").ok()?;
         let stat = File::open(std::path::Path::new("/proc").join(me).join("stat")).ok()?;
@@ -62,7 +121,7 @@ mod linux {
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("harness-sampler".into())
-            .spawn(move || sample(&stat, &flag))
+            .spawn(move || sample(&stat, &flag, on_busy_poll))
             .ok()?;
         Some(Sampler { stop, thread })
     }
@@ -76,10 +135,12 @@ mod linux {
         }
     }
 
-    fn sample(stat: &File, stop: &AtomicBool) -> Duration {
+    fn sample(stat: &File, stop: &AtomicBool, on_busy_poll: Option<fn()>) -> Duration {
         // A fixed buffer and `read_at`: the loop never allocates, so it
         // never contends with the runtime thread for the allocator.
         let mut buf = [0u8; 512];
+        let ticks = ticks_per_second();
+        let mut one_poll = OnePoll::new(super::limit_in_ticks(ticks));
         let mut blocked = Duration::ZERO;
         let mut previous = Instant::now();
         // The current run of asleep samples: when the sample before it was
@@ -99,6 +160,11 @@ mod linux {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
+            if let (Some(report), Some(cpu)) = (on_busy_poll, cpu_ticks(&buf[..n]))
+                && one_poll.observe(STEPS.load(Ordering::Relaxed), cpu)
+            {
+                report();
+            }
             let now = Instant::now();
             if asleep(&buf[..n]) && !PARKED.load(Ordering::SeqCst) {
                 run = Some(match run {
@@ -113,14 +179,44 @@ mod linux {
         blocked + close(run)
     }
 
+    /// The fields of a `/proc/.../stat` line after the command name, which
+    /// is in parentheses and may itself contain spaces and parentheses.
+    fn after_name(stat: &[u8]) -> Option<&[u8]> {
+        let close = stat.iter().rposition(|b| *b == b')')?;
+        stat.get(close + 2..)
+    }
+
+    /// The thread's CPU time (user plus system) from a `/proc/.../stat`
+    /// line, in clock ticks: fields 14 and 15, the 12th and 13th after the
+    /// command name.
+    pub(super) fn cpu_ticks(stat: &[u8]) -> Option<u64> {
+        let rest = std::str::from_utf8(after_name(stat)?).ok()?;
+        let mut fields = rest.split_ascii_whitespace().skip(11);
+        let user: u64 = fields.next()?.parse().ok()?;
+        let system: u64 = fields.next()?.parse().ok()?;
+        Some(user + system)
+    }
+
+    /// Clock ticks per second, the unit of `/proc`'s CPU times.
+    fn ticks_per_second() -> u64 {
+        unsafe extern "C" {
+            fn sysconf(name: i32) -> i64;
+        }
+        const SC_CLK_TCK: i32 = 2;
+        // SAFETY: sysconf reads a constant of the system; any name is safe
+        // to ask for.
+        let ticks = unsafe { sysconf(SC_CLK_TCK) };
+        if ticks > 0 { ticks as u64 } else { 100 }
+    }
+
     /// Whether a `/proc/.../stat` line shows a thread asleep in the kernel.
     /// The state follows the command name, which is in parentheses and may
     /// itself contain spaces and parentheses.
     pub(super) fn asleep(stat: &[u8]) -> bool {
-        let Some(close) = stat.iter().rposition(|b| *b == b')') else {
-            return false;
-        };
-        matches!(stat.get(close + 2), Some(b'S' | b'D'))
+        matches!(
+            after_name(stat).and_then(|rest| rest.first()),
+            Some(b'S' | b'D')
+        )
     }
 }
 
@@ -129,7 +225,7 @@ mod linux {
 pub struct Sampler;
 
 #[cfg(not(target_os = "linux"))]
-pub fn start() -> Option<Sampler> {
+pub fn start(_on_busy_poll: Option<fn()>) -> Option<Sampler> {
     None
 }
 
@@ -152,19 +248,72 @@ mod tests {
         assert!(!linux::asleep(b"garbage"));
     }
 
+    #[test]
+    fn reads_the_cpu_time_after_a_tricky_command_name() {
+        // Fields 14 (utime) and 15 (stime); the name holds ") 7 8".
+        let line = b"12 (a) 7 8) R 1 12 12 0 -1 4194304 100 0 0 0 31 4 0 0 20 0 1 0";
+        assert_eq!(linux::cpu_ticks(line), Some(35));
+        assert_eq!(linux::cpu_ticks(b"12 (short) R 1 2"), None);
+        assert_eq!(linux::cpu_ticks(b"garbage"), None);
+    }
+
+    #[test]
+    fn one_poll_counts_only_while_the_runtime_takes_no_step() {
+        let mut poll = OnePoll::new(25);
+        assert!(!poll.observe(1, 100));
+        assert!(!poll.observe(1, 124));
+        // A step restarts the count from the CPU time it was seen at.
+        assert!(!poll.observe(2, 130));
+        assert!(!poll.observe(2, 154));
+        assert!(poll.observe(2, 155));
+        // Many short polls never add up.
+        let mut poll = OnePoll::new(25);
+        assert!((0..1000).all(|i| !poll.observe(i, i * 10)));
+    }
+
+    #[test]
+    fn the_limit_is_a_quarter_second_in_any_tick() {
+        assert_eq!(limit_in_ticks(100), 25);
+        assert_eq!(limit_in_ticks(1000), 250);
+        assert_eq!(limit_in_ticks(1), 1);
+    }
+
+    /// The end to end proof: a loop that never awaits, on a sampled
+    /// thread, is reported within a fraction of the CPU-time budget.
+    #[test]
+    fn a_poll_that_computes_for_the_limit_is_reported() {
+        use std::sync::atomic::AtomicBool;
+        use std::time::{Duration, Instant};
+        static REPORTED: AtomicBool = AtomicBool::new(false);
+        let s = start(Some(|| REPORTED.store(true, Ordering::SeqCst))).unwrap();
+        step();
+        let t = Instant::now();
+        let mut x = 0u64;
+        // Stops at the report, or after 10 s of wall time at the latest.
+        while !REPORTED.load(Ordering::SeqCst) && t.elapsed() < Duration::from_secs(10) {
+            x = x.wrapping_add(std::hint::black_box(1));
+        }
+        assert!(x > 0);
+        let _ = s.finish();
+        assert!(
+            REPORTED.load(Ordering::SeqCst),
+            "a poll that computed for 10 s was not reported"
+        );
+    }
+
     // One test: the parked flag is process-wide, so these steps must not
     // run in parallel with each other.
     #[test]
     fn a_blocking_sleep_counts_but_spinning_and_parking_do_not() {
         use std::time::{Duration, Instant};
         unparked();
-        let s = start().expect("/proc is readable on Linux");
+        let s = start(None).expect("/proc is readable on Linux");
         std::thread::sleep(Duration::from_millis(120));
         let slept = s.finish().unwrap();
         // Loose: on a loaded machine the sampler misses the edges of a run.
         assert!(slept >= 30.0, "slept 120 ms, measured {slept} ms");
 
-        let s = start().unwrap();
+        let s = start(None).unwrap();
         let t = Instant::now();
         let mut x = 0u64;
         while t.elapsed() < Duration::from_millis(120) {
@@ -174,7 +323,7 @@ mod tests {
         let spun = s.finish().unwrap();
         assert!(spun < 20.0, "spinning is not sleeping, measured {spun} ms");
 
-        let s = start().unwrap();
+        let s = start(None).unwrap();
         parked();
         std::thread::sleep(Duration::from_millis(100));
         unparked();

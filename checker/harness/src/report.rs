@@ -71,6 +71,30 @@ impl Channel {
     }
 }
 
+/// The channel while the test runs: held here rather than on `main`'s
+/// stack, so that the sampler's thread can end a test that never returns
+/// from its poll (see `blocking`).
+static HELD: std::sync::Mutex<Option<Channel>> = std::sync::Mutex::new(None);
+
+/// Keeps `channel` for [`finish_held`].
+pub fn hold(channel: Channel) {
+    *HELD.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+}
+
+/// Reports `outcome` over the held channel and ends the process. The lock
+/// is held until the process ends, so when two threads finish at once the
+/// second waits here for the end and reports nothing.
+pub fn finish_held(outcome: &Outcome) -> ! {
+    let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+    match held.take() {
+        Some(channel) => channel.finish(outcome),
+        // Only a finish in progress on another thread takes the channel.
+        None => loop {
+            std::thread::park();
+        },
+    }
+}
+
 /// Reads up to a newline, byte by byte: the checker writes one short line.
 #[cfg(unix)]
 fn read_line(r: &mut impl Read) -> String {

@@ -54,11 +54,11 @@ pub fn main(tests: &[Test]) {
             crate::vary::start(seed, test.name);
             // The result channel is taken before any code under test
             // runs (see `report`).
-            let channel = crate::report::Channel::open(path);
+            crate::report::hold(crate::report::Channel::open(path));
             crate::observe::open(rest.get(1).copied());
             crate::limits::apply();
             let outcome = run_one(test);
-            channel.finish(&outcome);
+            crate::report::finish_held(&outcome);
         }
         _ => {
             eprintln!("usage: --list | --run NAME --result FILE [--observer fd:4]");
@@ -155,6 +155,32 @@ enum Ended {
     Spun(String),
 }
 
+/// Ends the test, from the sampler's thread, when one poll has computed
+/// for `budget::POLL_CPU_MS` (see `blocking`): the same verdict as a spin
+/// caught by `spin`, with the same advice. Nothing of the runtime's thread
+/// is read: it is still inside the loop.
+fn busy_poll() {
+    let outcome = Outcome {
+        status: Status::Busy,
+        message: crate::spin::explain(&format!(
+            "it computed for {} ms of processor time inside one poll and never returned to the \
+             runtime (no other task could run meanwhile)",
+            crate::budget::POLL_CPU_MS
+        )),
+        diff: None,
+        location: None,
+        panics: Vec::new(),
+        events: Vec::new(),
+        expected_events: None,
+        virtual_ms: 0,
+        wall_ms: 0.0,
+        busy_ms: 0.0,
+        blocked_ms: None,
+        peak_polls: 0,
+    };
+    crate::report::finish_held(&outcome);
+}
+
 fn is_todo(message: &str) -> bool {
     message.starts_with("not yet implemented") || message.starts_with("not implemented")
 }
@@ -189,7 +215,9 @@ fn run_one(test: &Test) -> Outcome {
         tokio::time::Instant::now()
     };
     let wall = std::time::Instant::now();
-    let sampler = crate::blocking::start();
+    // Only where spawned tasks' polls are counted too (the task hook).
+    let on_busy_poll = cfg!(tokio_unstable).then_some(busy_poll as fn());
+    let sampler = crate::blocking::start(on_busy_poll);
     let result = catch_unwind(AssertUnwindSafe(|| {
         // The timer must be created inside the runtime.
         rt.block_on(until_deadline((test.run)()))

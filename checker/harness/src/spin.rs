@@ -79,6 +79,7 @@ pub(crate) fn peak() -> u32 {
 /// Called before each poll of the test's own future, with its waker.
 /// Returns the explanation once the code spins.
 pub fn before_test_poll(waker: &Waker) -> Option<String> {
+    crate::blocking::step();
     TEST.with(|t| *t.borrow_mut() = Some(waker.clone()));
     if count() {
         SPINNING.set(true);
@@ -93,6 +94,7 @@ pub fn before_test_poll(waker: &Waker) -> Option<String> {
 /// whose next poll ends it.
 #[cfg_attr(not(tokio_unstable), allow(dead_code))]
 pub fn before_task_poll() {
+    crate::blocking::step();
     if count() && !SPINNING.get() {
         SPINNING.set(true);
         if let Some(w) = TEST.with(|t| t.borrow().clone()) {

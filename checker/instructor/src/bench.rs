@@ -371,22 +371,26 @@ pub fn bench(paths: &Paths, s: &Settings) -> CliResult {
         target: "≤ 0.5 s",
     });
     say("quitting watch during a check");
-    let busy = paths
+    // Its tests sleep on the runtime's thread until the checker stops them
+    // (2 s asleep each), so they are still running when `q` comes. A busy
+    // loop no longer would be: the harness stops it within a quarter of a
+    // second of processor time (`budget::POLL_CPU_MS`).
+    let blocked = paths
         .root
-        .join("checker/tests/fixtures/01-bounded-send/busy-loop/src/lib.rs");
-    if busy.is_file() {
+        .join("checker/tests/fixtures/01-bounded-send/blocked-forever/src/lib.rs");
+    if blocked.is_file() {
         let saved = std::fs::read(&lib)?;
         let quit: Vec<f64> = (0..s.runs)
             .map(|_| {
                 // Each run starts from code that passes, so that saving the
-                // busy loop is a change.
+                // blocked kitchen is a change.
                 std::fs::write(&lib, &saved)?;
-                watch_quit_latency(&checker_bin, &course, &lib, &busy)
+                watch_quit_latency(&checker_bin, &course, &lib, &blocked)
             })
             .collect::<Result<_, _>>()?;
         std::fs::write(&lib, saved)?;
         rows.push(Row {
-            what: "q → exit while a busy loop is checked (watch)",
+            what: "q → exit while a blocked kitchen is checked (watch)",
             seconds: median(quit),
             baseline: None,
             target: "≤ 1 s",
@@ -555,13 +559,13 @@ fn watch_latency(checker: &Path, course: &Path, lib: &Path, runs: usize) -> std:
 }
 
 /// Time from `q` to the end of `watch` (the `checker` process the learner
-/// started) while the hidden tests of a busy loop run: their deadline is
-/// set to a minute, so only cancelling them ends watch quickly.
+/// started) while the hidden tests of `stuck` (code whose tests run until
+/// the checker stops them) run: only cancelling them ends watch quickly.
 fn watch_quit_latency(
     checker: &Path,
     course: &Path,
     lib: &Path,
-    busy: &Path,
+    stuck: &Path,
 ) -> std::io::Result<f64> {
     let mut child = Command::new(checker)
         .arg("--course")
@@ -591,10 +595,11 @@ fn watch_quit_latency(
         }
     };
     wait_for("checked in");
-    std::fs::copy(busy, lib)?;
+    std::fs::copy(stuck, lib)?;
     wait_for("checking 01");
-    // The build of the saved code comes first; then the busy tests spin.
-    std::thread::sleep(Duration::from_secs(2));
+    // The build of the saved code comes first (a fraction of a second);
+    // then the tests run, each for about two seconds.
+    std::thread::sleep(Duration::from_secs(1));
     let asked = Instant::now();
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(b"q");
