@@ -60,12 +60,14 @@ pub fn step() {
 /// `limit` (in the same unit as the CPU time) without the runtime taking
 /// a step.
 #[derive(Debug)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub struct OnePoll {
     limit: u64,
     /// The step count seen last, and the CPU time when it was first seen.
     since: Option<(u64, u64)>,
 }
 
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 impl OnePoll {
     pub fn new(limit: u64) -> OnePoll {
         OnePoll { limit, since: None }
