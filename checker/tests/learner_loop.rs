@@ -474,3 +474,49 @@ fn the_copies_used_longest_ago_leave_the_build() {
     }
     let _ = std::fs::remove_dir_all(&copy);
 }
+
+/// A loop with no `.await` in it (the busy-loop fixture's runner spins on
+/// `try_recv`) is never polled again, so no count of polls sees it. On
+/// Linux the harness stops it inside that poll once it has computed for
+/// `budget::POLL_CPU_MS`, instead of letting each test burn the 2 s
+/// CPU-time budget: the explanation says so, and names the busy loop as
+/// every other spin's does. (Elsewhere the watchdog stops it at the budget,
+/// in the same category.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_loop_that_never_awaits_is_stopped_inside_its_poll() {
+    let copy = scratch("never-awaits");
+    put(&copy, "01-bounded-send", &common::fixture_01("busy-loop"));
+    let (code, out) = checker(&copy, &["check", "01", "--no-cache", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("the report is JSON");
+    let tasks = doc["exercises"][0]["tasks"].as_array().unwrap();
+    let spinning: Vec<&serde_json::Value> = tasks
+        .iter()
+        .filter(|t| t["task"] == 1 || t["task"] == 3)
+        .flat_map(|t| t["tests"].as_array().unwrap())
+        .collect();
+    assert!(!spinning.is_empty(), "tasks 1 and 3 have tests: {out}");
+    let poll_ms = checker::run::watchdog::budget::POLL_CPU_MS;
+    for test in spinning {
+        let message = test["message"].as_str().unwrap();
+        assert_eq!(test["status"], "timeout", "{test}");
+        assert!(
+            message.contains(&format!(
+                "computed for {poll_ms} ms of processor time inside one poll"
+            )) && message.contains("busy loop")
+                && message.contains("try_recv"),
+            "{} was not stopped inside its poll: {message}",
+            test["name"]
+        );
+    }
+    // The chef's tasks never call the runner: they pass.
+    assert!(
+        tasks
+            .iter()
+            .filter(|t| t["task"] == 2 || t["task"] == 4)
+            .all(|t| t["status"] == "pass"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&copy);
+}

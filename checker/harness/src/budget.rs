@@ -21,10 +21,11 @@ pub const CPU_MS: u64 = 2_000;
 /// harness can read the thread's CPU time; elsewhere [`CPU_MS`] stops such
 /// a loop). A loop that never reaches an `.await` is never polled again,
 /// so the harness's count of polls at one instant cannot see it; without
-/// this it would burn the whole CPU-time budget. Every reference solution and honest
-/// fixture spends at most about 2 ms in all its polls together (`busy_ms`
-/// in the result files), so a quarter of a second leaves a hundredfold
-/// margin, and the CPU time it counts does not stretch on a busy machine.
+/// this it would burn the whole CPU-time budget. Every reference solution
+/// and honest fixture spends at most about 2 ms in all its polls together
+/// (`busy_ms` in the result files), so a quarter of a second leaves a
+/// hundredfold margin, and the CPU time it counts does not stretch on a
+/// busy machine.
 pub const POLL_CPU_MS: u64 = 250;
 
 /// Real time the runtime thread may spend asleep in the kernel while the
