@@ -20,7 +20,7 @@
 //! The same samples also read the thread's CPU time, which catches a loop
 //! that never returns from its poll (no `.await` at all inside it): the
 //! runtime counts no polls then, so `spin` cannot see it. When the thread
-//! has computed for [`POLL_CPU_MS`] since the latest poll began, the
+//! has computed for `budget::POLL_CPU_MS` since the latest poll began, the
 //! sampler reports a busy loop at once, instead of letting it burn the
 //! whole CPU-time budget.
 //!
@@ -28,7 +28,6 @@
 //! to the runtime's busy time and to the CPU-time budget (see the checker's
 //! `watchdog`).
 
-use crate::budget::POLL_CPU_MS;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 static PARKED: AtomicBool = AtomicBool::new(false);
@@ -55,49 +54,13 @@ pub fn step() {
     STEPS.fetch_add(1, Ordering::Relaxed);
 }
 
-/// Watches one poll's CPU time: told the step count and the thread's CPU
-/// time at each sample, it says when the thread has computed for
-/// `limit` (in the same unit as the CPU time) without the runtime taking
-/// a step.
-#[derive(Debug)]
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-pub struct OnePoll {
-    limit: u64,
-    /// The step count seen last, and the CPU time when it was first seen.
-    since: Option<(u64, u64)>,
-}
-
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-impl OnePoll {
-    pub fn new(limit: u64) -> OnePoll {
-        OnePoll { limit, since: None }
-    }
-
-    /// True once the thread has computed for `limit` inside one step.
-    pub fn observe(&mut self, steps: u64, cpu: u64) -> bool {
-        match self.since {
-            Some((seen, from)) if seen == steps => cpu.saturating_sub(from) >= self.limit,
-            _ => {
-                self.since = Some((steps, cpu));
-                false
-            }
-        }
-    }
-}
-
-/// The limit of [`OnePoll`] in clock ticks, the unit of `/proc`'s CPU
-/// times.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn limit_in_ticks(ticks_per_second: u64) -> u64 {
-    (POLL_CPU_MS * ticks_per_second).div_ceil(1000).max(1)
-}
-
 #[cfg(target_os = "linux")]
 pub use linux::{Sampler, start};
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use super::{OnePoll, PARKED, STEPS};
+    use super::{PARKED, STEPS};
+    use crate::budget::POLL_CPU_MS;
     use std::fs::File;
     use std::os::unix::fs::FileExt;
     use std::sync::Arc;
@@ -106,6 +69,44 @@ mod linux {
 
     const PERIOD: Duration = Duration::from_millis(1);
 
+    /// Clock ticks per second, the unit of `/proc`'s CPU times: `USER_HZ`,
+    /// 100 on every mainstream platform (the checker's watchdog reads its
+    /// test processes' CPU time in the same unit).
+    const USER_HZ: u64 = 100;
+
+    /// [`POLL_CPU_MS`] in clock ticks.
+    const LIMIT_TICKS: u64 = POLL_CPU_MS * USER_HZ / 1000;
+    const _: () = assert!(LIMIT_TICKS * 1000 / USER_HZ == POLL_CPU_MS && LIMIT_TICKS > 0);
+
+    /// Watches one poll's CPU time: told the step count and the thread's
+    /// CPU time at each sample, it says when the thread has computed for
+    /// `limit` (in the same unit as the CPU time) without the runtime
+    /// taking a step.
+    #[derive(Debug)]
+    pub(super) struct OnePoll {
+        limit: u64,
+        /// The step count seen last, and the CPU time when it was first
+        /// seen.
+        since: Option<(u64, u64)>,
+    }
+
+    impl OnePoll {
+        pub(super) fn new(limit: u64) -> OnePoll {
+            OnePoll { limit, since: None }
+        }
+
+        /// True once the thread has computed for `limit` inside one step.
+        pub(super) fn observe(&mut self, steps: u64, cpu: u64) -> bool {
+            match self.since {
+                Some((seen, from)) if seen == steps => cpu.saturating_sub(from) >= self.limit,
+                _ => {
+                    self.since = Some((steps, cpu));
+                    false
+                }
+            }
+        }
+    }
+
     pub struct Sampler {
         stop: Arc<AtomicBool>,
         thread: std::thread::JoinHandle<Duration>,
@@ -113,7 +114,7 @@ mod linux {
 
     /// Starts sampling the calling thread; `None` if `/proc` is unreadable.
     /// `on_busy_poll`, if given, is called on the sampler's thread once a
-    /// poll has computed for `budget::POLL_CPU_MS` (see [`OnePoll`]); it is
+    /// poll has computed for [`POLL_CPU_MS`] (see [`OnePoll`]); it is
     /// expected to end the process.
     pub fn start(on_busy_poll: Option<fn()>) -> Option<Sampler> {
         // "/proc/thread-self" links to "PID/task/TID" of the caller.
@@ -141,8 +142,7 @@ mod linux {
         // A fixed buffer and `read_at`: the loop never allocates, so it
         // never contends with the runtime thread for the allocator.
         let mut buf = [0u8; 512];
-        let ticks = ticks_per_second();
-        let mut one_poll = OnePoll::new(super::limit_in_ticks(ticks));
+        let mut one_poll = OnePoll::new(LIMIT_TICKS);
         let mut blocked = Duration::ZERO;
         let mut previous = Instant::now();
         // The current run of asleep samples: when the sample before it was
@@ -162,7 +162,8 @@ mod linux {
             if stop.load(Ordering::SeqCst) {
                 break;
             }
-            if let (Some(report), Some(cpu)) = (on_busy_poll, cpu_ticks(&buf[..n]))
+            if let Some(report) = on_busy_poll
+                && let Some(cpu) = cpu_ticks(&buf[..n])
                 && one_poll.observe(STEPS.load(Ordering::Relaxed), cpu)
             {
                 report();
@@ -197,18 +198,6 @@ mod linux {
         let user: u64 = fields.next()?.parse().ok()?;
         let system: u64 = fields.next()?.parse().ok()?;
         Some(user + system)
-    }
-
-    /// Clock ticks per second, the unit of `/proc`'s CPU times.
-    fn ticks_per_second() -> u64 {
-        unsafe extern "C" {
-            fn sysconf(name: i32) -> i64;
-        }
-        const SC_CLK_TCK: i32 = 2;
-        // SAFETY: sysconf reads a constant of the system; any name is safe
-        // to ask for.
-        let ticks = unsafe { sysconf(SC_CLK_TCK) };
-        if ticks > 0 { ticks as u64 } else { 100 }
     }
 
     /// Whether a `/proc/.../stat` line shows a thread asleep in the kernel.
@@ -261,7 +250,7 @@ mod tests {
 
     #[test]
     fn one_poll_counts_only_while_the_runtime_takes_no_step() {
-        let mut poll = OnePoll::new(25);
+        let mut poll = linux::OnePoll::new(25);
         assert!(!poll.observe(1, 100));
         assert!(!poll.observe(1, 124));
         // A step restarts the count from the CPU time it was seen at.
@@ -269,15 +258,8 @@ mod tests {
         assert!(!poll.observe(2, 154));
         assert!(poll.observe(2, 155));
         // Many short polls never add up.
-        let mut poll = OnePoll::new(25);
+        let mut poll = linux::OnePoll::new(25);
         assert!((0..1000).all(|i| !poll.observe(i, i * 10)));
-    }
-
-    #[test]
-    fn the_limit_is_a_quarter_second_in_any_tick() {
-        assert_eq!(limit_in_ticks(100), 25);
-        assert_eq!(limit_in_ticks(1000), 250);
-        assert_eq!(limit_in_ticks(1), 1);
     }
 
     /// The end to end proof: a loop that never awaits, on a sampled
