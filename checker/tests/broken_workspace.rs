@@ -7,7 +7,7 @@
 //! Runs real `cargo run -p checker` in a scratch copy of the course kept
 //! under `target/`, so that later runs rebuild incrementally.
 
-mod common;
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! The checker's front end as a learner and an author use it: the real
 //! binary, its exit status and its report.
 
-mod common;
+use crate::common;
 use std::process::Command;
 
 fn checker(args: &[&str]) -> (i32, String) {

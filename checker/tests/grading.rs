@@ -4,7 +4,7 @@
 //! Each hostile submission starts from the untouched stub (0 points) and
 //! adds one trick; none may gain a point.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -10,7 +10,7 @@
 //! read must appear in no report. The same run writes JSON, JUnit and CSV
 //! (`--report`), and each is checked against its format.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

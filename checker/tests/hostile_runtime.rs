@@ -25,7 +25,7 @@
 // Windows the checker reports itself unsandboxed and this test would skip.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-mod common;
+use crate::common;
 use common::{course, put, scratch};
 
 fn checker(copy: &Path, args: &[&str]) -> (i32, String) {

@@ -12,7 +12,7 @@
 //! fails loudly instead of changing the learner's files, and this test
 //! shows the refusal leaves them byte-identical.
 
-mod common;
+use crate::common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -2,7 +2,7 @@
 //! and 100 columns and without a terminal (snapshots), and the command
 //! line's manners: typos, extra arguments, a closed pipe.
 
-mod common;
+use crate::common;
 use common::{checker_with, fixture_01, put, scratch};
 use std::process::{Command, Stdio};
 
@@ -335,7 +335,7 @@ fn a_check_waiting_for_another_checker_says_so() {
     drop(lock);
     let status = child.wait().unwrap();
     let first = notice.split_whitespace().collect::<Vec<_>>().join(" ");
-    let holder = format!("waiting for process {} (`manners", std::process::id());
+    let holder = format!("waiting for process {} (`suite", std::process::id());
     assert!(first.starts_with(&holder), "{notice}");
     assert!(
         first.contains("to finish with the checker's work area"),

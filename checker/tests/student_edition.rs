@@ -3,7 +3,7 @@
 //! the editor settings, no answers anywhere, and the one command it
 //! advertises (`cargo run -p checker`) working in a fresh copy.
 
-mod common;
+use crate::common;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -12,7 +12,7 @@
 //!   line, its environment (`/proc/self/environ` too), stdin and its
 //!   working directory, with and without the sandbox; it must find none.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 /// Generous: the first `watch` of a test run builds the watch binary.
 const PATIENCE: Duration = Duration::from_secs(300);
 
-mod common;
+use crate::common;
 use common::scratch;
 
 /// Saves a fixture over exercise 01 the way many editors do: a temporary
