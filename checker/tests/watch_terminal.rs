@@ -595,11 +595,12 @@ fn golden_screens_keep_the_verdict_and_the_action_on_screen() {
                 .join("\n")
                 .replace("--course\n    <COPY> hint", "--course <COPY>\n    hint");
             // The lock holder's pid and command line (this test's own) vary
-            // in length, and so does where the notice wraps: one form.
-            let done = "to finish…";
+            // in length, and so does where the notice wraps, even between
+            // "to" and "finish…": one form.
+            let done = "finish…";
             let shown = match (shown.find("waits for process"), shown.find(done)) {
                 (Some(a), Some(b)) if a < b => format!(
-                    "{}waits for process <PID> (`<TEST>`) {done}{}",
+                    "{}waits for process <PID> (`<TEST>`) to {done}{}",
                     &shown[..a],
                     &shown[b + done.len()..]
                 ),
