@@ -119,7 +119,56 @@ fn unknown_exercise_is_a_usage_error() {
 
 #[test]
 fn verify_proves_every_hidden_test() {
-    let (code, report) = checker(&["verify", "--runs", "2"]);
+    // What a learner's `check` compiled, the instructor's commands reuse:
+    // cargo names a workspace member's build after the compiler wrapper's
+    // path, so the checker is the wrapper of every build, whichever binary
+    // runs it (`buildlimit::cargo_env`).
+    // Exercise 01's stub and solution are compiled afresh (their cargo
+    // records removed under the work area's lock), then checked.
+    let paths = checker::model::course::Paths::discover();
+    {
+        let _lock = checker::run::worklock::lock(&paths).unwrap();
+        let records = paths.work().join("build/debug/.fingerprint");
+        for e in std::fs::read_dir(&records).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if [
+                "l-stub-01-",
+                "h-stub-01-",
+                "l-solution-01-",
+                "h-solution-01-",
+            ]
+            .iter()
+            .any(|p| name.starts_with(p))
+            {
+                std::fs::remove_dir_all(e.path()).unwrap();
+            }
+        }
+    }
+    for which in ["--stubs", "--solutions"] {
+        let (code, report) = checker(&["check", "01", which, "--no-cache"]);
+        assert!(code <= 1, "{report}");
+    }
+    let spans = std::env::temp_dir().join(format!("verify-spans-{}", std::process::id()));
+    let _ = std::fs::remove_file(&spans);
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["verify", "--runs", "2"])
+        .env("NO_COLOR", "1")
+        .env(checker::util::timings::ENV, &spans)
+        .output()
+        .expect("the checker runs");
+    let (code, report) = (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    );
+    let spans = std::fs::read_to_string(&spans).unwrap_or_default();
+    let again: Vec<&str> = spans
+        .lines()
+        .filter(|l| l.starts_with("rustc:h_stub_01 ") || l.starts_with("rustc:h_solution_01 "))
+        .collect();
+    assert!(
+        again.is_empty(),
+        "verify compiled again what check had just compiled: {again:?}"
+    );
     assert_eq!(code, 0, "{report}");
     assert!(report.contains("the course is sound"), "{report}");
     // The task-isolation check ran for every exercise.

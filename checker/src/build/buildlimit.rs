@@ -53,23 +53,41 @@ pub const FILE_LIMIT_APPLIES: bool = cfg!(any(
 /// Real time, where processor time cannot be read.
 pub const WALL: Duration = Duration::from_secs(600);
 
-/// The environment that makes cargo start the checker as the wrapper:
-/// only from the `checker` and `checker-instructor` binaries, whose `main`
-/// knows the role (not from a test binary or `checker-watch` that use the
-/// library).
+/// Set by the `checker` binary for the binaries it starts
+/// (`checker-instructor`, `checker-watch`): its own path.
+pub const WRAPPER_EXE_ENV: &str = "CHECKER_WRAPPER_EXE";
+
+/// The environment that makes cargo start the checker as the wrapper.
+///
+/// The wrapper is the `checker` binary in every build, whichever binary
+/// starts it: cargo names a workspace member's compiled files after the
+/// wrapper's path, so with `checker-instructor` as its own wrapper,
+/// `verify` or `grade` after a `check` compiled every slot again under a
+/// second name (and kept both). The binaries the checker starts learn its
+/// path from [`WRAPPER_EXE_ENV`]; `checker-instructor` started by hand
+/// falls back to itself, since its `main` knows the role too. A test
+/// binary that runs the engine itself builds without a wrapper.
 pub fn cargo_env() -> Vec<(&'static str, std::ffi::OsString)> {
-    match std::env::current_exe() {
-        Ok(exe)
-            if exe
-                .file_stem()
-                .is_some_and(|s| s == "checker" || s == "checker-instructor") =>
-        {
-            vec![
-                ("RUSTC_WORKSPACE_WRAPPER", exe.into_os_string()),
-                (ENV, "1".into()),
-            ]
-        }
-        _ => Vec::new(),
+    let Ok(me) = std::env::current_exe() else {
+        return Vec::new();
+    };
+    let stem = me.file_stem().map(|s| s.to_owned());
+    let wrapper = if stem.as_deref().is_some_and(|s| s == "checker") {
+        Some(me)
+    } else if let Some(given) = std::env::var_os(WRAPPER_EXE_ENV).filter(|p| Path::new(p).is_file())
+    {
+        Some(PathBuf::from(given))
+    } else if stem.as_deref().is_some_and(|s| s == "checker-instructor") {
+        Some(me)
+    } else {
+        None
+    };
+    match wrapper {
+        Some(exe) => vec![
+            ("RUSTC_WORKSPACE_WRAPPER", exe.into_os_string()),
+            (ENV, "1".into()),
+        ],
+        None => Vec::new(),
     }
 }
 

@@ -380,7 +380,14 @@ pub fn run_package(
     let Some(exe) = exe else {
         return Err(format!("cargo built {package} but named no binary").into());
     };
-    let status = std::process::Command::new(exe).args(args).status()?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args(args);
+    // Its builds name this binary as the compiler wrapper, as this one's
+    // do, so that both share every compiled slot (`buildlimit::cargo_env`).
+    if let Ok(me) = std::env::current_exe() {
+        cmd.env(crate::build::buildlimit::WRAPPER_EXE_ENV, me);
+    }
+    let status = cmd.status()?;
     Ok(status.code().unwrap_or(1))
 }
 
