@@ -256,7 +256,7 @@ fn a_submission_has_one_processor_time_budget() {
     for d in &dirs {
         args.extend(["--exercise", &d[..2]]);
     }
-    let json = support::grade_with(&args, &subs, &[("CHECKER_BUILD_CPU_SECS", "6")]);
+    let json = support::grade_with(&args, &subs, &[("CHECKER_BUILD_CPU_SECS", "3")]);
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     for g in doc["submissions"].as_array().unwrap() {
         let name = g["name"].as_str().unwrap();
@@ -274,7 +274,7 @@ fn a_submission_has_one_processor_time_budget() {
         assert!(why.iter().all(|w| w.contains("processor time")), "{why:#?}");
         assert!(
             why.iter()
-                .any(|w| w.contains("the 18 s of processor time one submission's build may use")),
+                .any(|w| w.contains("the 9 s of processor time one submission's build may use")),
             "{why:#?}"
         );
     }
