@@ -71,16 +71,14 @@ pub fn cargo_env() -> Vec<(&'static str, std::ffi::OsString)> {
     let Ok(me) = std::env::current_exe() else {
         return Vec::new();
     };
-    let stem = me.file_stem().map(|s| s.to_owned());
-    let wrapper = if stem.as_deref().is_some_and(|s| s == "checker") {
-        Some(me)
-    } else if let Some(given) = std::env::var_os(WRAPPER_EXE_ENV).filter(|p| Path::new(p).is_file())
-    {
-        Some(PathBuf::from(given))
-    } else if stem.as_deref().is_some_and(|s| s == "checker-instructor") {
-        Some(me)
-    } else {
-        None
+    let given = std::env::var_os(WRAPPER_EXE_ENV)
+        .map(PathBuf::from)
+        .filter(|p| p.is_file());
+    let wrapper = match me.file_stem().and_then(|s| s.to_str()) {
+        Some("checker") => Some(me),
+        _ if given.is_some() => given,
+        Some("checker-instructor") => Some(me),
+        _ => None,
     };
     match wrapper {
         Some(exe) => vec![
