@@ -5,6 +5,11 @@ use crate::common;
 use std::process::Command;
 
 fn checker(args: &[&str]) -> (i32, String) {
+    checker_with_env(args, &[])
+}
+
+/// [`checker`] with `env` set too.
+fn checker_with_env(args: &[&str], env: &[(&str, &std::path::Path)]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_checker"))
         .args(args)
         // Whatever the caller's environment says, verdicts must not move.
@@ -12,6 +17,7 @@ fn checker(args: &[&str]) -> (i32, String) {
         .env("INSTA_UPDATE", "always")
         .env("RUST_BACKTRACE", "1")
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("the checker runs");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -123,25 +129,20 @@ fn verify_proves_every_hidden_test() {
     // cargo names a workspace member's build after the compiler wrapper's
     // path, so the checker is the wrapper of every build, whichever binary
     // runs it (`buildlimit::cargo_env`).
-    // Exercise 01's stub and solution are compiled afresh (their cargo
-    // records removed under the work area's lock), then checked.
+    // Exercise 01's stub and solution are compiled afresh (what their
+    // builds left removed, under the work area's lock), then checked.
     let paths = checker::model::course::Paths::discover();
     {
         let _lock = checker::run::worklock::lock(&paths).unwrap();
-        let records = paths.work().join("build/debug/.fingerprint");
-        for e in std::fs::read_dir(&records).into_iter().flatten().flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if [
-                "l-stub-01-",
-                "h-stub-01-",
-                "l-solution-01-",
-                "h-solution-01-",
-            ]
-            .iter()
-            .any(|p| name.starts_with(p))
-            {
-                std::fs::remove_dir_all(e.path()).unwrap();
-            }
+        let e = checker::model::course::find("01").unwrap();
+        for (slot, source) in [("stub", paths.stub(e)), ("solution", paths.solution(e))] {
+            let target = checker::build::shadow::Target {
+                exercise: e,
+                slot: slot.to_string(),
+                source,
+            };
+            let files = checker::build::footprint::target_files(&paths, &target);
+            checker::build::footprint::remove(&files);
         }
     }
     for which in ["--stubs", "--solutions"] {
@@ -150,18 +151,13 @@ fn verify_proves_every_hidden_test() {
     }
     let spans = std::env::temp_dir().join(format!("verify-spans-{}", std::process::id()));
     let _ = std::fs::remove_file(&spans);
-    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
-        .args(["verify", "--runs", "2"])
-        .env("NO_COLOR", "1")
-        .env(checker::util::timings::ENV, &spans)
-        .output()
-        .expect("the checker runs");
-    let (code, report) = (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
+    let (code, report) = checker_with_env(
+        &["verify", "--runs", "2"],
+        &[(checker::util::timings::ENV, &spans)],
     );
-    let spans = std::fs::read_to_string(&spans).unwrap_or_default();
-    let again: Vec<&str> = spans
+    let compiled = std::fs::read_to_string(&spans).unwrap_or_default();
+    let _ = std::fs::remove_file(&spans);
+    let again: Vec<&str> = compiled
         .lines()
         .filter(|l| l.starts_with("rustc:h_stub_01 ") || l.starts_with("rustc:h_solution_01 "))
         .collect();
