@@ -8,7 +8,7 @@
 //! elsewhere the test says it skipped. Screenshots are kept under
 //! `target/tmp/class-report-screens/` to be looked at.
 
-use scraper::{Html, Selector};
+use domtree::Selector;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -126,7 +126,7 @@ fn chromium_renders_the_overview_and_runs_the_script() {
         &page,
         &["--dump-dom", "--virtual-time-budget=2000"],
     );
-    let doc = Html::parse_document(&String::from_utf8_lossy(&dom));
+    let doc = domtree::parse(&String::from_utf8_lossy(&dom));
     let rows = Selector::parse("#heatmap tbody tr").unwrap();
     assert_eq!(doc.select(&rows).count(), 7, "one row per student");
     let sortable = Selector::parse("#heatmap th[data-sort][tabindex='0']").unwrap();
@@ -336,13 +336,12 @@ fn measure(browser: &Path, dir: &Path, page: &Path, size: &str, tag: &str) -> se
             "--virtual-time-budget=2000",
         ],
     );
-    let doc = Html::parse_document(&String::from_utf8_lossy(&dom));
+    let doc = domtree::parse(&String::from_utf8_lossy(&dom));
     let text: String = doc
         .select(&Selector::parse("#measured").unwrap())
         .next()
         .expect("the measuring script ran")
-        .text()
-        .collect();
+        .text_content();
     serde_like::parse(&text)
 }
 

@@ -3,19 +3,19 @@
 //! their own, and that page, handed to its student, says nothing about
 //! anyone else.
 
-use scraper::{Html, Selector};
+use domtree::Selector;
 use std::collections::BTreeSet;
 use std::process::Command;
 
 /// The words of a page's text: a name counts only as a whole word (`eve`
 /// is not in "every").
 fn words(html: &str) -> BTreeSet<String> {
-    let doc = Html::parse_document(html);
-    let text: String = doc.root_element().text().collect();
+    let doc = domtree::parse(html);
+    let text: String = doc.roots().map(|r| r.text_content()).collect();
     let title = Selector::parse("[title]").unwrap();
     let titles: String = doc
         .select(&title)
-        .filter_map(|e| e.value().attr("title"))
+        .filter_map(|e| e.attr("title"))
         .collect::<Vec<_>>()
         .join(" ");
     format!("{text} {titles}")
@@ -46,17 +46,16 @@ fn each_student_gets_a_page_that_names_nobody_else() {
 
     // The class report links each student's row to their page.
     let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
-    let doc = Html::parse_document(&index);
+    let doc = domtree::parse(&index);
     let rows = Selector::parse("#heatmap tbody tr").unwrap();
     let own = Selector::parse("a.own").unwrap();
     let mut linked = BTreeSet::new();
     for row in doc.select(&rows) {
-        let name = row.value().attr("data-name").unwrap().to_string();
+        let name = row.attr("data-name").unwrap().to_string();
         let href = row
             .select(&own)
             .next()
             .unwrap_or_else(|| panic!("{name} has no page link"))
-            .value()
             .attr("href")
             .unwrap()
             .to_string();
@@ -76,7 +75,7 @@ fn each_student_gets_a_page_that_names_nobody_else() {
             );
         }
         // Nothing of the class: no grid, no statistics, no other sections.
-        let doc = Html::parse_document(&page);
+        let doc = domtree::parse(&page);
         for part in ["#heatmap", "table.hardest", "#mistakes", "svg.histogram"] {
             let s = Selector::parse(part).unwrap();
             assert!(doc.select(&s).next().is_none(), "{href} holds {part}");
