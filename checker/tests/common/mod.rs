@@ -132,6 +132,14 @@ fn copy_all(from: &Path, to: &Path) {
         .is_some_and(|e| ["rlib", "rmeta", "so", "dylib", "dll"].contains(&&*e.to_string_lossy()));
     if !(replaced_whole && std::fs::hard_link(from, to).is_ok()) {
         std::fs::copy(from, to).unwrap();
+        // Cargo judges a crate stale when something it depends on looks
+        // newer than it. A copy stamped with the time of copying would make
+        // crates copied later (a build script's output, `proc-macro2`) look
+        // newer than those that use them, and the copy would rebuild most of
+        // its dependencies: keep each file's own time.
+        let modified = std::fs::metadata(from).and_then(|m| m.modified()).unwrap();
+        let file = std::fs::File::options().write(true).open(to).unwrap();
+        file.set_modified(modified).unwrap();
     }
 }
 
