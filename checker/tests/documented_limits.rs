@@ -87,7 +87,12 @@ fn every_documented_limit_is_the_one_the_code_enforces() {
     let rules: &[(&str, &str, f64, bool)] = &[
         ("CPU-time budget (", " s", cpu, true),
         ("CPU time, ", " s", cpu, true),
-        ("for ", " ms (`budget::POLL_CPU_MS`)", one_poll, true),
+        (
+            "for ",
+            " ms in user space (`budget::POLL_CPU_MS`)",
+            one_poll,
+            true,
+        ),
         ("`--timeout`, default ", " s", backstop, true),
         ("(default ", ", fractions allowed)", backstop, true),
         ("real-time limit per test (default ", ")", backstop, false),
