@@ -14,6 +14,7 @@ mod broken_workspace;
 mod cli;
 mod documented_limits;
 mod fixtures;
+mod golden_screens;
 mod grading;
 mod hostile_compile;
 mod hostile_runtime;
