@@ -12,6 +12,10 @@
 //! and the work area must grow by less than one exercise's cap
 //! ([`checker::build::footprint::EXERCISE_CAP`]), measured before and after.
 //!
+//! Also what one batch keeps for the next (`build::fresh`): under
+//! containment, the builds of slots whose code did not change; after an
+//! uncontained batch, nothing.
+//!
 //! Its own test binary, its tests one at a time: another batch running
 //! beside it would change what the work area holds.
 
@@ -69,11 +73,23 @@ fn bytes_below(dir: &Path) -> u64 {
     total
 }
 
+/// `grade`, with every submission compiled from its sources, as the
+/// budgets under test need: a contained batch keeps the builds of slots
+/// whose code has not changed since the batch before (`build::fresh`).
+fn grade_afresh(args: &[&str], subs: &[PathBuf], env: &[(&str, &str)]) -> String {
+    {
+        let paths = checker::model::course::Paths::discover();
+        let _lock = checker::run::worklock::lock(&paths).unwrap();
+        checker::build::fresh::clear_slot_builds(&paths);
+    }
+    support::grade_with(args, subs, env)
+}
+
 /// Grades exercise 01 with `--jobs 2` and a memory budget that gives each
 /// compiler run 4 GiB, whatever the machine: these attacks must meet the
 /// file-size limit, not the memory limit.
 fn grade(subs: &[PathBuf]) -> serde_json::Value {
-    let json = support::grade_with(
+    let json = grade_afresh(
         &["--exercise", "01", "--format", "json", "--jobs", "2"],
         subs,
         &[
@@ -256,7 +272,7 @@ fn a_submission_has_one_processor_time_budget() {
     for d in &dirs {
         args.extend(["--exercise", &d[..2]]);
     }
-    let json = support::grade_with(&args, &subs, &[("CHECKER_BUILD_CPU_SECS", "3")]);
+    let json = grade_afresh(&args, &subs, &[("CHECKER_BUILD_CPU_SECS", "3")]);
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     for g in doc["submissions"].as_array().unwrap() {
         let name = g["name"].as_str().unwrap();
@@ -304,7 +320,7 @@ fn compilers_share_one_memory_budget() {
         ),
         make(&root, "honest-last", solution()),
     ];
-    let json = support::grade_with(
+    let json = grade_afresh(
         &["--exercise", "01", "--format", "json", "--jobs", "4"],
         &subs,
         &[("CHECKER_BUILD_MEMORY_MIB", "2048")],
@@ -368,7 +384,7 @@ fn a_submission_has_one_disk_budget() {
     for d in &dirs {
         args.extend(["--exercise", &d[..2]]);
     }
-    let json = support::grade_with(&args, &subs, &[("CHECKER_BUILD_MEMORY_MIB", "8192")]);
+    let json = grade_afresh(&args, &subs, &[("CHECKER_BUILD_MEMORY_MIB", "8192")]);
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     for g in doc["submissions"].as_array().unwrap() {
         let name = g["name"].as_str().unwrap();
@@ -388,5 +404,101 @@ fn a_submission_has_one_disk_budget() {
             .count();
         assert!(refused > 0, "{g}");
     }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// The test binaries compiled by one `grade` run, as the compiler wrapper
+/// recorded them (`CHECKER_TIMINGS`): `h_g0_01` for slot g0's exercise 01.
+fn compiled(
+    args: &[&str],
+    subs: &[PathBuf],
+    env: &[(&str, &str)],
+) -> (serde_json::Value, Vec<String>) {
+    let spans = std::env::temp_dir().join(format!("kept-spans-{}", std::process::id()));
+    let _ = std::fs::remove_file(&spans);
+    let mut env = env.to_vec();
+    let file = spans.display().to_string();
+    env.push((checker::util::timings::ENV, &file));
+    let doc = serde_json::from_str(&support::grade_with(args, subs, &env)).unwrap();
+    let mut crates: Vec<String> = std::fs::read_to_string(&spans)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.strip_prefix("rustc:h_g"))
+        .filter_map(|l| l.split(' ').next())
+        .map(|c| format!("h_g{c}"))
+        .collect();
+    crates.sort();
+    let _ = std::fs::remove_file(&spans);
+    (doc, crates)
+}
+
+fn earned(doc: &serde_json::Value) -> Vec<u64> {
+    doc["submissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["earned"].as_u64().unwrap())
+        .collect()
+}
+
+/// Under containment a batch keeps the builds it can trust: grading the
+/// same submissions again compiles nothing, and a changed submission alone
+/// is compiled. After an uncontained batch, whose test processes could
+/// rewrite any slot's test binary (here the first slot's is rewritten, as
+/// such a process would), the next contained batch compiles every
+/// submission again and scores them as before.
+#[test]
+fn a_contained_batch_keeps_only_builds_it_can_trust() {
+    if !checker::run::sandbox::level().is_sandboxed() {
+        eprintln!(
+            "SKIPPED: no containment on this machine ({}), so every batch compiles afresh",
+            checker::run::sandbox::level().describe()
+        );
+        return;
+    }
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let root = std::env::temp_dir().join(format!("course-kept-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let stub =
+        std::fs::read_to_string(course().join("checker/stubs/01-bounded-send/src/lib.rs")).unwrap();
+    let honest = make(&root, "honest", solution());
+    let stubbed = make(&root, "stubbed", stub);
+    let changed = make(&root, "changed", solution() + "\n// edited\n");
+    let args = ["--exercise", "01", "--format", "json"];
+    let off = [("CHECKER_SANDBOX", "off")];
+    let both = ["h_g0_01".to_string(), "h_g1_01".to_string()];
+
+    // From slots an uncontained batch used: everything compiled.
+    let (doc, _) = compiled(&args, &[honest.clone(), stubbed.clone()], &off);
+    assert_eq!(earned(&doc), [10, 0], "{doc}");
+    let (doc, built) = compiled(&args, &[honest.clone(), stubbed.clone()], &[]);
+    assert_eq!(earned(&doc), [10, 0], "{doc}");
+    assert_eq!(built, both, "after an uncontained batch");
+
+    // The same code again: nothing compiled, the same marks.
+    let (doc, built) = compiled(&args, &[honest.clone(), stubbed.clone()], &[]);
+    assert_eq!(earned(&doc), [10, 0], "{doc}");
+    assert!(built.is_empty(), "compiled again: {built:?}");
+
+    // One slot's code changed: that slot alone.
+    let (doc, built) = compiled(&args, &[honest.clone(), changed.clone()], &[]);
+    assert_eq!(earned(&doc), [10, 10], "{doc}");
+    assert_eq!(built, ["h_g1_01"], "only the changed submission");
+
+    // An uncontained batch, then what one of its test processes could do:
+    // rewrite slot g0's test binary so that no test of it passes.
+    let (doc, built) = compiled(&args, &[honest.clone(), changed.clone()], &off);
+    assert_eq!(earned(&doc), [10, 10], "{doc}");
+    assert_eq!(built, both, "an uncontained batch trusts no earlier build");
+    let binary = course().join("target/checker/build/debug/h-g0-01");
+    assert!(binary.is_file(), "{}", binary.display());
+    std::fs::write(&binary, b"#!/bin/sh\nexit 1\n").unwrap();
+    let (doc, built) = compiled(&args, &[honest.clone(), changed.clone()], &[]);
+    assert_eq!(
+        earned(&doc),
+        [10, 10],
+        "the rewritten binary was used: {doc}"
+    );
+    assert_eq!(built, both, "after an uncontained batch");
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -1,6 +1,9 @@
 //! Run-time containment, tried as an attacker would (issue 11): hostile
 //! submissions (`checker/tests/hostile/`) graded in one batch between
-//! honest controls, then the controls again in a second batch.
+//! honest controls, then the controls again in a second batch. That batch
+//! runs the test binaries the first one built for them (a contained batch
+//! keeps the builds of unchanged slots, `build::fresh`), so an attack that
+//! had rewritten one would show there.
 //!
 //! Everything happens in a scratch copy of the course with its own build,
 //! so an attack that got through would spoil the copy, not this tree. The

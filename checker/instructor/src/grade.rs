@@ -8,8 +8,9 @@
 //! compiler actually read (`depinfo`); code that reaches outside its
 //! exercise is rejected and scores nothing.
 //! Every submission of a batch goes through one engine run, so compiled
-//! dependencies are shared; each submission has its own slot, every batch
-//! starts from fresh slots (`fresh`), and containment (`sandbox`) keeps a
+//! dependencies are shared; each submission has its own slot, a slot's
+//! build is kept for the next batch only under containment (`fresh`), and
+//! containment (`sandbox`) keeps a
 //! hostile test process away from other submissions where the system
 //! offers it (reports say "unsandboxed" where it does not).
 
@@ -38,7 +39,7 @@ pub fn grade(
     require_containment()?;
     let start = Instant::now();
     let _lock = engine::lock(paths)?;
-    checker::build::fresh::clear_grading(paths);
+    checker::build::fresh::clear_grading(paths, checker::run::sandbox::level().is_sandboxed());
     let mut graded: Vec<Graded> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
     // Per submission, per exercise: an index in `targets`, or the reason

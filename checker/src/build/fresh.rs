@@ -1,15 +1,32 @@
-//! A fresh start for every grading batch: nothing an earlier batch left
-//! behind takes part in this one.
+//! What a grading batch takes over from the batches before it.
 //!
 //! Grading slots (`g0`, `g1`, ...) are reused by name from batch to batch.
-//! Without containment, a test process of an earlier batch could have
-//! rewritten a slot's compiled test binary, and cargo would reuse it (it
-//! does not re-hash its outputs). So before a batch the checker removes
-//! every grading slot's copies (`grading/`, `staged/g*`, `ws/g*`) and its
-//! compiled crates (cargo's fingerprint, the crate files and the linked
-//! binary), and cargo compiles each submission from its sources again.
-//! Shared dependencies (tokio and the rest) are kept: no test process can
-//! write them under containment, and they are never grading output.
+//! Before every batch the checker removes the submissions' copies
+//! (`grading/`), rustc's leftover temporary folders and the ledger of the
+//! build's processor time. Whether it also removes every slot's compiled
+//! crates (cargo's fingerprint, the crate files and the linked binary)
+//! depends on what an earlier batch's test processes could write:
+//!
+//! * **Contained** (Landlock): a test process can write nothing in the
+//!   work area, and a compile writes only its own outputs, which follow
+//!   from the sources. A slot's build is kept: cargo compiles a submission
+//!   again exactly when its staged sources differ from what that slot held
+//!   last (the staging writes only changed files, `files::mirror`), so
+//!   grading a class again compiles only the submissions that changed.
+//!   Screening (`depinfo`, `footprint`) and the integrity stamps run on a
+//!   kept build as on a new one.
+//! * **Uncontained**: a test process of this batch could rewrite any
+//!   slot's compiled test binary, and cargo would reuse it (it does not
+//!   re-hash its outputs). So every slot's builds go, the batch compiles
+//!   each submission from its sources, and a mark stays in the work area
+//!   until a contained batch has removed them too.
+//!
+//! Shared dependencies (tokio and the rest) are kept either way: they are
+//! never grading output, and no test process can write them under
+//! containment. Without containment nothing in the work area is safe from
+//! a hostile test process (it could also delete the mark, or change a
+//! dependency): after grading untrusted code with `CHECKER_SANDBOX=off`,
+//! remove `target/checker` before trusting a contained batch.
 
 use crate::build::footprint::{self, entries, is_grading};
 use crate::model::course::Paths;
@@ -19,10 +36,50 @@ fn remove(path: &Path) {
     footprint::remove(&[path.to_path_buf()]);
 }
 
-/// Removes every trace of earlier grading batches from the work area.
-pub fn clear_grading(paths: &Paths) {
+/// Marks that an uncontained batch used the grading slots: the next
+/// contained batch must not trust what they hold.
+const UNCONTAINED_MARK: &str = "grading-uncontained";
+
+/// Prepares the work area for a batch whose test processes run contained
+/// (`contained`) or not: see the module's documentation.
+pub fn clear_grading(paths: &Paths, contained: bool) {
+    let work = paths.work();
+    let mark = work.join(UNCONTAINED_MARK);
+    if !contained {
+        // First, so that the mark is there whatever this batch leaves.
+        let _ = std::fs::create_dir_all(&work);
+        let _ = std::fs::write(&mark, b"");
+    }
+    clear_batch_state(paths);
+    if !contained || mark.exists() {
+        clear_slot_builds(paths);
+    }
+    if contained {
+        remove(&mark);
+    }
+}
+
+/// What belongs to one batch only: the submissions' copies, rustc's
+/// temporary folders and the processor-time ledger.
+fn clear_batch_state(paths: &Paths) {
     let work = paths.work();
     remove(&work.join("grading"));
+    let deps = work.join("build").join("debug").join("deps");
+    for (name, path) in entries(&deps) {
+        // rustc's temporary folders (`rmeta*`, `rustc*`) outlive a rustc
+        // that was stopped (see `buildlimit`); no rustc runs now.
+        if path.is_dir() && (name.starts_with("rmeta") || name.starts_with("rustc")) {
+            remove(&path);
+        }
+    }
+    // What the compiler wrapper counted against each submission's budget.
+    remove(&crate::build::buildlimit::ledger_dir(&work.join("build")));
+}
+
+/// Every grading slot's staged sources, manifests and compiled crates, so
+/// that each submission is compiled from its sources again.
+pub fn clear_slot_builds(paths: &Paths) {
+    let work = paths.work();
     for area in ["staged", "ws"] {
         for (name, path) in entries(&work.join(area)) {
             if name.starts_with('g') && name[1..].starts_with(|c: char| c.is_ascii_digit()) {
@@ -44,15 +101,10 @@ pub fn clear_grading(paths: &Paths) {
     }
     for (name, path) in entries(&debug.join("deps")) {
         let stem = name.split('.').next().unwrap_or("");
-        // rustc's temporary folders (`rmeta*`, `rustc*`) outlive a rustc
-        // that was stopped (see `buildlimit`); no rustc runs now.
-        let temporary = path.is_dir() && (name.starts_with("rmeta") || name.starts_with("rustc"));
-        if temporary || hashes.iter().any(|h| stem.ends_with(&format!("-{h}"))) {
+        if hashes.iter().any(|h| stem.ends_with(&format!("-{h}"))) {
             remove(&path);
         }
     }
-    // What the compiler wrapper counted against each submission's budget.
-    remove(&crate::build::buildlimit::ledger_dir(&work.join("build")));
     for (name, path) in entries(&debug) {
         if is_grading(&name, '-') {
             remove(&path);
