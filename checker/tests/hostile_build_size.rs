@@ -485,12 +485,21 @@ fn a_contained_batch_keeps_only_builds_it_can_trust() {
     assert_eq!(earned(&doc), [10, 10], "{doc}");
     assert_eq!(built, ["h_g1_01"], "only the changed submission");
 
+    // A smaller batch: the slot it does not use loses its build, so the
+    // work area holds one batch's worth at most.
+    let debug = course().join("target/checker/build/debug");
+    assert!(debug.join("h-g1-01").is_file());
+    let (doc, built) = compiled(&args, std::slice::from_ref(&honest), &[]);
+    assert_eq!(earned(&doc), [10], "{doc}");
+    assert!(built.is_empty(), "compiled again: {built:?}");
+    assert!(!debug.join("h-g1-01").exists(), "slot g1 kept its build");
+
     // An uncontained batch, then what one of its test processes could do:
     // rewrite slot g0's test binary so that no test of it passes.
     let (doc, built) = compiled(&args, &[honest.clone(), changed.clone()], &off);
     assert_eq!(earned(&doc), [10, 10], "{doc}");
     assert_eq!(built, both, "an uncontained batch trusts no earlier build");
-    let binary = course().join("target/checker/build/debug/h-g0-01");
+    let binary = debug.join("h-g0-01");
     assert!(binary.is_file(), "{}", binary.display());
     std::fs::write(&binary, b"#!/bin/sh\nexit 1\n").unwrap();
     let (doc, built) = compiled(&args, &[honest.clone(), changed.clone()], &[]);

@@ -39,7 +39,11 @@ pub fn grade(
     require_containment()?;
     let start = Instant::now();
     let _lock = engine::lock(paths)?;
-    checker::build::fresh::clear_grading(paths, checker::run::sandbox::level().is_sandboxed());
+    checker::build::fresh::clear_grading(
+        paths,
+        submissions.len(),
+        checker::run::sandbox::level().is_sandboxed(),
+    );
     let mut graded: Vec<Graded> = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
     // Per submission, per exercise: an index in `targets`, or the reason

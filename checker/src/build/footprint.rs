@@ -152,12 +152,25 @@ pub fn screen(paths: &Paths, t: &Target) -> Option<CompileError> {
 
 /// Whether `name` (a package or crate file name) belongs to a grading slot.
 pub fn is_grading(name: &str, sep: char) -> bool {
-    ["h", "l"].iter().any(|kind| {
-        name.strip_prefix(kind)
-            .and_then(|r| r.strip_prefix(sep))
-            .and_then(|r| r.strip_prefix('g'))
-            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+    grading_slot(name, sep).is_some()
+}
+
+/// The number of the grading slot `name` (a package or crate file name,
+/// `h-g12-01-…`, `l_g3_05-…`) belongs to.
+pub fn grading_slot(name: &str, sep: char) -> Option<usize> {
+    ["h", "l"].iter().find_map(|kind| {
+        let rest = name.strip_prefix(kind)?.strip_prefix(sep)?;
+        slot_number(rest.split(sep).next()?)
     })
+}
+
+/// The number of a grading slot's own name (`g12`).
+pub fn slot_number(slot: &str) -> Option<usize> {
+    let digits = slot.strip_prefix('g')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// (name, path) of the entries of `dir`; nothing when it cannot be read.
@@ -173,6 +186,21 @@ pub fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn grading_slots_are_told_by_their_number() {
+        use super::{grading_slot, slot_number};
+        assert_eq!(grading_slot("h-g12-01-1a2b", '-'), Some(12));
+        assert_eq!(grading_slot("l_g3_05-1a2b.rlib", '_'), Some(3));
+        assert_eq!(grading_slot("h-g0-01.d", '-'), Some(0));
+        assert_eq!(grading_slot("h-learner-01", '-'), None);
+        assert_eq!(grading_slot("h-gx-01", '-'), None);
+        assert_eq!(grading_slot("tokio-1a2b", '-'), None);
+        assert_eq!(slot_number("g7"), Some(7));
+        assert_eq!(slot_number("g"), None);
+        assert_eq!(slot_number("g7x"), None);
+        assert_eq!(slot_number("grading"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -13,6 +13,8 @@
 //!   again exactly when its staged sources differ from what that slot held
 //!   last (the staging writes only changed files, `files::mirror`), so
 //!   grading a class again compiles only the submissions that changed.
+//!   Slots beyond the batch's last submission lose their builds, so the
+//!   work area holds at most one batch's worth of them.
 //!   Screening (`depinfo`, `footprint`) and the integrity stamps run on a
 //!   kept build as on a new one.
 //! * **Uncontained**: a test process of this batch could rewrite any
@@ -28,7 +30,7 @@
 //! dependency): after grading untrusted code with `CHECKER_SANDBOX=off`,
 //! remove `target/checker` before trusting a contained batch.
 
-use crate::build::footprint::{self, entries, is_grading};
+use crate::build::footprint::{self, entries, grading_slot, slot_number};
 use crate::model::course::Paths;
 use std::path::Path;
 
@@ -40,9 +42,11 @@ fn remove(path: &Path) {
 /// contained batch must not trust what they hold.
 const UNCONTAINED_MARK: &str = "grading-uncontained";
 
-/// Prepares the work area for a batch whose test processes run contained
-/// (`contained`) or not: see the module's documentation.
-pub fn clear_grading(paths: &Paths, contained: bool) {
+/// Prepares the work area for a batch of `submissions` whose test
+/// processes run contained (`contained`) or not: see the module's
+/// documentation. Slots this batch does not use lose their builds either
+/// way, so the work area holds at most one batch's worth of them.
+pub fn clear_grading(paths: &Paths, submissions: usize, contained: bool) {
     let work = paths.work();
     let mark = work.join(UNCONTAINED_MARK);
     if !contained {
@@ -51,9 +55,12 @@ pub fn clear_grading(paths: &Paths, contained: bool) {
         let _ = std::fs::write(&mark, b"");
     }
     clear_batch_state(paths);
-    if !contained || mark.exists() {
-        clear_slot_builds(paths);
-    }
+    let kept = if !contained || mark.exists() {
+        0
+    } else {
+        submissions
+    };
+    remove_slot_builds(paths, kept);
     if contained {
         remove(&mark);
     }
@@ -79,10 +86,17 @@ fn clear_batch_state(paths: &Paths) {
 /// Every grading slot's staged sources, manifests and compiled crates, so
 /// that each submission is compiled from its sources again.
 pub fn clear_slot_builds(paths: &Paths) {
+    remove_slot_builds(paths, 0);
+}
+
+/// The staged sources, manifests and compiled crates of every grading
+/// slot from number `from` on.
+fn remove_slot_builds(paths: &Paths, from: usize) {
     let work = paths.work();
+    let gone = |n: Option<usize>| n.is_some_and(|n| n >= from);
     for area in ["staged", "ws"] {
         for (name, path) in entries(&work.join(area)) {
-            if name.starts_with('g') && name[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            if gone(slot_number(&name)) {
                 remove(&path);
             }
         }
@@ -92,7 +106,7 @@ pub fn clear_slot_builds(paths: &Paths) {
     // files in deps/ `<crate>-<hash>.*`: the hash ties them together.
     let mut hashes = Vec::new();
     for (name, path) in entries(&debug.join(".fingerprint")) {
-        if is_grading(&name, '-') {
+        if gone(grading_slot(&name, '-')) {
             if let Some((_, hash)) = name.rsplit_once('-') {
                 hashes.push(hash.to_string());
             }
@@ -106,7 +120,7 @@ pub fn clear_slot_builds(paths: &Paths) {
         }
     }
     for (name, path) in entries(&debug) {
-        if is_grading(&name, '-') {
+        if gone(grading_slot(&name, '-')) {
             remove(&path);
         }
     }
