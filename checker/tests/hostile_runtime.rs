@@ -212,6 +212,11 @@ fn marked(dir: &Path, token: &str, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The command lines of the long sleeps `hostile/stall_child.rs` starts:
+/// exactly these, so that another process's `sleep` on the machine is not
+/// taken for a survivor (an unrelated `sleep 360` once was).
+const SLEEPS: [&str; 3] = ["sleep 3617", "sleep 3618", "sleep 3619"];
+
 /// Live processes whose command line mentions `needle` or is one of the
 /// attacks' long sleeps.
 fn survivors(needle: &str) -> Vec<String> {
@@ -231,7 +236,7 @@ fn survivors(needle: &str) -> Vec<String> {
         let cmd = std::fs::read(e.path().join("cmdline"))
             .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
             .unwrap_or_default();
-        if cmd.contains(needle) || cmd.starts_with("sleep 360") {
+        if cmd.contains(needle) || SLEEPS.contains(&cmd.trim()) {
             out.push(format!("{name}: {cmd}"));
         }
     }

@@ -5,12 +5,15 @@
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
+// Durations no other process on the machine is likely to sleep for: the
+// test looks for survivors by these command lines (`SLEEPS` in
+// hostile_runtime.rs).
 pub fn strike() {
-    let _ = Command::new("sleep").arg("3600").spawn();
-    let _ = Command::new("sleep").arg("3601").process_group(0).spawn();
+    let _ = Command::new("sleep").arg("3617").spawn();
+    let _ = Command::new("sleep").arg("3618").process_group(0).spawn();
     if let Ok(me) = std::env::current_exe() {
         let _ = Command::new(me).arg("--list").process_group(0).spawn();
     }
     // Only returns if exec failed.
-    let _ = Command::new("sleep").arg("3602").exec();
+    let _ = Command::new("sleep").arg("3619").exec();
 }
