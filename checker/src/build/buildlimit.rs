@@ -221,10 +221,7 @@ impl Limits {
 /// The grading slot (`g3`) of the crate cargo is building, if it is one.
 fn grading_slot() -> Option<String> {
     let package = std::env::var("CARGO_PKG_NAME").ok()?;
-    if !footprint::is_grading(&package, '-') {
-        return None;
-    }
-    package.split('-').nth(1).map(str::to_string)
+    footprint::grading_slot(&package, '-').map(|n| format!("g{n}"))
 }
 
 /// What the grading slot of the crate being built holds in the build

@@ -150,13 +150,8 @@ pub fn screen(paths: &Paths, t: &Target) -> Option<CompileError> {
     })
 }
 
-/// Whether `name` (a package or crate file name) belongs to a grading slot.
-pub fn is_grading(name: &str, sep: char) -> bool {
-    grading_slot(name, sep).is_some()
-}
-
 /// The number of the grading slot `name` (a package or crate file name,
-/// `h-g12-01-…`, `l_g3_05-…`) belongs to.
+/// `h-g12-01-…`, `l_g3_05-…`) belongs to; `None` for anything else.
 pub fn grading_slot(name: &str, sep: char) -> Option<usize> {
     ["h", "l"].iter().find_map(|kind| {
         let rest = name.strip_prefix(kind)?.strip_prefix(sep)?;
@@ -186,9 +181,20 @@ pub fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn grading_slots_are_recognised_and_nothing_else() {
+        assert!(grading_slot("h-g0-01", '-').is_some());
+        assert!(grading_slot("l-g12-05-abcdef", '-').is_some());
+        assert!(grading_slot("h-solution-01", '-').is_none());
+        assert!(grading_slot("h-gx-01", '-').is_none());
+        assert!(grading_slot("getrandom-64486f53757e2e71", '-').is_none());
+        assert!(grading_slot("learner", '-').is_none());
+    }
+
     #[test]
     fn grading_slots_are_told_by_their_number() {
-        use super::{grading_slot, slot_number};
         assert_eq!(grading_slot("h-g12-01-1a2b", '-'), Some(12));
         assert_eq!(grading_slot("l_g3_05-1a2b.rlib", '_'), Some(3));
         assert_eq!(grading_slot("h-g0-01.d", '-'), Some(0));
@@ -199,18 +205,6 @@ mod tests {
         assert_eq!(slot_number("g"), None);
         assert_eq!(slot_number("g7x"), None);
         assert_eq!(slot_number("grading"), None);
-    }
-
-    use super::*;
-
-    #[test]
-    fn grading_slots_are_recognised_and_nothing_else() {
-        assert!(is_grading("h-g0-01", '-'));
-        assert!(is_grading("l-g12-05-abcdef", '-'));
-        assert!(!is_grading("h-solution-01", '-'));
-        assert!(!is_grading("h-gx-01", '-'));
-        assert!(!is_grading("getrandom-64486f53757e2e71", '-'));
-        assert!(!is_grading("learner", '-'));
     }
 
     #[test]
